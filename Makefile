@@ -1,0 +1,68 @@
+# Infitah: `make demo` runs the portal on SQLite with demo data; `make test` runs the whole suite
+# against PostgreSQL and Redis. Both create the virtualenv they need.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Tests run against the real local services unless told otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/infitah
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	SECRET_KEY=test-only-secret DEBUG=false SECURE_HTTPS=false STATIC_MANIFEST=false CELERY_TASK_ALWAYS_EAGER=true \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+DEMO_ENV := DEBUG=true DATABASE_URL= REDIS_URL=
+DEMO_ADMIN ?= admin
+DEMO_PASSWORD ?= infitah-demo-2024
+
+.PHONY: install demo test lint format messages translations check clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(PY) manage.py compiletranslations
+
+# For developers (needs GNU gettext): refresh the catalogues from the code and templates.
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -a --no-location --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	$(PY) manage.py compiletranslations
+
+demo: install translations
+	mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py ensure_admin --username $(DEMO_ADMIN) --password $(DEMO_PASSWORD)
+	@echo ""
+	@echo "  Infitah is running at http://$(HOST):$(PORT)/ar/ (French: http://$(HOST):$(PORT)/fr/)"
+	@echo "  Admin: http://$(HOST):$(PORT)/ar/admin/  user: $(DEMO_ADMIN)  password: $(DEMO_PASSWORD)"
+	@echo ""
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(TEST_ENV) $(PY) manage.py compiletranslations --check
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test: lint check
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""The coordinator's side of the action plan admin: stage actions that check their
+preconditions, and the readiness checklist. It lives in commitments because the checks read
+commitments; commitments/admin.py mixes it into the plan's ModelAdmin."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy as _
+
+from consultations.models import ActionPlan
+
+from . import services
+from .selectors import plan_readiness
+
+Stage = ActionPlan.Stage
+
+
+def _stage_action(to_stage: str, description):
+    def action(modeladmin, request, queryset):
+        moved = 0
+        for plan in queryset:
+            try:
+                services.plan_change_stage(plan=plan, to_stage=to_stage, by=request.user)
+            except ValidationError as error:
+                modeladmin.message_user(
+                    request,
+                    format_html(
+                        "{} <ul>{}</ul>",
+                        gettext("“%(plan)s” cannot move to “%(stage)s”:")
+                        % {"plan": plan, "stage": Stage(to_stage).label},
+                        format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
+                    ),
+                    level=messages.ERROR,
+                )
+            else:
+                moved += 1
+        if moved:
+            modeladmin.message_user(
+                request,
+                gettext("%(count)d plan(s) moved to “%(stage)s”.")
+                % {"count": moved, "stage": Stage(to_stage).label},
+                level=messages.SUCCESS,
+            )
+
+    action.__name__ = f"move_to_{to_stage}"
+    action.short_description = description
+    action.allowed_permissions = ("change_plan_stage",)
+    return action
+
+
+class PlanWorkflowAdminMixin:
+    """Stage actions and the readiness checklist for the ActionPlan admin."""
+
+    actions = [
+        _stage_action(Stage.CONSULTATION, _("Open the consultation")),
+        _stage_action(Stage.PREPARATION, _("Return to preparation")),
+        _stage_action(Stage.ADOPTED, _("Adopt the plan")),
+        _stage_action(Stage.IMPLEMENTATION, _("Start implementation")),
+        _stage_action(Stage.CLOSED, _("Close the plan")),
+    ]
+
+    def has_change_plan_stage_permission(self, request):
+        return request.user.has_perm("consultations.change_plan_stage")
+
+    @admin.display(description=_("Readiness checklist"))
+    def readiness_checklist(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Save the plan first.")
+        rows = []
+        for item in plan_readiness(obj):
+            try:
+                url = reverse(item.fix_url_name) + (f"?{item.fix_query}" if item.fix_query else "")
+            except NoReverseMatch:
+                url = ""
+            rows.append(
+                format_html(
+                    '<li class="readiness readiness-{}"><strong>{} {}</strong>{}{}</li>',
+                    "ok" if item.ok else "todo",
+                    "✔" if item.ok else "✘",
+                    item.label,
+                    format_html_join("", "<br>· {}", ((p,) for p in item.problems)),
+                    format_html(' <a href="{}">{}</a>', url, gettext("Fix this"))
+                    if url and not item.ok
+                    else "",
+                )
+            )
+        return format_html(
+            '<ul class="readiness-checklist">{}</ul>',
+            format_html_join("", "{}", ((r,) for r in rows)),
+        )
+
+    @admin.display(description=_("Stage history"))
+    def stage_history(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        changes = obj.stage_changes.select_related("changed_by").order_by("changed_at")
+        if not changes:
+            return gettext("No stage change yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {} ({})</li>",
+                (
+                    (
+                        change.changed_at.strftime("%Y-%m-%d %H:%M"),
+                        change.get_from_stage_display(),
+                        change.get_to_stage_display(),
+                        change.changed_by or "—",
+                    )
+                    for change in changes
+                ),
+            ),
+        )

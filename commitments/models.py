@@ -1,0 +1,324 @@
+"""What an action plan commits to: commitments, their milestones and indicators.
+
+This app imports consultations, never the reverse."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from consultations.models import ActionPlan, Proposal, Theme
+from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+
+
+def _merge_errors(errors: dict, error: ValidationError) -> None:
+    for field, messages in error.update_error_dict({}).items():
+        errors.setdefault(field, []).extend(messages)
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def of_public_plans(self):
+        return self.exclude(plan__stage=ActionPlan.Stage.PREPARATION)
+
+
+class Commitment(BilingualModel, TimeStampedModel):
+    """An action-plan commitment with every field OGP asks of one."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=32,
+        help_text=_("Unique within the plan, e.g. TTA-2024-03."),
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                _("Use capital Latin letters, digits and hyphens, e.g. TTA-2024-03."),
+            )
+        ],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    status_quo = models.TextField(_("status quo"), blank=True)
+    description = models.TextField(_("what will be done"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    ogp_relevance = models.TextField(
+        _("relevance to OGP values"),
+        blank=True,
+        help_text=_("How the commitment advances transparency, participation or accountability."),
+    )
+    transparency = models.BooleanField(_("transparency"), default=False)
+    participation = models.BooleanField(_("civic participation"), default=False)
+    accountability = models.BooleanField(_("public accountability"), default=False)
+    technology_innovation = models.BooleanField(_("technology and innovation"), default=False)
+    lead_agency = models.CharField(_("lead agency"), max_length=255, blank=True)
+    partners = models.TextField(_("supporting actors"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (MAD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    source_proposals = models.ManyToManyField(
+        Proposal,
+        verbose_name=_("source proposals"),
+        blank=True,
+        related_name="commitments",
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    required_in_one_language = ("title",)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["plan", "position", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reference"],
+                name="commitment_unique_reference_per_plan",
+                violation_error_message=_("The plan already has a commitment with this reference."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="commitment_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="commitment_budget_not_negative",
+            ),
+            in_one_language_constraint("commitment", "title"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "theme"], name="commitment_plan_theme_idx"),
+            models.Index(fields=["status"], name="commitment_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def ogp_values(self) -> list[str]:
+        """The labels of the OGP values the commitment advances, in the active language."""
+        names = ("transparency", "participation", "accountability", "technology_innovation")
+        return [
+            str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
+        ]
+
+    def progress(self) -> int:
+        """Share of milestones completed, 0-100 (cancelled milestones do not count)."""
+        milestones = [m for m in self.milestones.all() if m.status != Milestone.Status.CANCELLED]
+        if not milestones:
+            return 0
+        done = sum(1 for m in milestones if m.status == Milestone.Status.COMPLETED)
+        return round(100 * done / len(milestones))
+
+    def clean(self) -> None:
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            _merge_errors(errors, error)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors.setdefault("end_date", []).append(
+                gettext("The end date cannot be before the start date.")
+            )
+        if self.plan_id:
+            plan = self.plan
+            for field in ("start_date", "end_date"):
+                value = getattr(self, field)
+                if value and not plan.start_year <= value.year <= plan.end_year:
+                    errors.setdefault(field, []).append(
+                        gettext("This date falls outside the plan's period (%(period)s).")
+                        % {"period": plan.period}
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[Milestone.Status.COMPLETED, Milestone.Status.CANCELLED])
+
+    def overdue(self, on: datetime.date | None = None):
+        """Open milestones whose due date has passed (the day after the due date)."""
+        on = on or timezone.localdate()
+        return self.open().filter(due_date__lt=on)
+
+    def due_within(self, days: int, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.open().filter(
+            due_date__gte=on, due_date__lte=on + datetime.timedelta(days=days)
+        )
+
+
+class Milestone(BilingualModel, TimeStampedModel):
+    """A dated step of a commitment with its deliverable."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    deliverable = models.TextField(_("deliverable"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    required_in_one_language = ("title",)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["commitment", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="milestone_due_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="completed") & Q(completed_on__isnull=False))
+                | (~Q(status="completed") & Q(completed_on__isnull=True)),
+                name="milestone_completed_on_iff_completed",
+            ),
+            in_one_language_constraint("milestone", "title"),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="milestone_status_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        open_statuses = {self.Status.NOT_STARTED, self.Status.IN_PROGRESS}
+        return self.status in open_statuses and self.due_date < on
+
+    def clean(self) -> None:
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            _merge_errors(errors, error)
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            errors.setdefault("due_date", []).append(
+                gettext("The due date cannot be before the start date.")
+            )
+        if self.status == self.Status.COMPLETED and not self.completed_on:
+            errors.setdefault("completed_on", []).append(
+                gettext("Give the date the milestone was completed.")
+            )
+        if self.status != self.Status.COMPLETED and self.completed_on:
+            errors.setdefault("completed_on", []).append(
+                gettext("Only a completed milestone has a completion date.")
+            )
+        if self.completed_on and self.completed_on > timezone.localdate():
+            errors.setdefault("completed_on", []).append(
+                gettext("The completion date cannot be in the future.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(BilingualModel, TimeStampedModel):
+    """A measure of a commitment's result: baseline, target and latest value."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    unit = models.CharField(_("unit"), max_length=80, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    latest_value = models.DecimalField(
+        _("latest value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    latest_value_on = models.DateField(_("latest value measured on"), null=True, blank=True)
+    source = models.CharField(_("source of data"), max_length=255, blank=True)
+
+    required_in_one_language = ("name",)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["commitment", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latest_value__isnull=False) | Q(latest_value_on__isnull=True),
+                name="indicator_measured_on_needs_value",
+            ),
+            in_one_language_constraint("indicator", "name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            _merge_errors(errors, error)
+        if self.latest_value_on and self.latest_value is None:
+            errors.setdefault("latest_value", []).append(
+                gettext("Give the value measured on that date.")
+            )
+        if errors:
+            raise ValidationError(errors)

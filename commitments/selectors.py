@@ -1,0 +1,211 @@
+"""Reads shared by the admin and the public pages: a plan's readiness for its next stage, and
+what a commitment is pre-filled with when coordinators turn proposals into one."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext, ngettext
+
+from consultations.models import ActionPlan, Proposal, Workshop
+
+from .models import Commitment, Indicator, Milestone
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    """One line of a plan's readiness checklist: green when `problems` is empty."""
+
+    key: str
+    label: str
+    problems: list[str] = field(default_factory=list)
+    # Where the coordinator goes to fix it: (admin changelist name, query string).
+    fix_url_name: str = ""
+    fix_query: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def plan_commitments_for_readiness(plan: ActionPlan):
+    return (
+        Commitment.objects.filter(plan=plan)
+        .annotate(milestone_count=Count("milestones", distinct=True))
+        .annotate(indicator_count=Count("indicators", distinct=True))
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
+        )
+        .order_by("position", "reference")
+    )
+
+
+def _workshops_item(plan: ActionPlan) -> ReadinessItem:
+    workshops = list(Workshop.objects.filter(plan=plan).order_by("starts_on", "id"))
+    problems = []
+    if not workshops:
+        problems.append(gettext("No co-creation workshop is recorded for this plan."))
+    for workshop in workshops:
+        if workshop.participants_total == 0:
+            problems.append(
+                gettext("Workshop “%(workshop)s” has no attendance figures.")
+                % {"workshop": workshop}
+            )
+        if not (workshop.summary_ar or workshop.summary_fr):
+            problems.append(
+                gettext("Workshop “%(workshop)s” has no summary.") % {"workshop": workshop}
+            )
+    return ReadinessItem(
+        key="workshops",
+        label=gettext("Workshops held and documented"),
+        problems=problems,
+        fix_url_name="admin:consultations_workshop_changelist",
+        fix_query=f"plan__id__exact={plan.pk}",
+    )
+
+
+def _proposals_item(plan: ActionPlan) -> ReadinessItem:
+    unanswered = Proposal.objects.filter(plan=plan).unanswered().count()
+    problems = []
+    if unanswered:
+        problems.append(
+            ngettext(
+                "%(count)d proposal has no response.",
+                "%(count)d proposals have no response.",
+                unanswered,
+            )
+            % {"count": unanswered}
+        )
+    return ReadinessItem(
+        key="proposals",
+        label=gettext("Every proposal received a reasoned response"),
+        problems=problems,
+        fix_url_name="admin:consultations_proposal_changelist",
+        fix_query=f"plan__id__exact={plan.pk}&answered=no",
+    )
+
+
+def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> ReadinessItem:
+    problems = []
+    if not commitments:
+        problems.append(gettext("The plan has no commitment yet."))
+    for commitment in commitments:
+        reference = commitment.reference
+        if not (commitment.lead_agency_ar or commitment.lead_agency_fr):
+            problems.append(
+                gettext("Commitment %(reference)s has no lead agency.") % {"reference": reference}
+            )
+        if not commitment.start_date or not commitment.end_date:
+            problems.append(
+                gettext("Commitment %(reference)s has no start or end date.")
+                % {"reference": reference}
+            )
+        if commitment.milestone_count == 0:
+            problems.append(
+                gettext("Commitment %(reference)s has no milestone.") % {"reference": reference}
+            )
+        if commitment.indicator_count == 0:
+            problems.append(
+                gettext("Commitment %(reference)s has no indicator.") % {"reference": reference}
+            )
+        if not commitment.ogp_values:
+            problems.append(
+                gettext("Commitment %(reference)s advances no OGP value.")
+                % {"reference": reference}
+            )
+        for milestone in commitment.milestones.all():
+            if milestone.due_date.year > plan.end_year:
+                problems.append(
+                    gettext(
+                        "A milestone of commitment %(reference)s ends after the plan's period "
+                        "(%(period)s)."
+                    )
+                    % {"reference": reference, "period": plan.period}
+                )
+            if milestone.start_date and milestone.start_date.year < plan.start_year:
+                problems.append(
+                    gettext(
+                        "A milestone of commitment %(reference)s starts before the plan's "
+                        "period (%(period)s)."
+                    )
+                    % {"reference": reference, "period": plan.period}
+                )
+    return ReadinessItem(
+        key="commitments",
+        label=gettext(
+            "Every commitment has a lead agency, dates, milestones within the plan's period "
+            "and at least one indicator"
+        ),
+        problems=problems,
+        fix_url_name="admin:commitments_commitment_changelist",
+        fix_query=f"plan__id__exact={plan.pk}",
+    )
+
+
+def _languages_item(plan: ActionPlan, commitments: list[Commitment]) -> ReadinessItem:
+    problems = []
+    objects = [plan]
+    for commitment in commitments:
+        objects.append(commitment)
+        objects.extend(commitment.milestones.all())
+        objects.extend(commitment.indicators.all())
+    for obj in objects:
+        missing = obj.missing_translations()
+        if missing:
+            labels = ", ".join(
+                str(type(obj)._meta.get_field(name).verbose_name) for name in missing
+            )
+            problems.append(
+                gettext("%(object)s: %(fields)s in one language only.")
+                % {"object": f"{type(obj)._meta.verbose_name} “{obj}”", "fields": labels}
+            )
+    return ReadinessItem(
+        key="languages",
+        label=gettext("The plan and its commitments are filled in Arabic and in French"),
+        problems=problems,
+        fix_url_name="admin:commitments_commitment_changelist",
+        fix_query=f"plan__id__exact={plan.pk}",
+    )
+
+
+def plan_readiness(plan: ActionPlan) -> list[ReadinessItem]:
+    """The readiness checklist drawn from OGP's co-creation standards, in the active language.
+
+    Runs a fixed number of queries whatever the number of commitments."""
+    commitments = list(plan_commitments_for_readiness(plan))
+    return [
+        _workshops_item(plan),
+        _proposals_item(plan),
+        _commitments_item(plan, commitments),
+        _languages_item(plan, commitments),
+    ]
+
+
+def commitment_prefill_from_proposals(proposals) -> dict:
+    """Initial values for a commitment made from proposals: the most common theme, problems
+    into "problem", the other kinds into "what will be done", each language kept apart."""
+    proposals = list(proposals)
+    initial: dict = {}
+    themes = [p.theme_id for p in proposals if p.theme_id]
+    if themes:
+        initial["theme"] = max(set(themes), key=themes.count)
+    if len(proposals) == 1:
+        initial["title_ar"] = proposals[0].title_ar or ""
+        initial["title_fr"] = proposals[0].title_fr or ""
+    for language in ("ar", "fr"):
+        problems, actions = [], []
+        for proposal in proposals:
+            text = "\n".join(
+                part
+                for part in (
+                    getattr(proposal, f"title_{language}") or "",
+                    getattr(proposal, f"body_{language}") or "",
+                )
+                if part
+            )
+            if not text:
+                continue
+            (problems if proposal.kind == Proposal.Kind.PROBLEM else actions).append(text)
+        initial[f"problem_{language}"] = "\n\n".join(problems)
+        initial[f"description_{language}"] = "\n\n".join(actions)
+    return initial

@@ -1,0 +1,35 @@
+"""Fields stored in Arabic and French through django-modeltranslation; history registered
+after them (see consultations/translation.py)."""
+
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as track_history
+
+from .models import Commitment, Indicator, Milestone
+
+
+@register(Commitment)
+class CommitmentTranslation(TranslationOptions):
+    fields = (
+        "title",
+        "problem",
+        "status_quo",
+        "description",
+        "expected_results",
+        "ogp_relevance",
+        "lead_agency",
+        "partners",
+    )
+
+
+@register(Milestone)
+class MilestoneTranslation(TranslationOptions):
+    fields = ("title", "deliverable", "evidence")
+
+
+@register(Indicator)
+class IndicatorTranslation(TranslationOptions):
+    fields = ("name", "unit", "source")
+
+
+for model in (Commitment, Milestone, Indicator):
+    track_history(model, app="commitments")

@@ -1,0 +1,48 @@
+"""Fields stored in Arabic and French (name_ar, name_fr …) through django-modeltranslation.
+
+History (django-simple-history) is registered here, after the translation fields exist, so the
+historical tables keep both languages."""
+
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as track_history
+
+from .models import ActionPlan, Council, Proposal, Theme, WorkingGroup, Workshop, WorkshopDocument
+
+
+@register(Council)
+class CouncilTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(ActionPlan)
+class ActionPlanTranslation(TranslationOptions):
+    fields = ("title", "introduction")
+
+
+@register(Workshop)
+class WorkshopTranslation(TranslationOptions):
+    fields = ("title", "venue", "city", "chaired_by", "summary")
+
+
+@register(WorkshopDocument)
+class WorkshopDocumentTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(WorkingGroup)
+class WorkingGroupTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Proposal)
+class ProposalTranslation(TranslationOptions):
+    fields = ("title", "body", "response")
+
+
+for model in (ActionPlan, Proposal):
+    track_history(model, app="consultations")

@@ -1,0 +1,66 @@
+"""Shared model pieces: a timestamped base and the bilingual "Arabic or French" rule."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def in_one_language_constraint(model_name: str, field: str) -> models.CheckConstraint:
+    """A check that at least one language version of a translated field is filled.
+
+    NULL and empty strings both count as missing (modeltranslation stores either).
+    """
+    condition = Q()
+    for code in language_codes():
+        column = f"{field}_{code}"
+        condition |= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+    return models.CheckConstraint(condition=condition, name=f"{model_name}_{field}_in_one_language")
+
+
+class BilingualModel(models.Model):
+    """A model whose translated fields listed in `required_in_one_language` need a value in
+    Arabic or in French (one is enough: the public pages fall back to the other language)."""
+
+    required_in_one_language: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for field in self.required_in_one_language:
+            values = [getattr(self, f"{field}_{code}", None) for code in language_codes()]
+            if not any(value and str(value).strip() for value in values):
+                label = self._meta.get_field(field).verbose_name
+                errors[f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"] = gettext(
+                    "Enter the %(field)s in Arabic or in French."
+                ) % {"field": label}
+        if errors:
+            raise ValidationError(errors)
+
+    def missing_translations(self) -> list[str]:
+        """Names of translated fields filled in one language but not the other."""
+        from modeltranslation.translator import translator
+
+        missing = []
+        for field in translator.get_options_for_model(type(self)).fields:
+            values = {code: getattr(self, f"{field}_{code}", None) for code in language_codes()}
+            filled = [code for code, value in values.items() if value and str(value).strip()]
+            if filled and len(filled) < len(values):
+                missing.append(field)
+        return missing

@@ -1,0 +1,42 @@
+"""Validators shared by the apps' upload fields."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp"]
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+validate_document_or_image_extension = FileExtensionValidator(
+    allowed_extensions=DOCUMENT_EXTENSIONS + IMAGE_EXTENSIONS,
+    message=_(
+        "Files of type “%(extension)s” are not accepted. Accepted types: %(allowed_extensions)s."
+    ),
+)
+validate_image_extension = FileExtensionValidator(
+    allowed_extensions=IMAGE_EXTENSIONS,
+    message=_("Only images are accepted (%(allowed_extensions)s)."),
+)
+
+
+@deconstructible
+class MaxFileSizeValidator:
+    """Refuses files larger than settings.MAX_UPLOAD_BYTES (read when validating)."""
+
+    def __call__(self, file) -> None:
+        limit = settings.MAX_UPLOAD_BYTES
+        if file.size is not None and file.size > limit:
+            raise ValidationError(
+                _("This file is %(size)s; the largest accepted is %(limit)s."),
+                code="file_too_large",
+                params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, MaxFileSizeValidator)
+
+
+validate_file_size = MaxFileSizeValidator()

@@ -1,0 +1,24 @@
+"""Shared fixtures. Tests run against PostgreSQL and Redis (see the Makefile's TEST_ENV)."""
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _arabic_by_default():
+    """Each test starts in the default language, whatever the previous one activated."""
+    with translation.override("ar"):
+        yield
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="network-admin", email="admin@example.org", password="a-long-test-password"
+    )
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
