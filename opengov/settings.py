@@ -142,6 +142,9 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
 MODELTRANSLATION_LANGUAGES = ("ar", "fr")
 # Content missing in the reader's language falls back to the other one.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ar", "fr"), "ar": ("fr",), "fr": ("ar",)}
+# The admin's translation tabs use jQuery UI; it is shipped with the project (static/vendor), never
+# fetched from a CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -13,6 +13,7 @@ from consultations.models import (
     Theme,
     WorkingGroup,
     Workshop,
+    WorkshopDocument,
 )
 
 
@@ -138,3 +139,14 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     unit_fr = "nombre"
     baseline = 0
     target = 100
+
+
+class WorkshopDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkshopDocument
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    kind = WorkshopDocument.Kind.DOCUMENT
+    title_ar = "محضر الورشة"
+    title_fr = "Procès-verbal de l'atelier"
+    file = factory.django.FileField(filename="proces-verbal.pdf", data=b"%PDF-1.4\n%%EOF\n")

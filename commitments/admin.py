@@ -1,0 +1,250 @@
+"""Admin of the action plans' content: commitments with their milestones and indicators, the
+coordinator's "proposals into a commitment" page, and the plan's workflow (stage actions and
+readiness checklist), mixed into the ActionPlan admin registered by consultations."""
+
+from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy as _
+
+from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
+from consultations.models import ActionPlan
+from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline
+
+from .admin_plan import PlanWorkflowAdminMixin
+from .admin_views import commitment_from_proposals_view
+from .models import Commitment, Indicator, Milestone
+
+# What council staff may change on a milestone or an indicator: its progress, not its definition.
+MILESTONE_PROGRESS_FIELDS = ("status", "completed_on", "evidence_ar", "evidence_fr", "evidence_url")
+INDICATOR_PROGRESS_FIELDS = ("latest_value", "latest_value_on", "source_ar", "source_fr")
+
+
+def defines_commitments(request) -> bool:
+    """Coordinators (and administrators) define commitments; staff only report progress."""
+    return request.user.has_perm("commitments.add_commitment")
+
+
+admin.site.unregister(ActionPlan)
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(PlanWorkflowAdminMixin, BaseActionPlanAdmin):
+    readonly_fields = ("stage", "readiness_checklist", "stage_history")
+    fieldsets = (
+        *BaseActionPlanAdmin.fieldsets,
+        (_("Workflow"), {"fields": ("readiness_checklist", "stage_history")}),
+    )
+
+
+class MilestoneInline(PortalStackedInline):
+    model = Milestone
+    fields = (
+        "title",
+        "deliverable",
+        ("start_date", "due_date"),
+        ("status", "completed_on"),
+        "evidence",
+        "evidence_url",
+    )
+    classes = ("collapse",)
+
+
+class IndicatorInline(PortalStackedInline):
+    model = Indicator
+    fields = (
+        ("name", "unit"),
+        ("baseline", "target"),
+        ("latest_value", "latest_value_on"),
+        "source",
+    )
+    classes = ("collapse",)
+
+
+class OgpValueFilter(admin.SimpleListFilter):
+    title = _("OGP value")
+    parameter_name = "ogp_value"
+    VALUES = ("transparency", "participation", "accountability", "technology_innovation")
+
+    def lookups(self, request, model_admin):
+        return [(name, Commitment._meta.get_field(name).verbose_name) for name in self.VALUES]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.VALUES:
+            return queryset.filter(**{self.value(): True})
+        return queryset
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(PortalHistoryAdmin):
+    list_display = ("reference", "title", "plan", "theme", "status", "lead_agency")
+    list_display_links = ("reference", "title")
+    list_filter = (
+        "status",
+        OgpValueFilter,
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("plan__council", admin.RelatedOnlyFieldListFilter),
+        ("theme", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "reference",
+        "title_ar",
+        "title_fr",
+        "lead_agency_ar",
+        "lead_agency_fr",
+        "description_ar",
+        "description_fr",
+    )
+    list_select_related = ("plan__council", "theme")
+    autocomplete_fields = ("plan", "source_proposals")
+    inlines = [MilestoneInline, IndicatorInline]
+    readonly_fields = ("source_proposals_traced",)
+    fieldsets = (
+        (None, {"fields": ("plan", "reference", "position", "theme", "title", "status")}),
+        (
+            _("The commitment"),
+            {
+                "fields": (
+                    "problem",
+                    "status_quo",
+                    "description",
+                    "expected_results",
+                    "ogp_relevance",
+                )
+            },
+        ),
+        (
+            _("OGP values"),
+            {
+                "fields": (
+                    ("transparency", "participation"),
+                    ("accountability", "technology_innovation"),
+                )
+            },
+        ),
+        (
+            _("Who and when"),
+            {
+                "fields": (
+                    "lead_agency",
+                    "partners",
+                    ("contact_name", "contact_email"),
+                    ("start_date", "end_date"),
+                    "budget",
+                )
+            },
+        ),
+        (_("Where it comes from"), {"fields": ("source_proposals", "source_proposals_traced")}),
+    )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.from_proposals_view)
+        return [
+            path(
+                "from-proposals/",
+                view,
+                name="commitments_commitment_from_proposals",
+            ),
+            *super().get_urls(),
+        ]
+
+    def from_proposals_view(self, request):
+        return commitment_from_proposals_view(request, model_admin=self)
+
+    @admin.display(description=_("source proposals, with their workshop and working group"))
+    def source_proposals_traced(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        proposals = obj.source_proposals.select_related("workshop", "working_group", "plan")
+        if not proposals:
+            return gettext("This commitment does not come from recorded proposals.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {} — {} ({})</li>',
+                (
+                    (
+                        reverse("admin:consultations_proposal_change", args=[p.pk]),
+                        p.title,
+                        p.workshop or gettext("sent online"),
+                        p.working_group or "—",
+                        p.get_status_display(),
+                    )
+                    for p in proposals
+                ),
+            ),
+        )
+
+
+class ProgressOnlyMixin:
+    """Council staff change a milestone's or an indicator's progress, never its definition."""
+
+    progress_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if defines_commitments(request):
+            return readonly
+        form_fields = [
+            f.name
+            for f in self.model._meta.get_fields()
+            if getattr(f, "editable", False) and not f.auto_created and f.concrete
+        ]
+        return readonly + [
+            f
+            for f in form_fields
+            if f not in self.progress_fields
+            and f not in readonly
+            and f not in ("created_at", "updated_at")
+        ]
+
+
+class MilestoneDueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("30", _("Due within 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "30":
+            return queryset.due_within(30)
+        return queryset
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
+    progress_fields = MILESTONE_PROGRESS_FIELDS
+    list_display = ("__str__", "commitment", "due_date", "status", "completed_on")
+    list_filter = (
+        "status",
+        MilestoneDueFilter,
+        ("commitment__plan", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("title_ar", "title_fr", "commitment__reference")
+    list_select_related = ("commitment__plan__council",)
+    autocomplete_fields = ("commitment",)
+    date_hierarchy = "due_date"
+    fieldsets = (
+        (None, {"fields": ("commitment", "title", "deliverable", ("start_date", "due_date"))}),
+        (_("Progress"), {"fields": ("status", "completed_on", "evidence", "evidence_url")}),
+    )
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
+    progress_fields = INDICATOR_PROGRESS_FIELDS
+    list_display = ("__str__", "commitment", "baseline", "target", "latest_value")
+    list_filter = (("commitment__plan", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name_ar", "name_fr", "commitment__reference")
+    list_select_related = ("commitment__plan__council",)
+    autocomplete_fields = ("commitment",)
+    fieldsets = (
+        (None, {"fields": ("commitment", "name", "unit", ("baseline", "target"))}),
+        (_("Progress"), {"fields": ("latest_value", "latest_value_on", "source")}),
+    )
+
+
