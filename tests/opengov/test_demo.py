@@ -1,0 +1,145 @@
+"""The demo loader: real events, consistent data, and a second run that changes nothing."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from commitments.models import Commitment, Milestone
+from commitments.selectors import plan_readiness
+from consultations.models import ActionPlan, Council, Proposal, Workshop
+from opengov.demo import REGIONS_FIXTURE, load_demo
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+def _snapshot() -> dict:
+    """Every row of every project model (history included), as plain values."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in ("consultations", "commitments", "auth"):
+            continue
+        rows[model._meta.label] = sorted(
+            (
+                json.dumps(model_to_dict(obj), default=str, sort_keys=True)
+                for obj in model.objects.all()
+            ),
+        )
+        rows[model._meta.label + ".updated"] = sorted(
+            str(getattr(obj, "updated_at", "")) for obj in model.objects.all()
+        )
+    return rows
+
+
+@pytest.fixture
+def demo():
+    return load_demo(today=TODAY)
+
+
+def test_regions_fixture_has_the_twelve_regions_in_both_languages(demo):
+    regions = Council.objects.filter(kind=Council.Kind.REGION)
+    assert regions.count() == 12
+    assert all(r.name_ar and r.name_fr for r in regions)
+    tta = Council.objects.get(slug="tanger-tetouan-al-hoceima")
+    assert tta.name_ar == "جهة طنجة تطوان الحسيمة"
+    assert tta.code == "TTA"
+
+
+def test_fixture_loads_on_its_own_by_natural_key():
+    call_command("loaddata", "regions", verbosity=0)
+    call_command("loaddata", "regions", verbosity=0)
+    assert Council.objects.filter(kind=Council.Kind.REGION).count() == 12
+    assert len(json.loads(REGIONS_FIXTURE.read_text(encoding="utf-8"))) == 12
+
+
+def test_al_hoceima_consultation_of_6_january_2024(demo):
+    workshop = Workshop.objects.get(starts_on=datetime.date(2024, 1, 6))
+    assert workshop.city_fr == "Al Hoceima"
+    assert workshop.venue_fr == "Centre régional de formation"
+    assert workshop.plan.start_year == 2024 and workshop.plan.end_year == 2026
+    assert workshop.plan.council.slug == "tanger-tetouan-al-hoceima"
+    groups = list(workshop.groups.order_by("position"))
+    assert len(groups) == 5
+    assert groups[0].title_fr == "Genre et inclusion sociale"
+    assert all(g.proposals.exists() for g in groups)
+    assert workshop.participants_women + workshop.participants_men <= workshop.participants_total
+
+
+def test_oriental_plan_is_open_for_comments_on_the_day_it_is_loaded(demo):
+    plan = ActionPlan.objects.get(council__slug="oriental", start_year=2025)
+    assert plan.is_open_for_comments(on=TODAY)
+    assert not plan.is_open_for_comments(on=TODAY + datetime.timedelta(days=31))
+    workshop = Workshop.objects.get(plan=plan)
+    assert workshop.groups.count() == 4
+
+
+def test_saidia_network_meeting(demo):
+    meeting = Workshop.objects.get(kind=Workshop.Kind.NETWORK_MEETING)
+    assert (meeting.starts_on, meeting.ends_on) == (
+        datetime.date(2024, 11, 12),
+        datetime.date(2024, 11, 13),
+    )
+    assert meeting.city_fr == "Saïdia"
+    assert meeting.plan is None
+    assert 340 <= meeting.participants_total <= 360
+    assert meeting.groups.count() == 4
+
+
+def test_communes_and_every_stage(demo):
+    assert Council.objects.get(slug="agadir").parent.slug == "souss-massa"
+    assert Council.objects.get(slug="kenitra").parent.slug == "rabat-sale-kenitra"
+    stages = set(ActionPlan.objects.values_list("stage", flat=True))
+    assert stages == set(ActionPlan.Stage.values)
+
+
+def test_commitments_trace_back_to_proposals(demo):
+    commitment = Commitment.objects.get(reference="TTA-2024-01")
+    sources = list(commitment.source_proposals.all())
+    assert len(sources) == 2
+    assert all(p.working_group is not None for p in sources)
+    assert commitment.milestones.count() == 3
+    assert commitment.indicators.count() == 1
+    assert Milestone.objects.filter(status=Milestone.Status.COMPLETED).exists()
+
+
+def test_adopted_and_running_plans_are_ready_and_every_proposal_answered(demo):
+    for plan in ActionPlan.objects.filter(
+        stage__in=[ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION]
+    ):
+        problems = [p for item in plan_readiness(plan) for p in item.problems]
+        assert problems == [], plan
+        assert not Proposal.objects.filter(plan=plan).unanswered().exists()
+    not_retained = Proposal.objects.filter(status=Proposal.Status.NOT_RETAINED)
+    assert not_retained.exists()
+    assert all(p.response_ar and p.response_fr for p in not_retained)
+
+
+def test_second_run_changes_nothing(demo):
+    before = _snapshot()
+    created = load_demo(today=TODAY + datetime.timedelta(days=3))
+    assert not created
+    assert _snapshot() == before
+
+
+def test_demo_keeps_edits_made_after_loading(demo):
+    commitment = Commitment.objects.get(reference="TTA-2024-02")
+    commitment.title_fr = "Titre corrigé par la coordinatrice"
+    commitment.save()
+    load_demo(today=TODAY)
+    commitment.refresh_from_db()
+    assert commitment.title_fr == "Titre corrigé par la coordinatrice"
+
+
+def test_command_reports_what_it_did():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo data loaded." in out.getvalue()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "nothing to do" in out.getvalue()
