@@ -29,13 +29,13 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 translations: install
-	$(PY) manage.py compiletranslations
+	$(DEMO_ENV) $(PY) manage.py compiletranslations
 
 # For developers (needs GNU gettext): refresh the catalogues from the code and templates.
 messages: install
 	DEBUG=true $(PY) manage.py makemessages -a --no-location --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
-	$(PY) manage.py compiletranslations
+	$(DEMO_ENV) $(PY) manage.py compiletranslations
 
 demo: install translations
 	mkdir -p var
