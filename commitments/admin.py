@@ -246,5 +246,3 @@ class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
         (None, {"fields": ("commitment", "name", "unit", ("baseline", "target"))}),
         (_("Progress"), {"fields": ("latest_value", "latest_value_on", "source")}),
     )
-
-

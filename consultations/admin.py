@@ -5,10 +5,12 @@ documents and proposals. Every list, form, choice and action is limited to the u
 The action plan's workflow (stage actions, readiness checklist) is added by commitments/admin.py,
 which re-registers ActionPlan: the checks read commitments, and this app never imports that one."""
 
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
@@ -22,6 +24,7 @@ from opengov.admin_base import (
 )
 from opengov.scoping import scope_queryset
 
+from .admin_views import import_proposals_view, import_template_view
 from .models import (
     ActionPlan,
     Council,
@@ -187,6 +190,7 @@ class WorkshopForm(ModelErrorsForm):
 @admin.register(Workshop)
 class WorkshopAdmin(PortalAdmin):
     form = WorkshopForm
+    change_form_template = "admin/consultations/workshop/change_form.html"
     list_display = (
         "__str__",
         "council",
@@ -234,6 +238,22 @@ class WorkshopAdmin(PortalAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_group_count=Count("groups"))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/import-proposals/",
+                wrap(partial(import_proposals_view, model_admin=self)),
+                name="consultations_workshop_import_proposals",
+            ),
+            path(
+                "import-template.<str:fmt>",
+                wrap(import_template_view),
+                name="consultations_workshop_import_template",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)

@@ -1,0 +1,97 @@
+"""Admin pages of the consultation side that are not plain model forms: the import of a
+workshop's proposals from a spreadsheet, with a preview, and its template files."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+
+from . import imports
+from .forms import ProposalImportForm
+
+
+def _workshop_for_import(request: HttpRequest, model_admin, object_id: str):
+    workshop = model_admin.get_object(request, unquote(object_id))
+    if workshop is None:
+        raise Http404(gettext("This object does not exist or is not yours to see."))
+    if not (
+        request.user.has_perm("consultations.add_proposal")
+        and model_admin.has_change_permission(request, workshop)
+    ):
+        raise PermissionDenied
+    return workshop
+
+
+def import_proposals_view(request: HttpRequest, object_id: str, *, model_admin) -> HttpResponse:
+    workshop = _workshop_for_import(request, model_admin, object_id)
+    change_url = reverse("admin:consultations_workshop_change", args=[workshop.pk])
+    result, token = None, ""
+    form = ProposalImportForm()
+    if request.method == "POST" and "token" in request.POST:
+        result = imports.unsign_rows(workshop, request.POST["token"])
+        if result is None:
+            messages.error(
+                request, gettext("This preview has expired or was altered; send the file again.")
+            )
+        elif result.ok:
+            proposals = imports.import_rows(workshop, result)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d proposal imported.", "%(count)d proposals imported.", len(proposals)
+                )
+                % {"count": len(proposals)},
+            )
+            return HttpResponseRedirect(change_url)
+    elif request.method == "POST":
+        form = ProposalImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = imports.parse_file(workshop, upload.name, upload.read())
+            if result.ok:
+                token = imports.sign_rows(workshop, result)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("Import proposals"),
+        "opts": model_admin.model._meta,
+        "workshop": workshop,
+        "change_url": change_url,
+        "form": form,
+        "result": result,
+        "token": token,
+        "columns": imports.COLUMNS,
+        "rows": [
+            {
+                "number": row.row,
+                "cells": [
+                    (
+                        row.values.get(column.key, ""),
+                        [e.message for e in row.errors if e.column == column.key],
+                    )
+                    for column in imports.COLUMNS
+                ],
+                "row_errors": [e.message for e in row.errors if e.column == ""],
+            }
+            for row in (result.rows if result else [])
+        ],
+    }
+    return render(request, "admin/consultations/workshop/import_proposals.html", context)
+
+
+def import_template_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not request.user.has_perm("consultations.add_proposal"):
+        raise PermissionDenied
+    if fmt == "xlsx":
+        response = HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="proposals-template.{fmt}"'
+    return response
