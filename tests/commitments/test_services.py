@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from commitments import services
 from commitments.models import Commitment
@@ -10,6 +11,14 @@ from consultations.models import ActionPlan, PlanStageChange, Proposal
 from tests import factories
 
 TODAY = datetime.date(2025, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_source_language():
+    """The messages are asserted as written in the code (their translations are tested in
+    tests/admin/test_bad_input.py and the model tests)."""
+    with translation.override("en"):
+        yield
 
 
 def ready_plan(**plan_fields):
