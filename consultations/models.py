@@ -133,14 +133,14 @@ class Council(BilingualModel, TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         if self.parent_id:
+            if self.pk and self.parent_id == self.pk:
+                raise ValidationError({"parent": gettext("A council cannot be its own region.")})
             if self.kind == self.Kind.REGION:
                 raise ValidationError(
                     {"parent": gettext("A region cannot belong to another region.")}
                 )
             if self.parent.kind != self.Kind.REGION:
                 raise ValidationError({"parent": gettext("The parent must be a region.")})
-            if self.pk and self.parent_id == self.pk:
-                raise ValidationError({"parent": gettext("A council cannot be its own region.")})
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -477,8 +477,8 @@ class WorkingGroup(BilingualModel, TimeStampedModel):
 class ProposalQuerySet(models.QuerySet):
     def answered(self):
         """Proposals whose fate is settled: retained or merged, or not retained with a reason."""
-        has_response = (Q(response_ar__isnull=False) & ~Q(response_ar="")) | (
-            Q(response_fr__isnull=False) & ~Q(response_fr="")
+        has_response = (Q(response_ar__isnull=False) & Q(response_ar__strip__gt="")) | (
+            Q(response_fr__isnull=False) & Q(response_fr__strip__gt="")
         )
         return self.filter(
             Q(status__in=[Proposal.Status.RETAINED, Proposal.Status.MERGED])
@@ -675,7 +675,9 @@ class PlanStageChange(models.Model):
         ordering = ["plan", "changed_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(from_stage=F("to_stage")), name="planstagechange_changes_stage"
+                condition=~Q(from_stage=F("to_stage")),
+                name="planstagechange_changes_stage",
+                violation_error_message=_("A stage change must go to another stage."),
             )
         ]
 

@@ -3,7 +3,27 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Transform
+
+
+class Strip(Transform):
+    """`field__strip`: the text without leading and trailing spaces, tabs and line breaks, so
+    that rules and queries treat a text made only of whitespace as empty (like str.strip)."""
+
+    lookup_name = "strip"
+    WHITESPACE = " \t\r\n"
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"TRIM({sql}, %s)", [*params, self.WHITESPACE]
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"BTRIM({sql}, %s)", [*params, self.WHITESPACE]
+
+
+models.CharField.register_lookup(Strip)
+models.TextField.register_lookup(Strip)
 from django.utils.translation import gettext, gettext_lazy as _
 
 
@@ -22,12 +42,12 @@ def language_codes() -> list[str]:
 def in_one_language_constraint(model_name: str, field: str) -> models.CheckConstraint:
     """A check that at least one language version of a translated field is filled.
 
-    NULL and empty strings both count as missing (modeltranslation stores either).
+    NULL, empty strings and spaces all count as missing (modeltranslation stores NULL or "").
     """
     condition = Q()
     for code in language_codes():
         column = f"{field}_{code}"
-        condition |= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+        condition |= Q(**{f"{column}__isnull": False}) & Q(**{f"{column}__strip__gt": ""})
     return models.CheckConstraint(condition=condition, name=f"{model_name}_{field}_in_one_language")
 
 
