@@ -16,8 +16,16 @@ from .admin_views import commitment_from_proposals_view
 from .models import Commitment, Indicator, Milestone
 
 # What council staff may change on a milestone or an indicator: its progress, not its definition.
-MILESTONE_PROGRESS_FIELDS = ("status", "completed_on", "evidence_ar", "evidence_fr", "evidence_url")
-INDICATOR_PROGRESS_FIELDS = ("latest_value", "latest_value_on", "source_ar", "source_fr")
+# Translated fields are named with and without their language suffix (modeltranslation needs both).
+MILESTONE_PROGRESS_FIELDS = (
+    "status",
+    "completed_on",
+    "evidence",
+    "evidence_ar",
+    "evidence_fr",
+    "evidence_url",
+)
+INDICATOR_PROGRESS_FIELDS = ("latest_value", "latest_value_on", "source", "source_ar", "source_fr")
 
 
 def defines_commitments(request) -> bool:
