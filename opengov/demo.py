@@ -2,12 +2,12 @@
 
 What is real: the 12 regions (fixture consultations/fixtures/regions.json); Tanger-Tétouan-Al
 Hoceima's first plan 2021-2023 and its co-created plan 2024-2026; the Al Hoceima consultation of
-6 January 2024 at the Regional Training Centre, chaired by the region's vice-president, with its five
-working groups; the Oriental region's co-creation of its 2025-2027 plan with its four groups; the
-network meeting of Saïdia, 12-13 November 2024 (about 350 people) with its four parallel workshops.
+6 January 2024 at the Regional Training Centre, chaired by the region's vice-president, with its
+five working groups; the Oriental region's co-creation of its 2025-2027 plan with its four groups;
+the network meeting of Saïdia, 12-13 November 2024 (about 350 people), four parallel workshops.
 What is illustrative: the proposals, commitments, milestones, indicators and attendance breakdowns,
-written to look like the real thing; the communes of Agadir and Kénitra are given an adopted plan and
-a plan in preparation.
+written to look like the real thing; the communes of Agadir and Kénitra are given an adopted plan
+and a plan in preparation.
 
 `load_demo()` is idempotent: an object that exists (found by its natural key) is left as it is,
 so a second run changes nothing and never overwrites what someone edited. Every object is

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Transform
+from django.utils.translation import gettext, gettext_lazy as _
 
 
 class Strip(Transform):
@@ -24,7 +25,6 @@ class Strip(Transform):
 
 models.CharField.register_lookup(Strip)
 models.TextField.register_lookup(Strip)
-from django.utils.translation import gettext, gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):

@@ -90,9 +90,7 @@ def test_from_workshop_proposals_to_a_closed_plan(client, coordinator):
         assert list(proposal.commitments.all()) == [commitment]
 
     # 2. A later proposal is attached to the same commitment.
-    _, response = _action(
-        client, "consultations_proposal", "turn_into_commitment", [later.pk]
-    )
+    _, response = _action(client, "consultations_proposal", "turn_into_commitment", [later.pk])
     client.post(response["Location"], {"mode": "existing", "commitment": commitment.pk})
     assert set(commitment.source_proposals.all()) == {budget_1, budget_2, later}
 
