@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -132,6 +133,12 @@ class Commitment(BilingualModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "commitments:commitment",
+            args=[self.plan.council.slug, self.plan.start_year, self.reference],
+        )
 
     @property
     def ogp_values(self) -> list[str]:

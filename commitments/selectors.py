@@ -3,7 +3,7 @@ what a commitment is pre-filled with when coordinators turn proposals into one."
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext, ngettext
 
 from consultations.models import ActionPlan, Proposal, Workshop
@@ -209,3 +209,69 @@ def commitment_prefill_from_proposals(proposals) -> dict:
         initial[f"problem_{language}"] = "\n\n".join(problems)
         initial[f"description_{language}"] = "\n\n".join(actions)
     return initial
+
+
+# --- public pages -----------------------------------------------------------------------------
+
+
+def plan_public(council_slug: str, start_year: int) -> ActionPlan:
+    """A public plan (not in preparation) by its council and first year, or DoesNotExist."""
+    return (
+        ActionPlan.objects.public()
+        .select_related("council__parent", "predecessor__council")
+        .get(council__slug=council_slug, start_year=start_year)
+    )
+
+
+def _with_progress(commitments):
+    counted = ~Q(milestones__status=Milestone.Status.CANCELLED)
+    return commitments.annotate(
+        milestone_total=Count("milestones", filter=counted, distinct=True),
+        milestone_done=Count(
+            "milestones", filter=Q(milestones__status=Milestone.Status.COMPLETED), distinct=True
+        ),
+    )
+
+
+def plan_commitments_by_theme(plan: ActionPlan) -> list[tuple[object, list[Commitment]]]:
+    """The plan's commitments grouped by theme (in theme order), each with
+    milestone_total / milestone_done annotations: one query."""
+    commitments = _with_progress(
+        Commitment.objects.filter(plan=plan).select_related("theme", "plan__council")
+    ).order_by("theme__position", "theme__slug", "position", "reference")
+    groups: list[tuple[object, list[Commitment]]] = []
+    for commitment in commitments:
+        if groups and groups[-1][0] == commitment.theme:
+            groups[-1][1].append(commitment)
+        else:
+            groups.append((commitment.theme, [commitment]))
+    return groups
+
+
+def plan_workshops(plan: ActionPlan) -> list[Workshop]:
+    return list(
+        Workshop.objects.filter(plan=plan)
+        .annotate(group_count=Count("groups", distinct=True))
+        .annotate(proposal_count=Count("proposals", distinct=True))
+        .order_by("starts_on", "id")
+    )
+
+
+def commitment_public(plan: ActionPlan, reference: str) -> Commitment:
+    return Commitment.objects.select_related("theme", "plan__council").get(plan=plan, reference=reference)
+
+
+def commitment_milestones(commitment: Commitment) -> list[Milestone]:
+    return list(commitment.milestones.order_by("due_date", "id"))
+
+
+def commitment_indicators(commitment: Commitment) -> list[Indicator]:
+    return list(commitment.indicators.order_by("id"))
+
+
+def commitment_sources(commitment: Commitment) -> list[Proposal]:
+    return list(
+        commitment.source_proposals.select_related("workshop", "working_group", "theme").order_by(
+            "workshop__starts_on", "pk"
+        )
+    )

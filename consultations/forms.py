@@ -5,6 +5,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, gettext_lazy as _
 
+from .models import ActionPlan, Council, Theme
+from .selectors import ProposalFilters
+
 
 class ProposalImportForm(forms.Form):
     file = forms.FileField(
@@ -25,3 +28,40 @@ class ProposalImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(gettext("Send a .csv or .xlsx file."))
         return upload
+
+
+class ProposalFilterForm(forms.Form):
+    """The filters of the public proposals list (GET). An unknown value is reported and ignored."""
+
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    council = forms.ModelChoiceField(label=_("Council"), queryset=None, required=False)
+    plan = forms.ModelChoiceField(label=_("Action plan"), queryset=None, required=False)
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["council"].queryset = Council.objects.all()
+        self.fields["council"].choices = everything + [(c.pk, str(c)) for c in choices["councils"]]
+        self.fields["plan"].queryset = ActionPlan.objects.public()
+        self.fields["plan"].choices = everything + [(p.pk, str(p)) for p in choices["plans"]]
+        self.fields["theme"].queryset = Theme.objects.all()
+        self.fields["theme"].choices = everything + [(t.pk, str(t)) for t in choices["themes"]]
+        self.fields["kind"].choices = everything + list(choices["kinds"])
+        self.fields["status"].choices = everything + list(choices["statuses"])
+        self.fields["q"].widget.attrs.update({"type": "search", "dir": "auto"})
+
+    def filters(self):
+        """The valid filters; invalid fields are left out (their errors stay on the form)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return ProposalFilters(
+            council=data.get("council"),
+            plan=data.get("plan"),
+            theme=data.get("theme"),
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            text=data.get("q") or "",
+        )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
@@ -129,6 +130,9 @@ class Council(BilingualModel, TimeStampedModel):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:council", args=[self.slug])
 
     def clean(self) -> None:
         super().clean()
@@ -280,6 +284,10 @@ class ActionPlan(BilingualModel, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def get_absolute_url(self) -> str:
+        # The plan's page shows its commitments: it is served by the commitments app.
+        return reverse("commitments:plan", args=[self.council.slug, self.start_year])
+
     def is_open_for_comments(self, on: datetime.date | None = None) -> bool:
         on = on or datetime.date.today()
         return (
@@ -307,6 +315,12 @@ def _sum_of(fields):
     for field in fields[1:]:
         total = total + F(field)
     return total
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def public(self):
+        """Workshops citizens may read: network meetings and those of public plans."""
+        return self.filter(Q(plan__isnull=True) | ~Q(plan__stage=ActionPlan.Stage.PREPARATION))
 
 
 class Workshop(BilingualModel, TimeStampedModel):
@@ -352,6 +366,8 @@ class Workshop(BilingualModel, TimeStampedModel):
     participants_women = models.PositiveIntegerField(_("women"), default=0)
     participants_men = models.PositiveIntegerField(_("men"), default=0)
 
+    objects = WorkshopQuerySet.as_manager()
+
     required_in_one_language = ("title",)
 
     class Meta:
@@ -385,6 +401,9 @@ class Workshop(BilingualModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:workshop", args=[self.pk])
 
     @property
     def participants_total(self) -> int:
@@ -487,6 +506,10 @@ class ProposalQuerySet(models.QuerySet):
 
     def unanswered(self):
         return self.exclude(pk__in=self.answered().values("pk"))
+
+    def public(self):
+        """Proposals citizens may read: those not tied to a plan still in preparation."""
+        return self.filter(Q(plan__isnull=True) | ~Q(plan__stage=ActionPlan.Stage.PREPARATION))
 
 
 class Proposal(BilingualModel, TimeStampedModel):

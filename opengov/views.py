@@ -1,21 +1,50 @@
-"""Site-wide views: the home page and the error pages."""
+"""Site-wide views: the home page (the network at a glance) and the error pages."""
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from consultations.models import ActionPlan, Council
+from commitments.models import Commitment, Milestone
+from consultations.models import ActionPlan, Council, Proposal, Workshop
+from consultations.selectors import attendance_of, proposal_counts
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The network at a glance. The full public site is built on this (see the README)."""
-    councils = Council.objects.in_network().annotate(
-        public_plans=Count("plans", filter=~Q(plans__stage=ActionPlan.Stage.PREPARATION))
+    """Councils in the network by kind, current plans and their stage, and the totals."""
+    councils = list(
+        Council.objects.in_network().select_related("parent").order_by("kind", "slug")
     )
-    plans = ActionPlan.objects.public().select_related("council").order_by("-start_year", "id")
-    return render(request, "home.html", {"councils": councils, "plans": plans})
+    by_kind = [
+        (label, [c for c in councils if c.kind == value]) for value, label in Council.Kind.choices
+    ]
+    current = list(
+        ActionPlan.objects.public()
+        .exclude(stage=ActionPlan.Stage.CLOSED)
+        .select_related("council")
+        .order_by("-start_year", "council__slug")
+    )
+    public_plans = ActionPlan.objects.public()
+    milestones = Milestone.objects.filter(commitment__plan__in=public_plans).aggregate(
+        completed=Count("pk", filter=Q(status=Milestone.Status.COMPLETED)),
+        overdue=Count("pk", filter=Q(pk__in=Milestone.objects.overdue(timezone.localdate()))),
+    )
+    workshops = Workshop.objects.public()
+    totals = {
+        "workshops": workshops.count(),
+        "attendance": attendance_of(workshops),
+        "proposals": proposal_counts(Proposal.objects.public()),
+        "commitments": Commitment.objects.of_public_plans().count(),
+        "milestones_completed": milestones["completed"],
+        "milestones_overdue": milestones["overdue"],
+    }
+    return render(
+        request,
+        "home.html",
+        {"councils_by_kind": by_kind, "council_count": len(councils), "plans": current, **totals},
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,0 +1,73 @@
+"""Public pages of an action plan and its commitments."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from consultations.models import ActionPlan, Proposal
+from consultations.selectors import attendance_of, proposal_counts
+
+from . import selectors
+from .models import Commitment, Milestone
+
+
+def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
+    try:
+        return selectors.plan_public(council_slug, start_year)
+    except ActionPlan.DoesNotExist as missing:
+        raise Http404(gettext("No such action plan.")) from missing
+
+
+@require_safe
+def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
+    plan = _plan_or_404(council_slug, start_year)
+    workshops = selectors.plan_workshops(plan)
+    context = {
+        "plan": plan,
+        "council": plan.council,
+        "workshops": workshops,
+        "attendance": attendance_of(plan.workshops.all()),
+        "proposals": proposal_counts(Proposal.objects.filter(plan=plan)),
+        "themes": selectors.plan_commitments_by_theme(plan),
+        "open_for_comments": plan.is_open_for_comments(),
+        "stages": ActionPlan.Stage.choices,
+    }
+    return render(request, "commitments/plan_detail.html", context)
+
+
+@require_safe
+def commitment_detail(
+    request: HttpRequest, council_slug: str, start_year: int, reference: str
+) -> HttpResponse:
+    plan = _plan_or_404(council_slug, start_year)
+    try:
+        commitment = selectors.commitment_public(plan, reference)
+    except Commitment.DoesNotExist as missing:
+        raise Http404(gettext("No such commitment.")) from missing
+    today = timezone.localdate()
+    milestones = selectors.commitment_milestones(commitment)
+    for milestone in milestones:
+        if milestone.status == Milestone.Status.COMPLETED:
+            milestone.state = "done"
+        elif milestone.status == Milestone.Status.CANCELLED:
+            milestone.state = "cancelled"
+        elif milestone.is_overdue(on=today):
+            milestone.state = "overdue"
+        else:
+            milestone.state = "on-track"
+    counted = [m for m in milestones if m.status != Milestone.Status.CANCELLED]
+    done = sum(1 for m in counted if m.status == Milestone.Status.COMPLETED)
+    context = {
+        "plan": plan,
+        "council": plan.council,
+        "commitment": commitment,
+        "milestones": milestones,
+        "progress": round(100 * done / len(counted)) if counted else 0,
+        "done": done,
+        "counted": len(counted),
+        "indicators": selectors.commitment_indicators(commitment),
+        "sources": selectors.commitment_sources(commitment),
+    }
+    return render(request, "commitments/commitment_detail.html", context)

@@ -1,0 +1,180 @@
+"""Reads of the public pages on the consultation side. Each function owns its select_related /
+prefetch_related so that a page runs a fixed number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from .models import (
+    PARTICIPANT_CATEGORY_FIELDS,
+    ActionPlan,
+    Council,
+    Proposal,
+    Theme,
+    WorkingGroup,
+    Workshop,
+)
+
+PROPOSALS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Attendance:
+    total: int
+    women: int
+    men: int
+
+    @property
+    def women_share(self) -> int:
+        counted = self.women + self.men
+        return round(100 * self.women / counted) if counted else 0
+
+
+def attendance_of(workshops: QuerySet[Workshop]) -> Attendance:
+    """Participants of the workshops, in one query."""
+    sums = workshops.aggregate(
+        **{field: Sum(field) for field in PARTICIPANT_CATEGORY_FIELDS},
+        women=Sum("participants_women"),
+        men=Sum("participants_men"),
+    )
+    total = sum(sums[field] or 0 for field in PARTICIPANT_CATEGORY_FIELDS)
+    return Attendance(total=total, women=sums["women"] or 0, men=sums["men"] or 0)
+
+
+def proposal_counts(proposals: QuerySet[Proposal]) -> dict:
+    """How many proposals, answered, and by status, in one query."""
+    answered = proposals.answered().values("pk")
+    counts = proposals.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(pk__in=answered)),
+        **{
+            status: Count("pk", filter=Q(status=status))
+            for status, _label in Proposal.Status.choices
+        },
+    )
+    counts["by_status"] = [
+        (value, label, counts[value]) for value, label in Proposal.Status.choices if counts[value]
+    ]
+    return counts
+
+
+def councils_in_network() -> QuerySet[Council]:
+    return Council.objects.in_network().order_by("kind", "slug")
+
+
+def council_plans(council: Council) -> list[ActionPlan]:
+    return list(council.plans.public().order_by("-start_year"))
+
+
+def council_workshops(council: Council) -> list[Workshop]:
+    return list(
+        Workshop.objects.public()
+        .filter(council=council)
+        .select_related("plan")
+        .annotate(group_count=Count("groups"))
+        .order_by("-starts_on", "id")
+    )
+
+
+def workshop_public(pk: int) -> Workshop:
+    """The workshop with its council and plan, or DoesNotExist (preparation plans are not
+    public)."""
+    return Workshop.objects.public().select_related("council", "plan__council").get(pk=pk)
+
+
+def workshop_groups(workshop: Workshop) -> list[WorkingGroup]:
+    """Working groups with their theme and proposals (and the commitments each fed)."""
+    proposals = Proposal.objects.select_related("theme").prefetch_related("commitments__plan__council")
+    return list(
+        workshop.groups.select_related("theme")
+        .prefetch_related(Prefetch("proposals", queryset=proposals.order_by("pk")))
+        .order_by("position", "pk")
+    )
+
+
+def workshop_proposals_without_group(workshop: Workshop) -> list[Proposal]:
+    return list(
+        workshop.proposals.filter(working_group__isnull=True)
+        .select_related("theme")
+        .prefetch_related("commitments__plan__council")
+        .order_by("pk")
+    )
+
+
+# --- the proposals list ---------------------------------------------------------------------
+
+SEARCH_FIELDS = ("title_ar", "title_fr", "body_ar", "body_fr", "response_ar", "response_fr")
+
+
+def _search(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
+    text = text.strip()[:200]
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        # "simple" configuration: no stemming, which suits Arabic and French side by side.
+        vector = SearchVector(*SEARCH_FIELDS, config="simple")
+        query = SearchQuery(text, config="simple", search_type="websearch")
+        return queryset.annotate(search=vector).filter(search=query)
+    condition = Q()
+    for word in text.split():
+        word_condition = Q()
+        for field in SEARCH_FIELDS:
+            word_condition |= Q(**{f"{field}__icontains": word})
+        condition &= word_condition
+    return queryset.filter(condition)
+
+
+@dataclass
+class ProposalFilters:
+    council: Council | None = None
+    plan: ActionPlan | None = None
+    theme: Theme | None = None
+    kind: str = ""
+    status: str = ""
+    text: str = ""
+
+
+def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
+    queryset = Proposal.objects.public()
+    if filters.council:
+        queryset = queryset.filter(council=filters.council)
+    if filters.plan:
+        queryset = queryset.filter(plan=filters.plan)
+    if filters.theme:
+        queryset = queryset.filter(theme=filters.theme)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    queryset = _search(queryset, filters.text)
+    return (
+        queryset.select_related("council", "plan__council", "workshop", "working_group", "theme")
+        .prefetch_related("commitments__plan__council")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def filter_choices() -> dict:
+    """The choices of the proposals list's filters (three queries)."""
+    return {
+        "councils": list(
+            Council.objects.filter(pk__in=Proposal.objects.public().values("council")).order_by(
+                "slug"
+            )
+        ),
+        "plans": list(
+            ActionPlan.objects.public().select_related("council").order_by("-start_year")
+        ),
+        "themes": list(Theme.objects.order_by("position", "slug")),
+        "kinds": Proposal.Kind.choices,
+        "statuses": Proposal.Status.choices,
+    }
+
+
+def per_page() -> int:
+    return getattr(settings, "PROPOSALS_PER_PAGE", PROPOSALS_PER_PAGE)

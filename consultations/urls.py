@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("councils/<slug:slug>/", views.council_detail, name="council"),
+    path("workshops/<int:pk>/", views.workshop_detail, name="workshop"),
+    path("proposals/", views.proposal_list, name="proposals"),
+]

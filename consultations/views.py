@@ -1,0 +1,63 @@
+"""Public pages of the consultation side: a council, a workshop, the proposals list."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .forms import ProposalFilterForm
+from .models import Council, Workshop
+
+
+@require_safe
+def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    council = get_object_or_404(Council.objects.select_related("parent"), slug=slug)
+    plans = selectors.council_plans(council)
+    workshops = selectors.council_workshops(council)
+    return render(
+        request,
+        "consultations/council_detail.html",
+        {"council": council, "plans": plans, "workshops": workshops},
+    )
+
+
+@require_safe
+def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        workshop = selectors.workshop_public(pk)
+    except Workshop.DoesNotExist as missing:
+        raise Http404(gettext("No such workshop.")) from missing
+    context = {
+        "workshop": workshop,
+        "groups": selectors.workshop_groups(workshop),
+        "ungrouped": selectors.workshop_proposals_without_group(workshop),
+        "categories": [
+            (workshop._meta.get_field(field).verbose_name, getattr(workshop, field))
+            for field in selectors.PARTICIPANT_CATEGORY_FIELDS
+        ],
+    }
+    return render(request, "consultations/workshop_detail.html", context)
+
+
+@require_safe
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices()
+    form = ProposalFilterForm(request.GET or None, choices=choices)
+    filters = form.filters() if request.GET else selectors.ProposalFilters()
+    paginator = Paginator(selectors.proposals_public(filters), selectors.per_page())
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/proposal_list.html",
+        {
+            "form": form,
+            "page": page,
+            "proposals": page.object_list,
+            "query": query.urlencode(),
+            "filters": filters,
+        },
+    )

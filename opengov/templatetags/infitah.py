@@ -1,0 +1,89 @@
+"""Template helpers for bilingual, bidirectional pages.
+
+- `{% tr obj "title" %}`: the field in the reader's language; when it is only available in the
+  other language, that text is shown wrapped in its own lang and dir, so an Arabic title inside a
+  French page (or the reverse) is read and laid out right.
+- `{{ value|bdi }}`: isolates Latin references (TTA-2024-03), dates and numbers inside text of the
+  other direction.
+- `{% alternate_links %}`: hreflang alternates of the current page.
+- `{% url_in language %}`: the current page in another language."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.html import format_html
+
+register = template.Library()
+
+DIRECTIONS = {"ar": "rtl", "fr": "ltr"}
+
+
+def _text(obj, field: str, language: str) -> str:
+    value = getattr(obj, f"{field}_{language}", None)
+    return value.strip() if isinstance(value, str) else ""
+
+
+@register.simple_tag
+def tr(obj, field: str, element: str = "span"):
+    """The translated field, falling back to the other language wrapped in its lang and dir.
+    Empty string when neither language has it."""
+    if obj is None:
+        return ""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    current = current.split("-")[0]
+    text = _text(obj, field, current)
+    if text:
+        return text
+    for code, _name in settings.LANGUAGES:
+        if code != current:
+            text = _text(obj, field, code)
+            if text:
+                return format_html(
+                    '<{} lang="{}" dir="{}">{}</{}>',
+                    element,
+                    code,
+                    DIRECTIONS.get(code, "auto"),
+                    text,
+                    element,
+                )
+    return ""
+
+
+@register.filter
+def bdi(value):
+    """Isolate a value (a reference, a date, a number) from the surrounding text's direction."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag(takes_context=True)
+def url_in(context, language: str) -> str:
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context):
+    request = context.get("request")
+    if request is None:
+        return ""
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = request.build_absolute_uri(translate_url(request.path, code))
+        links.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, url))
+    default = request.build_absolute_uri(translate_url(request.path, settings.LANGUAGE_CODE))
+    links.append(format_html('<link rel="alternate" hreflang="x-default" href="{}">', default))
+    return format_html("".join(["{}"] * len(links)), *links)
+
+
+@register.filter
+def percent(part, whole):
+    """Whole-number share of `part` in `whole`, 0 when `whole` is 0."""
+    try:
+        return round(100 * part / whole) if whole else 0
+    except (TypeError, ValueError):
+        return 0
