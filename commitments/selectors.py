@@ -258,7 +258,9 @@ def plan_workshops(plan: ActionPlan) -> list[Workshop]:
 
 
 def commitment_public(plan: ActionPlan, reference: str) -> Commitment:
-    return Commitment.objects.select_related("theme", "plan__council").get(plan=plan, reference=reference)
+    return Commitment.objects.select_related("theme", "plan__council").get(
+        plan=plan, reference=reference
+    )
 
 
 def commitment_milestones(commitment: Commitment) -> list[Milestone]:

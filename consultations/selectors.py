@@ -89,7 +89,9 @@ def workshop_public(pk: int) -> Workshop:
 
 def workshop_groups(workshop: Workshop) -> list[WorkingGroup]:
     """Working groups with their theme and proposals (and the commitments each fed)."""
-    proposals = Proposal.objects.select_related("theme").prefetch_related("commitments__plan__council")
+    proposals = Proposal.objects.select_related("theme").prefetch_related(
+        "commitments__plan__council"
+    )
     return list(
         workshop.groups.select_related("theme")
         .prefetch_related(Prefetch("proposals", queryset=proposals.order_by("pk")))

@@ -14,9 +14,7 @@ from consultations.selectors import attendance_of, proposal_counts
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Councils in the network by kind, current plans and their stage, and the totals."""
-    councils = list(
-        Council.objects.in_network().select_related("parent").order_by("kind", "slug")
-    )
+    councils = list(Council.objects.in_network().select_related("parent").order_by("kind", "slug"))
     by_kind = [
         (label, [c for c in councils if c.kind == value]) for value, label in Council.Kind.choices
     ]
