@@ -84,3 +84,27 @@ def test_no_request_leaves_the_site(live_server, page, demo_urls):
         page.goto(live_server.url + _in(url, "ar"))
     assert seen
     assert all(u.startswith(live_server.url) or u.startswith("data:") for u in seen), seen
+
+
+def test_pages_pass_axe_wcag_aa_checks(live_server, page, demo_urls):
+    """axe-core (shipped with axe-playwright-python) finds no WCAG 2.1 A/AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    reports = []
+    for name, url in demo_urls.items():
+        for language in ("ar", "fr"):
+            page.goto(live_server.url + _in(url, language))
+            results = axe.run(page, options=options)
+            if results.violations_count:
+                reports.append(f"{name}-{language}:\n{results.generate_report()}")
+    assert not reports, "\n".join(reports)
+
+
+def test_axe_check_does_catch_violations(page):
+    """The accessibility check above can fail: a page with an unlabelled image is reported."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_content('<html lang="fr"><body><main><img src="data:,"></main></body></html>')
+    assert Axe().run(page).violations_count > 0
