@@ -277,3 +277,14 @@ def commitment_sources(commitment: Commitment) -> list[Proposal]:
             "workshop__starts_on", "pk"
         )
     )
+
+
+def plan_documents(plan: ActionPlan) -> dict:
+    """The current PDF per language and the earlier versions, newest first (one query)."""
+    from .models import PlanDocument
+
+    documents = list(PlanDocument.objects.filter(plan=plan).order_by("-version", "language"))
+    return {
+        "current": [d for d in documents if d.is_current],
+        "earlier": [d for d in documents if not d.is_current],
+    }

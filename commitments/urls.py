@@ -11,6 +11,11 @@ urlpatterns = [
         name="plan",
     ),
     path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/documents/<int:pk>/",
+        views.plan_document,
+        name="plan_document",
+    ),
+    path(
         "councils/<slug:council_slug>/plans/<int:start_year>/commitments/<str:reference>/",
         views.commitment_detail,
         name="commitment",

@@ -1,6 +1,6 @@
 """Public pages of an action plan and its commitments."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -10,7 +10,7 @@ from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
 
 from . import selectors
-from .models import Commitment, Milestone
+from .models import Commitment, Milestone, PlanDocument
 
 
 def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
@@ -33,6 +33,7 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
         "themes": selectors.plan_commitments_by_theme(plan),
         "open_for_comments": plan.is_open_for_comments(),
         "stages": ActionPlan.Stage.choices,
+        "documents": selectors.plan_documents(plan),
     }
     return render(request, "commitments/plan_detail.html", context)
 
@@ -71,3 +72,26 @@ def commitment_detail(
         "sources": selectors.commitment_sources(commitment),
     }
     return render(request, "commitments/commitment_detail.html", context)
+
+
+@require_safe
+def plan_document(request: HttpRequest, council_slug: str, start_year: int, pk: int):
+    """A published PDF of a public plan, any version, as a download with a readable name."""
+    plan = _plan_or_404(council_slug, start_year)
+    try:
+        document = plan.documents.select_related("plan__council").get(pk=pk)
+    except PlanDocument.DoesNotExist as missing:
+        raise Http404(gettext("No such document.")) from missing
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(gettext("No such document.")) from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name(),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    return response

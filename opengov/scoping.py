@@ -6,7 +6,7 @@ export or API that lists council data) filters through it, so no path forgets th
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from commitments.models import Commitment, Indicator, Milestone
+from commitments.models import Commitment, Indicator, Milestone, PlanDocument, PlanPublication
 from consultations.models import (
     ActionPlan,
     Council,
@@ -31,6 +31,8 @@ SCOPES: dict[type[models.Model], tuple[str, str | None]] = {
     Commitment: ("plan__council", "plan"),
     Milestone: ("commitment__plan__council", "commitment__plan"),
     Indicator: ("commitment__plan__council", "commitment__plan"),
+    PlanPublication: ("plan__council", "plan"),
+    PlanDocument: ("plan__council", "plan"),
 }
 
 

@@ -119,6 +119,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "infitah")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Africa/Casablanca"
+# Seconds before the first retry of a failed PDF rendering (then doubled at each retry).
+PUBLICATION_RETRY_DELAY = int(os.environ.get("PUBLICATION_RETRY_DELAY", "30"))
+# Periodic work (the beat service): jobs whose message was lost are queued again.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-plan-publications": {
+        "task": "commitments.requeue_publications",
+        "schedule": 300.0,
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,191 @@
+"""Publishing a plan as PDF: the coordinator's request (a service) and the rendering (run by a
+Celery worker, see tasks.py). Both languages are rendered and stored before anything is marked
+current, so readers never see half a publication and a failure leaves the previous one."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import traceback
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from consultations.models import ActionPlan
+
+from .models import PlanDocument, PlanPublication
+
+logger = logging.getLogger(__name__)
+
+PUBLISHABLE_STAGES = (ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION)
+
+
+def _public_url(plan: ActionPlan, language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        path = plan.get_absolute_url()
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def plan_publish(*, plan: ActionPlan, by: AbstractBaseUser | None) -> PlanPublication:
+    """Queue the publication of the next version of `plan`; the worker starts once the
+    transaction commits. Refused for plans that are not adopted or running, and while another
+    publication of the plan is queued or rendering."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.stage not in PUBLISHABLE_STAGES:
+        raise ValidationError(
+            gettext("Only an adopted plan, or one being implemented, can be published.")
+        )
+    if plan.publications.filter(
+        status__in=[PlanPublication.Status.QUEUED, PlanPublication.Status.RENDERING]
+    ).exists():
+        raise ValidationError(gettext("This plan is already being published."))
+    last = plan.publications.aggregate(last=Max("version"))["last"] or 0
+    publication = PlanPublication(plan=plan, version=last + 1, requested_by=by)
+    publication.full_clean()
+    publication.save()
+    from .tasks import render_plan_publication
+
+    # robust: if the broker is down the request still succeeds; the sweep below queues it later.
+    transaction.on_commit(lambda: render_plan_publication.delay(publication.pk), robust=True)
+    return publication
+
+
+def publications_requeue(older_than_minutes: int = 10) -> int:
+    """Queue again the publications still waiting after `older_than_minutes` (their message was
+    lost, or the broker was down when they were requested). Returns how many."""
+    from .tasks import render_plan_publication
+
+    limit = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
+    waiting = list(
+        PlanPublication.objects.filter(
+            status=PlanPublication.Status.QUEUED, updated_at__lt=limit
+        ).values_list("pk", flat=True)
+    )
+    for publication_id in waiting:
+        _mark(publication_id)  # touch, so the next sweep waits again
+        render_plan_publication.delay(publication_id)
+    return len(waiting)
+
+
+def _mark(publication_id: int, **fields) -> None:
+    PlanPublication.objects.filter(pk=publication_id).update(**fields, updated_at=timezone.now())
+
+
+def publication_render(publication_id: int, *, final_attempt: bool = True) -> str:
+    """Render and store both languages of a queued publication, then make them current.
+
+    Idempotent: a publication already done is left alone, so a task run twice (a retry, a
+    redelivered message) publishes once. Returns the publication's final status."""
+    from .pdf import render_plan_pdf
+
+    with transaction.atomic():
+        publication = (
+            PlanPublication.objects.select_for_update()
+            .select_related("plan__council")
+            .get(pk=publication_id)
+        )
+        if publication.status == PlanPublication.Status.DONE:
+            return publication.status
+        publication.status = PlanPublication.Status.RENDERING
+        publication.attempts += 1
+        publication.started_at = timezone.now()
+        publication.step = ""
+        publication.error = ""
+        publication.save()
+    plan = publication.plan
+    published_on = timezone.localdate()
+    stored: list[PlanDocument] = []
+    try:
+        for code, _name in settings.LANGUAGES:
+            _mark(
+                publication_id, step=gettext("Rendering the %(language)s PDF") % {"language": code}
+            )
+            pdf = render_plan_pdf(
+                plan,
+                code,
+                version=publication.version,
+                published_on=published_on,
+                public_url=_public_url(plan, code),
+            )
+            document = PlanDocument(
+                plan=plan,
+                publication=publication,
+                language=code,
+                version=publication.version,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                generated_at=timezone.now(),
+            )
+            document.file.save("plan.pdf", ContentFile(pdf), save=False)
+            stored.append(document)
+        with transaction.atomic():
+            # Replace what a failed earlier attempt may have left, then switch "current".
+            PlanDocument.objects.filter(publication=publication).delete()
+            for document in stored:
+                document.full_clean()
+                document.save()
+            PlanDocument.objects.filter(plan=plan, is_current=True).update(is_current=False)
+            PlanDocument.objects.filter(pk__in=[d.pk for d in stored]).update(is_current=True)
+            _mark(
+                publication_id,
+                status=PlanPublication.Status.DONE,
+                step="",
+                finished_at=timezone.now(),
+            )
+        return PlanPublication.Status.DONE
+    except Exception as error:
+        for document in stored:
+            if document.pk is None and document.file:
+                document.file.storage.delete(document.file.name)
+        logger.exception("Publishing plan %s (publication %s) failed", plan.pk, publication_id)
+        message = f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=5)}"
+        if final_attempt:
+            _mark(
+                publication_id,
+                status=PlanPublication.Status.FAILED,
+                step="",
+                error=message,
+                finished_at=timezone.now(),
+            )
+        else:
+            _mark(
+                publication_id,
+                status=PlanPublication.Status.QUEUED,
+                step=gettext("Failed; will try again."),
+                error=message,
+            )
+        raise
+
+
+@transaction.atomic
+def publication_retry(*, publication: PlanPublication) -> PlanPublication:
+    """Queue a failed publication again (same version number)."""
+    publication = PlanPublication.objects.select_for_update().get(pk=publication.pk)
+    if publication.status != PlanPublication.Status.FAILED:
+        raise ValidationError(gettext("Only a failed publication can be tried again."))
+    if (
+        PlanPublication.objects.filter(
+            plan_id=publication.plan_id,
+            status__in=[PlanPublication.Status.QUEUED, PlanPublication.Status.RENDERING],
+        )
+        .exclude(pk=publication.pk)
+        .exists()
+    ):
+        raise ValidationError(gettext("This plan is already being published."))
+    publication.status = PlanPublication.Status.QUEUED
+    publication.step = ""
+    publication.save()
+    from .tasks import render_plan_publication
+
+    transaction.on_commit(lambda: render_plan_publication.delay(publication.pk), robust=True)
+    return publication
