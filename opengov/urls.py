@@ -11,6 +11,8 @@ admin.site.site_title = "Infitah"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,8 +1,9 @@
 """Site-wide views: the home page (the network at a glance) and the error pages."""
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -43,6 +44,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {"councils_by_kind": by_kind, "council_count": len(councils), "plans": current, **totals},
     )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Disallow: /ar/admin/", "Disallow: /fr/admin/", "Allow: /"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -48,3 +48,11 @@ def test_healthz_answers_probes_on_internal_address_over_http(client):
 def test_other_pages_still_refuse_unknown_hosts(client):
     response = client.get("/ar/", HTTP_HOST="10.0.0.5:8000")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_robots_and_favicon(client):
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and "Disallow: /ar/admin/" in robots.content.decode()
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301 and favicon["Location"].endswith("favicon.svg")
