@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
+from commitments.models import PlanDocument, PlanPublication
 from consultations.models import PlanStageChange
 from tests import factories
 
@@ -11,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def objects():
+def objects(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     commitment = factories.CommitmentFactory()
     proposal = factories.ProposalFactory(working_group__workshop__plan=commitment.plan)
     commitment.source_proposals.add(proposal)
@@ -21,7 +25,23 @@ def objects():
     change = PlanStageChange.objects.create(
         plan=commitment.plan, from_stage="preparation", to_stage="consultation"
     )
+    publication = PlanPublication.objects.create(
+        plan=commitment.plan, version=1, status=PlanPublication.Status.DONE
+    )
+    document = PlanDocument(
+        plan=commitment.plan,
+        publication=publication,
+        language="ar",
+        version=1,
+        sha256="0" * 64,
+        size=9,
+        generated_at=timezone.now(),
+        is_current=True,
+    )
+    document.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     return {
+        "planpublication": publication,
+        "plandocument": document,
         "council": commitment.plan.council,
         "theme": proposal.theme,
         "actionplan": commitment.plan,
@@ -57,6 +77,8 @@ def test_every_domain_model_has_an_admin():
         "commitment",
         "milestone",
         "indicator",
+        "planpublication",
+        "plandocument",
     }
 
 
