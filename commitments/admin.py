@@ -387,3 +387,6 @@ class PlanDocumentAdmin(PublicationsReadOnlyMixin, CouncilScopedAdminMixin, admi
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
+
+
+from . import admin_comments  # noqa: E402,F401  (registers the moderation queue)

@@ -288,3 +288,17 @@ def plan_documents(plan: ActionPlan) -> dict:
         "current": [d for d in documents if d.is_current],
         "earlier": [d for d in documents if not d.is_current],
     }
+
+
+def published_comments(plan: ActionPlan, commitment=None) -> list:
+    """The published comments of a plan page (commitment None) or a commitment page, oldest
+    first, each with its published replies: two queries."""
+    from .models import Comment
+
+    replies = Comment.objects.published().order_by("created_at", "id")
+    return list(
+        Comment.objects.published()
+        .filter(plan=plan, commitment=commitment, parent__isnull=True)
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="published_replies"))
+        .order_by("created_at", "id")
+    )

@@ -31,3 +31,35 @@ def requeue_publications() -> int:
     from .publishing import publications_requeue
 
     return publications_requeue()
+
+
+@shared_task(
+    name="commitments.send_comment_confirmation",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+)
+def send_comment_confirmation(self, comment_id: int, language: str) -> bool:
+    """E-mail the confirmation link, once: a comment whose e-mail went is skipped. Retried with
+    backoff while the mail server is down (the periodic sweep covers a longer outage)."""
+    from .notifications import comment_confirmation_send
+
+    try:
+        return comment_confirmation_send(comment_id, language)
+    except OSError as error:  # SMTP and socket errors
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
+
+
+@shared_task(name="commitments.requeue_comment_confirmations")
+def requeue_comment_confirmations() -> int:
+    from .comments import comments_requeue_confirmations
+
+    return comments_requeue_confirmations()
+
+
+@shared_task(name="commitments.notify_moderators")
+def notify_moderators() -> int:
+    from .notifications import moderators_notify
+
+    return moderators_notify()

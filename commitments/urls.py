@@ -1,10 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import views, views_comments
 
 app_name = "commitments"
 
 urlpatterns = [
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/comments/",
+        views_comments.comment_create,
+        name="plan_comment",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/commitments/<str:reference>/comments/",
+        views_comments.comment_create,
+        name="commitment_comment",
+    ),
+    path("comments/sent/", views_comments.comment_sent, name="comment_sent"),
+    path("comments/confirm/<str:token>/", views_comments.comment_confirm, name="comment_confirm"),
+    path("comments/<int:pk>/report/", views_comments.comment_report, name="comment_report"),
     path(
         "councils/<slug:council_slug>/plans/<int:start_year>/",
         views.plan_detail,

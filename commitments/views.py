@@ -10,6 +10,7 @@ from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
 
 from . import selectors
+from .forms import CommentForm
 from .models import Commitment, Milestone, PlanDocument
 
 
@@ -23,6 +24,18 @@ def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
 @require_safe
 def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
+    return _render_plan(request, plan, CommentForm())
+
+
+def _comments_context(plan: ActionPlan, commitment, form) -> dict:
+    return {
+        "comments": selectors.published_comments(plan, commitment),
+        "comment_form": form,
+        "open_for_comments": plan.is_open_for_comments(),
+    }
+
+
+def _render_plan(request, plan, form, status=200) -> HttpResponse:
     workshops = selectors.plan_workshops(plan)
     context = {
         "plan": plan,
@@ -31,11 +44,11 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
         "attendance": attendance_of(plan.workshops.all()),
         "proposals": proposal_counts(Proposal.objects.filter(plan=plan)),
         "themes": selectors.plan_commitments_by_theme(plan),
-        "open_for_comments": plan.is_open_for_comments(),
         "stages": ActionPlan.Stage.choices,
         "documents": selectors.plan_documents(plan),
+        **_comments_context(plan, None, form),
     }
-    return render(request, "commitments/plan_detail.html", context)
+    return render(request, "commitments/plan_detail.html", context, status=status)
 
 
 @require_safe
@@ -43,10 +56,18 @@ def commitment_detail(
     request: HttpRequest, council_slug: str, start_year: int, reference: str
 ) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
+    commitment = _commitment_or_404(plan, reference)
+    return _render_commitment(request, plan, commitment, CommentForm())
+
+
+def _commitment_or_404(plan, reference):
     try:
-        commitment = selectors.commitment_public(plan, reference)
+        return selectors.commitment_public(plan, reference)
     except Commitment.DoesNotExist as missing:
         raise Http404(gettext("No such commitment.")) from missing
+
+
+def _render_commitment(request, plan, commitment, form, status=200) -> HttpResponse:
     today = timezone.localdate()
     milestones = selectors.commitment_milestones(commitment)
     for milestone in milestones:
@@ -70,8 +91,9 @@ def commitment_detail(
         "counted": len(counted),
         "indicators": selectors.commitment_indicators(commitment),
         "sources": selectors.commitment_sources(commitment),
+        **_comments_context(plan, commitment, form),
     }
-    return render(request, "commitments/commitment_detail.html", context)
+    return render(request, "commitments/commitment_detail.html", context, status=status)
 
 
 @require_safe

@@ -213,6 +213,14 @@ class ActionPlan(BilingualModel, TimeStampedModel):
     )
     consultation_opens_on = models.DateField(_("consultation opens on"), null=True, blank=True)
     consultation_closes_on = models.DateField(_("consultation closes on"), null=True, blank=True)
+    comments_need_moderation = models.BooleanField(
+        _("comments wait for a moderator"),
+        default=True,
+        help_text=_(
+            "When set, a comment confirmed by its author is published after a moderator approves "
+            "it; otherwise at once."
+        ),
+    )
     predecessor = models.ForeignKey(
         "self",
         verbose_name=_("previous plan"),

@@ -21,8 +21,9 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from commitments.models import Commitment, Indicator, Milestone
+from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import (
     ActionPlan,
     Council,
@@ -862,6 +863,7 @@ def _oriental(loader: Loader, oriental: Council, themes) -> None:
             ),
         ],
     )
+    _oriental_comments(loader, plan)
     loader.commitment(
         plan,
         "ORI-2025-02",
@@ -880,6 +882,68 @@ def _oriental(loader: Loader, oriental: Council, themes) -> None:
         },
         sources=["Publier les critères et les bénéficiaires des programmes d'appui"],
     )
+
+
+def _oriental_comments(loader: Loader, plan: ActionPlan) -> None:
+    """A few published comments on the draft plan, one with the council's official reply and
+    one reply between citizens (illustrative; the e-mail addresses are fake)."""
+    now = timezone.now()
+    commitment = Commitment.objects.filter(plan=plan, reference="ORI-2025-01").first()
+    first = loader.ensure(
+        Comment,
+        {"plan": plan, "email": "fatima.demo@example.org"},
+        author_name="فاطمة الزهراء",
+        body="أقترح نشر محاضر اجتماعات هيئات التشاور على البوابة داخل أجل شهر.",
+        language="ar",
+        consent_at=now,
+        state=Comment.State.PUBLISHED,
+        confirmed_at=now,
+        published_at=now,
+        confirmation_sent_at=now,
+        official_reply="شكرا على المقترح. ستدرج الخطة نشر المحاضر ضمن المحطة الأولى "
+        "للالتزام ORI-2025-01.",
+    )
+    loader.ensure(
+        Comment,
+        {"plan": plan, "email": "youssef.demo@example.org"},
+        author_name="Youssef",
+        body="Très bonne initiative. Pensez aussi aux personnes qui n'ont pas accès à internet : "
+        "des affichages dans les communes seraient utiles.",
+        language="fr",
+        consent_at=now,
+        state=Comment.State.PUBLISHED,
+        confirmed_at=now,
+        published_at=now,
+        confirmation_sent_at=now,
+    )
+    loader.ensure(
+        Comment,
+        {"plan": plan, "email": "amina.demo@example.org"},
+        author_name="Amina",
+        body="Je soutiens cette proposition, et les procès-verbaux devraient exister en arabe "
+        "et en français.",
+        language="fr",
+        parent=first,
+        consent_at=now,
+        state=Comment.State.PUBLISHED,
+        confirmed_at=now,
+        published_at=now,
+        confirmation_sent_at=now,
+    )
+    if commitment is not None:
+        loader.ensure(
+            Comment,
+            {"plan": plan, "email": "karim.demo@example.org"},
+            commitment=commitment,
+            author_name="كريم",
+            body="يجب أن يحدد الالتزام آجال رد المجلس على آراء الهيئات.",
+            language="ar",
+            consent_at=now,
+            state=Comment.State.PUBLISHED,
+            confirmed_at=now,
+            published_at=now,
+            confirmation_sent_at=now,
+        )
 
 
 def _saidia_network_meeting(loader: Loader, oriental: Council, themes) -> None:

@@ -6,7 +6,14 @@ export or API that lists council data) filters through it, so no path forgets th
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from commitments.models import Commitment, Indicator, Milestone, PlanDocument, PlanPublication
+from commitments.models import (
+    Comment,
+    Commitment,
+    Indicator,
+    Milestone,
+    PlanDocument,
+    PlanPublication,
+)
 from consultations.models import (
     ActionPlan,
     Council,
@@ -33,6 +40,7 @@ SCOPES: dict[type[models.Model], tuple[str, str | None]] = {
     Indicator: ("commitment__plan__council", "commitment__plan"),
     PlanPublication: ("plan__council", "plan"),
     PlanDocument: ("plan__council", "plan"),
+    Comment: ("plan__council", "plan"),
 }
 
 

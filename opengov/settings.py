@@ -127,6 +127,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commitments.requeue_publications",
         "schedule": 300.0,
     },
+    "requeue-comment-confirmations": {
+        "task": "commitments.requeue_comment_confirmations",
+        "schedule": 300.0,
+    },
+    "notify-moderators": {"task": "commitments.notify_moderators", "schedule": 900.0},
+}
+
+# Comments: at most so many per client address and per e-mail address in the window (seconds).
+COMMENT_RATE_LIMITS = {
+    "per_ip": int(os.environ.get("COMMENT_LIMIT_PER_IP", "10")),
+    "per_email": int(os.environ.get("COMMENT_LIMIT_PER_EMAIL", "5")),
+    "window": 3600,
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import PlanDocument, PlanPublication
+from commitments.models import Comment, PlanDocument, PlanPublication
 from consultations.models import PlanStageChange
 from tests import factories
 
@@ -39,7 +39,16 @@ def objects(settings, tmp_path):
         is_current=True,
     )
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    comment = Comment.objects.create(
+        plan=commitment.plan,
+        author_name="Salma",
+        email="salma@example.org",
+        body="Un commentaire",
+        language="fr",
+        consent_at=timezone.now(),
+    )
     return {
+        "comment": comment,
         "planpublication": publication,
         "plandocument": document,
         "council": commitment.plan.council,
@@ -79,6 +88,7 @@ def test_every_domain_model_has_an_admin():
         "indicator",
         "planpublication",
         "plandocument",
+        "comment",
     }
 
 

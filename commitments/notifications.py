@@ -1,0 +1,100 @@
+"""E-mails about comments: the citizen's confirmation link, and the moderators' digest of what
+waits for them (one e-mail per moderator per run, never twice for the same comments)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from opengov.roles import COORDINATOR, MODERATOR
+
+from .comments import confirmation_token
+from .models import Comment
+
+
+def comment_confirmation_send(comment_id: int, language: str) -> bool:
+    """Send the confirmation e-mail of a pending comment, in the language it was written in.
+    Returns False (and sends nothing) when it already went or the comment is no longer pending."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("plan__council", "commitment")
+            .filter(pk=comment_id)
+            .first()
+        )
+        if (
+            comment is None
+            or comment.state != Comment.State.PENDING
+            or comment.confirmation_sent_at is not None
+        ):
+            return False
+        with translation.override(language):
+            link = settings.SITE_URL + reverse(
+                "commitments:comment_confirm", args=[confirmation_token(comment)]
+            )
+            context = {"comment": comment, "plan": comment.plan, "link": link}
+            subject = render_to_string(
+                "commitments/email/comment_confirmation_subject.txt", context
+            ).strip()
+            body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
+        # Sent inside the row lock: a second worker run waits, then sees it went.
+        send_mail(subject, body, None, [comment.email])
+        comment.confirmation_sent_at = timezone.now()
+        comment.save(update_fields=["confirmation_sent_at", "updated_at"])
+    return True
+
+
+def moderators_notify() -> int:
+    """E-mail each council's moderators (and coordinators) the comments waiting for them that no
+    earlier digest mentioned. Returns the number of e-mails sent."""
+    waiting = list(
+        Comment.objects.filter(moderators_notified_at__isnull=True)
+        .filter(Q(state=Comment.State.CONFIRMED) | Q(report_count__gt=0))
+        .exclude(state=Comment.State.PENDING)
+        .select_related("plan__council")
+    )
+    if not waiting:
+        return 0
+    by_council = defaultdict(list)
+    for comment in waiting:
+        by_council[comment.plan.council].append(comment)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[MODERATOR, COORDINATOR])
+        .exclude(email="")
+        .prefetch_related("councils")
+        .distinct()
+    )
+    sent = 0
+    queue_url = settings.SITE_URL + reverse("admin:commitments_comment_changelist")
+    for user in users:
+        mine = [c for council in user.councils.all() for c in by_council.get(council, [])]
+        if not mine:
+            continue
+        language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "user": user,
+                "comments": mine,
+                "waiting": sum(1 for c in mine if c.state == Comment.State.CONFIRMED),
+                "reported": sum(1 for c in mine if c.report_count),
+                "queue_url": queue_url,
+            }
+            subject = render_to_string(
+                "commitments/email/moderators_digest_subject.txt", context
+            ).strip()
+            body = render_to_string("commitments/email/moderators_digest_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    Comment.objects.filter(pk__in=[c.pk for c in waiting]).update(
+        moderators_notified_at=timezone.now()
+    )
+    return sent

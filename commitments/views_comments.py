@@ -1,0 +1,115 @@
+"""Public pages of citizens' comments: posting, the e-mail confirmation, reporting."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import comments
+from .forms import CommentForm
+from .models import Comment
+from .views import _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # Behind the deployment's proxy, REMOTE_ADDR is set from the trusted header (see README).
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "commitments/comment_too_many.html", status=429)
+
+
+@require_POST
+def comment_create(
+    request: HttpRequest, council_slug: str, start_year: int, reference: str | None = None
+) -> HttpResponse:
+    plan = _plan_or_404(council_slug, start_year)
+    commitment = _commitment_or_404(plan, reference) if reference else None
+    form = CommentForm(request.POST)
+    if form.is_robot:
+        return _too_many(request)
+    fingerprint = comments.client_fingerprint(_client_ip(request))
+    if not comments.within_rate_limits(
+        fingerprint=fingerprint, email=request.POST.get("email", "")
+    ):
+        return _too_many(request)
+    page = commitment.get_absolute_url() if commitment else plan.get_absolute_url()
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(
+                pk=form.cleaned_data["parent"], plan=plan, commitment=commitment
+            ).first()
+            if parent is None:
+                form.add_error(None, gettext("The comment you reply to does not exist."))
+        if not form.errors:
+            try:
+                comments.comment_post(
+                    plan=plan,
+                    commitment=commitment,
+                    parent=parent,
+                    author_name=form.cleaned_data["author_name"],
+                    email=form.cleaned_data["email"],
+                    body=form.cleaned_data["body"],
+                    language=get_language(),
+                    fingerprint=fingerprint,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                return HttpResponseRedirect(reverse("commitments:comment_sent") + f"?next={page}")
+    if commitment:
+        return _render_commitment(request, plan, commitment, form, status=400)
+    return _render_plan(request, plan, form, status=400)
+
+
+def comment_sent(request: HttpRequest) -> HttpResponse:
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("home")
+    return render(request, "commitments/comment_sent.html", {"back": back})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def comment_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners that follow links confirm nothing); POST confirms."""
+    comment = comments.comment_from_token(token)
+    if comment is None:
+        return render(request, "commitments/comment_confirm.html", {"invalid": True}, status=400)
+    if request.method == "POST" and comment.state == Comment.State.PENDING:
+        comment = comments.comment_confirm(comment=comment)
+        return render(
+            request, "commitments/comment_confirm.html", {"comment": comment, "done": True}
+        )
+    return render(request, "commitments/comment_confirm.html", {"comment": comment})
+
+
+@require_POST
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = (
+        Comment.objects.published()
+        .select_related("plan__council", "commitment")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None:
+        raise Http404(gettext("No such comment."))
+    fingerprint = comments.client_fingerprint(_client_ip(request))
+    if not comments.within_rate_limits(fingerprint=fingerprint, email=f"report:{fingerprint}"):
+        return _too_many(request)
+    if comments.comment_report(comment=comment, fingerprint=fingerprint):
+        messages.success(request, gettext("Thank you: a moderator will look at this comment."))
+    else:
+        messages.info(request, gettext("You have already reported this comment."))
+    page = (
+        comment.commitment.get_absolute_url()
+        if comment.commitment
+        else comment.plan.get_absolute_url()
+    )
+    return HttpResponseRedirect(f"{page}#comment-{comment.pk}")
