@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_comments
+from .feeds import PlanFeed
 
 app_name = "commitments"
 
@@ -14,6 +15,11 @@ urlpatterns = [
         "councils/<slug:council_slug>/plans/<int:start_year>/commitments/<str:reference>/comments/",
         views_comments.comment_create,
         name="commitment_comment",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/feed.atom",
+        PlanFeed(),
+        name="plan_feed",
     ),
     path("comments/sent/", views_comments.comment_sent, name="comment_sent"),
     path("comments/confirm/<str:token>/", views_comments.comment_confirm, name="comment_confirm"),

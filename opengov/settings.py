@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "opengov.apps.OpengovConfig",
     "consultations.apps.ConsultationsConfig",
     "commitments.apps.CommitmentsConfig",
@@ -132,6 +136,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "notify-moderators": {"task": "commitments.notify_moderators", "schedule": 900.0},
+    "rebuild-opendata-zip": {"task": "opengov.rebuild_opendata_zip", "schedule": 600.0},
 }
 
 # Comments: at most so many per client address and per e-mail address in the window (seconds).
@@ -238,4 +243,27 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# The open-data API: read-only, anonymous, JSON; its OpenAPI description is generated.
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Infitah open data API",
+    "DESCRIPTION": (
+        "The public data of the Moroccan network of open territorial collectivities: councils, "
+        "action plans, commitments with milestones and indicators, workshops, proposals and "
+        "published comments. Every text is given in Arabic (_ar) and French (_fr)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Documentation assets are served from the project (drf-spectacular-sidecar), not a CDN.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

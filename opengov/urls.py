@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import views, views_opendata
 
 admin.site.site_header = "Infitah"
 admin.site.site_title = "Infitah"
@@ -13,11 +13,18 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("api/v1/", include("opengov.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
+    path("opendata/", views_opendata.opendata_index, name="opendata"),
+    path("opendata/infitah-opendata.zip", views_opendata.opendata_zip, name="opendata_zip"),
+    path("opendata/results_decidim.csv", views_opendata.results_decidim, name="results_decidim"),
+    path(
+        "opendata/<slug:name>.<str:fmt>", views_opendata.dataset_download, name="opendata_dataset"
+    ),
     path("", include("consultations.urls")),
     path("", include("commitments.urls")),
     prefix_default_language=True,

@@ -1,0 +1,118 @@
+"""An Atom feed per public plan: its stage changes, new commitments and completed milestones."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+
+from consultations.models import ActionPlan, PlanStageChange
+
+from .models import Commitment, Milestone
+
+LIMIT = 50
+
+
+class Entry:
+    def __init__(self, title, description, link, when, key):
+        self.title, self.description, self.link, self.when, self.key = (
+            title,
+            description,
+            link,
+            when,
+            key,
+        )
+
+
+def _moment(value) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time(12)))
+
+
+class PlanFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, council_slug, start_year):
+        plan = (
+            ActionPlan.objects.public()
+            .select_related("council")
+            .filter(council__slug=council_slug, start_year=start_year)
+            .first()
+        )
+        if plan is None:
+            raise Http404
+        return plan
+
+    def title(self, plan):
+        return str(plan)
+
+    def link(self, plan):
+        return plan.get_absolute_url()
+
+    def subtitle(self, plan):
+        return gettext("Updates of the plan: stages, commitments and milestones.")
+
+    def items(self, plan):
+        url = plan.get_absolute_url()
+        entries = [
+            Entry(
+                gettext("Stage: %(from)s → %(to)s")
+                % {"from": c.get_from_stage_display(), "to": c.get_to_stage_display()},
+                "",
+                f"{url}#stage-{c.pk}",
+                c.changed_at,
+                f"stage-{c.pk}",
+            )
+            for c in PlanStageChange.objects.filter(plan=plan).order_by("-changed_at")[:LIMIT]
+        ]
+        for c in Commitment.objects.filter(plan=plan).select_related("plan__council")[:LIMIT]:
+            entries.append(
+                Entry(
+                    gettext("New commitment %(reference)s: %(title)s")
+                    % {"reference": c.reference, "title": c.title},
+                    c.description or "",
+                    c.get_absolute_url(),
+                    c.created_at,
+                    f"commitment-{c.pk}",
+                )
+            )
+        done = (
+            Milestone.objects.filter(commitment__plan=plan, status=Milestone.Status.COMPLETED)
+            .select_related("commitment__plan__council")
+            .order_by("-completed_on")[:LIMIT]
+        )
+        for m in done:
+            entries.append(
+                Entry(
+                    gettext("Milestone completed: %(title)s (%(reference)s)")
+                    % {"title": m.title, "reference": m.commitment.reference},
+                    m.evidence or "",
+                    f"{m.commitment.get_absolute_url()}#milestone-{m.pk}",
+                    _moment(m.completed_on),
+                    f"milestone-{m.pk}",
+                )
+            )
+        return sorted(entries, key=lambda e: e.when, reverse=True)[:LIMIT]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.description
+
+    def item_link(self, item):
+        return item.link
+
+    def item_pubdate(self, item):
+        return item.when
+
+    def item_updateddate(self, item):
+        return item.when
+
+    def item_guid(self, item):
+        return item.key
+
+    item_guid_is_permalink = False

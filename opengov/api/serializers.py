@@ -1,0 +1,251 @@
+"""The open-data API's shapes. Every translated field appears in both languages (`title_ar`,
+`title_fr`) so that one call serves both; e-mail addresses and moderation data never appear."""
+
+from rest_framework import serializers
+
+from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
+from consultations.models import (
+    ActionPlan,
+    Council,
+    Proposal,
+    Theme,
+    WorkingGroup,
+    Workshop,
+)
+
+
+def bilingual(*names: str) -> list[str]:
+    return [f"{name}_{code}" for name in names for code in ("ar", "fr")]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", *bilingual("name")]
+
+
+class CouncilSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Council
+        fields = [
+            "slug",
+            "code",
+            "kind",
+            *bilingual("name"),
+            "region",
+            "in_network_since",
+            "website",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanDocument
+        fields = ["language", "version", "sha256", "size", "generated_at", "is_current", "url"]
+
+    def get_url(self, obj) -> str:
+        from django.urls import reverse
+
+        path = reverse(
+            "commitments:plan_document",
+            args=[obj.plan.council.slug, obj.plan.start_year, obj.pk],
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "id",
+            "council",
+            "start_year",
+            "end_year",
+            *bilingual("title", "introduction"),
+            "stage",
+            "consultation_opens_on",
+            "consultation_closes_on",
+            "predecessor",
+            "updated_at",
+            "url",
+            "documents",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            *bilingual("title", "deliverable", "evidence"),
+            "start_date",
+            "due_date",
+            "status",
+            "completed_on",
+            "evidence_url",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            *bilingual("name", "unit", "source"),
+            "baseline",
+            "target",
+            "latest_value",
+            "latest_value_on",
+        ]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+    council = serializers.CharField(source="plan.council.slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+    source_proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "plan",
+            "council",
+            "reference",
+            "theme",
+            "status",
+            *bilingual(
+                "title",
+                "problem",
+                "status_quo",
+                "description",
+                "expected_results",
+                "ogp_relevance",
+                "lead_agency",
+                "partners",
+            ),
+            "transparency",
+            "participation",
+            "accountability",
+            "technology_innovation",
+            "start_date",
+            "end_date",
+            "budget",
+            "updated_at",
+            "url",
+            "milestones",
+            "indicators",
+            "source_proposals",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class WorkingGroupSerializer(serializers.ModelSerializer):
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["id", "position", *bilingual("title"), "theme", "facilitator", "rapporteur"]
+
+
+class ParticipantsSerializer(serializers.Serializer):
+    civil_society = serializers.IntegerField(source="participants_civil_society")
+    deconcentrated_services = serializers.IntegerField(
+        source="participants_deconcentrated_services"
+    )
+    elected_members = serializers.IntegerField(source="participants_elected_members")
+    academics = serializers.IntegerField(source="participants_academics")
+    private_sector = serializers.IntegerField(source="participants_private_sector")
+    citizens = serializers.IntegerField(source="participants_citizens")
+    other = serializers.IntegerField(source="participants_other")
+    women = serializers.IntegerField(source="participants_women")
+    men = serializers.IntegerField(source="participants_men")
+    total = serializers.IntegerField(source="participants_total")
+
+
+class WorkshopSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    participants = ParticipantsSerializer(source="*", read_only=True)
+    working_groups = WorkingGroupSerializer(source="groups", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "id",
+            "council",
+            "plan",
+            "kind",
+            *bilingual("title", "venue", "city", "chaired_by", "summary"),
+            "starts_on",
+            "ends_on",
+            "participants",
+            "working_groups",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "council",
+            "plan",
+            "workshop",
+            "working_group",
+            "theme",
+            "kind",
+            *bilingual("title", "body", "response"),
+            "submitted_by",
+            "status",
+            "responded_at",
+            "commitments",
+        ]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    commitment = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "plan",
+            "commitment",
+            "parent",
+            "author_name",
+            "body",
+            "language",
+            "published_at",
+            "official_reply",
+            "replied_at",
+        ]

@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("councils", views.CouncilViewSet, basename="council")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register("workshops", views.WorkshopViewSet, basename="workshop")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("comments", views.CommentViewSet, basename="comment")
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,266 @@
+"""The read-only open-data API (/api/v1/). Only what the public pages show: no plan in
+preparation, no comment that is not published, no e-mail address.
+
+Answers carry an ETag and a Last-Modified date drawn from the data version (opengov.dataversion)
+and honour If-None-Match / If-Modified-Since; their bodies are cached until the data changes."""
+
+import contextlib
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe
+from django_filters import rest_framework as filters
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
+from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
+from opengov.dataversion import data_version
+
+from . import serializers
+
+PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CachedConditionalMixin:
+    """Conditional GET and a response cache keyed by the data version."""
+
+    cache_seconds = 3600
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        version, modified = data_version()
+        key_source = f"{version}|{request.get_full_path()}|{request.META.get('HTTP_ACCEPT', '')}"
+        digest = hashlib.sha256(key_source.encode()).hexdigest()[:32]
+        etag = f'"{digest}"'
+        if etag in [t.strip() for t in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+            return self._not_modified(etag, modified)
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        if (
+            since is not None
+            and not request.META.get("HTTP_IF_NONE_MATCH")
+            and int(modified.timestamp()) <= since
+        ):
+            return self._not_modified(etag, modified)
+        key = f"api:{digest}"
+        try:
+            cached = cache.get(key)
+        except Exception:  # cache down: answer from the database
+            cached = None
+        if cached is not None:
+            content, content_type, status = cached
+            response = HttpResponse(content, content_type=content_type, status=status)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if response.status_code == 200:
+                # Caching is an optimisation only: a cache outage is not an error.
+                with contextlib.suppress(Exception):
+                    cache.set(
+                        key,
+                        (response.content, response["Content-Type"], response.status_code),
+                        self.cache_seconds,
+                    )
+        if response.status_code == 200:
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(modified.timestamp())
+            response["Cache-Control"] = "public, max-age=60"
+        response["Vary"] = "Accept"
+        return response
+
+    @staticmethod
+    def _not_modified(etag, modified):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified.timestamp())
+        return response
+
+
+class ReadOnly(CachedConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+    filter_backends = [filters.DjangoFilterBackend]
+
+
+class CouncilFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Council.Kind.choices)
+    in_network = filters.BooleanFilter(
+        field_name="in_network_since", lookup_expr="isnull", exclude=True
+    )
+    region = filters.CharFilter(field_name="parent__slug")
+
+    class Meta:
+        model = Council
+        fields = ["kind", "in_network", "region"]
+
+
+class CouncilViewSet(ReadOnly):
+    """Territorial collectivities (regions, prefectures and provinces, communes)."""
+
+    queryset = Council.objects.select_related("parent").order_by("kind", "slug")
+    serializer_class = serializers.CouncilSerializer
+    filterset_class = CouncilFilter
+    lookup_field = "slug"
+
+
+class PlanFilter(filters.FilterSet):
+    council = filters.CharFilter(field_name="council__slug")
+    stage = filters.ChoiceFilter(
+        choices=[c for c in ActionPlan.Stage.choices if c[0] != ActionPlan.Stage.PREPARATION]
+    )
+    year = filters.NumberFilter(method="filter_year", label="A year the plan covers")
+
+    class Meta:
+        model = ActionPlan
+        fields = ["council", "stage", "year"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_year__lte=value, end_year__gte=value)
+
+
+class PlanViewSet(ReadOnly):
+    """Action plans that are public (every stage but preparation), with their PDFs."""
+
+    serializer_class = serializers.PlanSerializer
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        return (
+            ActionPlan.objects.public()
+            .select_related("council")
+            .prefetch_related(
+                Prefetch(
+                    "documents",
+                    queryset=PlanDocument.objects.select_related("plan__council").order_by(
+                        "-version", "language"
+                    ),
+                )
+            )
+            .order_by("-start_year", "council__slug")
+        )
+
+
+class CommitmentFilter(filters.FilterSet):
+    council = filters.CharFilter(field_name="plan__council__slug")
+    plan = filters.NumberFilter(field_name="plan_id")
+    theme = filters.CharFilter(field_name="theme__slug")
+    status = filters.ChoiceFilter(choices=Commitment.Status.choices)
+
+    class Meta:
+        model = Commitment
+        fields = ["council", "plan", "theme", "status"]
+
+
+class CommitmentViewSet(ReadOnly):
+    """Commitments of public plans, with their milestones and indicators."""
+
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return (
+            Commitment.objects.of_public_plans()
+            .select_related("plan__council", "theme")
+            .prefetch_related(
+                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+                Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
+                "source_proposals",
+            )
+            .order_by("plan_id", "position", "reference")
+        )
+
+
+class WorkshopFilter(filters.FilterSet):
+    council = filters.CharFilter(field_name="council__slug")
+    plan = filters.NumberFilter(field_name="plan_id")
+    kind = filters.ChoiceFilter(choices=Workshop.Kind.choices)
+
+    class Meta:
+        model = Workshop
+        fields = ["council", "plan", "kind"]
+
+
+class WorkshopViewSet(ReadOnly):
+    """Workshops with their working groups and participants by category and by sex."""
+
+    serializer_class = serializers.WorkshopSerializer
+    filterset_class = WorkshopFilter
+
+    def get_queryset(self):
+        return (
+            Workshop.objects.public()
+            .select_related("council")
+            .prefetch_related(
+                Prefetch(
+                    "groups",
+                    queryset=WorkingGroup.objects.select_related("theme").order_by(
+                        "position", "id"
+                    ),
+                )
+            )
+            .order_by("-starts_on", "id")
+        )
+
+
+class ProposalFilter(filters.FilterSet):
+    council = filters.CharFilter(field_name="council__slug")
+    plan = filters.NumberFilter(field_name="plan_id")
+    workshop = filters.NumberFilter(field_name="workshop_id")
+    theme = filters.CharFilter(field_name="theme__slug")
+    kind = filters.ChoiceFilter(choices=Proposal.Kind.choices)
+    status = filters.ChoiceFilter(choices=Proposal.Status.choices)
+
+    class Meta:
+        model = Proposal
+        fields = ["council", "plan", "workshop", "theme", "kind", "status"]
+
+
+class ProposalViewSet(ReadOnly):
+    """Proposals received in workshops or online, with their status and reasoned response."""
+
+    serializer_class = serializers.ProposalSerializer
+    filterset_class = ProposalFilter
+
+    def get_queryset(self):
+        return (
+            Proposal.objects.public()
+            .select_related("council", "theme")
+            .prefetch_related("commitments")
+            .order_by("id")
+        )
+
+
+class CommentFilter(filters.FilterSet):
+    plan = filters.NumberFilter(field_name="plan_id")
+    commitment = filters.CharFilter(field_name="commitment__reference")
+
+    class Meta:
+        model = Comment
+        fields = ["plan", "commitment"]
+
+
+class CommentViewSet(ReadOnly):
+    """Published comments on draft plans and the councils' official replies."""
+
+    serializer_class = serializers.CommentSerializer
+    filterset_class = CommentFilter
+
+    def get_queryset(self):
+        return (
+            Comment.objects.published()
+            .filter(PUBLIC_PLAN_RELATION)
+            .select_related("commitment")
+            .order_by("id")
+        )
+
+
+PUBLIC_PLAN_RELATION = ~Q(plan__stage=ActionPlan.Stage.PREPARATION)

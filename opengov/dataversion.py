@@ -1,0 +1,53 @@
+"""A version number of the public data, bumped whenever a portal model is saved or deleted.
+
+The open-data API and downloads build their ETag, Last-Modified and cache keys from it, so a
+change anywhere invalidates every cached answer at once (the data is small enough that finer
+invalidation would buy little). Kept in the cache (Redis in production, shared by all workers)."""
+
+import contextlib
+import datetime
+import time
+
+from django.core.cache import cache
+from django.utils import timezone
+
+KEY = "opengov:data-version"
+
+
+def data_version() -> tuple[int, datetime.datetime]:
+    try:
+        value = cache.get(KEY)
+    except Exception:  # cache down: behave as if just changed (no stale answers)
+        return 0, timezone.now()
+    if value is None:
+        value = bump()
+    return value
+
+
+def bump(**_signal_kwargs) -> tuple[int, datetime.datetime]:
+    # The version is unique per change (nanoseconds); Last-Modified has second precision, as HTTP.
+    now = timezone.now()
+    value = (time.time_ns(), now.replace(microsecond=0))
+    # If the cache is down, the next read treats the data as changed anyway.
+    with contextlib.suppress(Exception):
+        cache.set(KEY, value, timeout=None)
+    return value
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for app_label in ("consultations", "commitments"):
+        for model in apps.get_app_config(app_label).get_models():
+            post_save.connect(
+                bump, sender=model, dispatch_uid=f"dataversion-save-{model._meta.label}"
+            )
+            post_delete.connect(
+                bump, sender=model, dispatch_uid=f"dataversion-delete-{model._meta.label}"
+            )
+    from commitments.models import Commitment
+
+    m2m_changed.connect(
+        bump, sender=Commitment.source_proposals.through, dispatch_uid="dataversion-sources"
+    )

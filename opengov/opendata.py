@@ -1,0 +1,571 @@
+"""Open-data downloads: one table per public dataset (CSV in UTF-8 with BOM, and JSON), a ZIP of
+everything with a README of the columns (rebuilt by a Celery task when the data changes), and a
+results CSV in the columns of Decidim's accountability import.
+
+Same rules as the API: only public plans, only published comments, never an e-mail address. Cells
+a spreadsheet would run as a formula are escaped (commitments.exports.neutralise)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from commitments.exports import neutralise
+from commitments.models import Comment, Commitment, Indicator, Milestone
+from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
+
+from .dataversion import data_version
+
+LANGS = ("ar", "fr")
+PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
+ZIP_NAME = "opendata/infitah-opendata.zip"
+
+
+def _b(*names: str) -> list[str]:
+    return [f"{name}_{code}" for name in names for code in LANGS]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    description: str
+    columns: list[str]
+    queryset: Callable[[], QuerySet]
+    row: Callable[[object], list]
+
+
+def _plan_of_workshop(w):
+    return w.plan_id or ""
+
+
+DATASETS: dict[str, Dataset] = {}
+
+
+def _register(dataset: Dataset) -> None:
+    DATASETS[dataset.name] = dataset
+
+
+_register(
+    Dataset(
+        "councils",
+        "Territorial collectivities: kind (region, prefecture_province, commune), names, region.",
+        ["slug", "code", "kind", *_b("name"), "region", "in_network_since", "website"],
+        lambda: Council.objects.select_related("parent").order_by("kind", "slug"),
+        lambda c: [
+            c.slug,
+            c.code,
+            c.kind,
+            c.name_ar,
+            c.name_fr,
+            c.parent.slug if c.parent else "",
+            c.in_network_since,
+            c.website,
+        ],
+    )
+)
+_register(
+    Dataset(
+        "plans",
+        "Action plans (every stage but preparation): period, stage, consultation dates.",
+        [
+            "id",
+            "council",
+            "start_year",
+            "end_year",
+            *_b("title"),
+            "stage",
+            "consultation_opens_on",
+            "consultation_closes_on",
+            "predecessor_id",
+        ],
+        lambda: (
+            ActionPlan.objects.filter(PUBLIC_PLAN)
+            .select_related("council")
+            .order_by("council__slug", "start_year")
+        ),
+        lambda p: [
+            p.pk,
+            p.council.slug,
+            p.start_year,
+            p.end_year,
+            p.title_ar,
+            p.title_fr,
+            p.stage,
+            p.consultation_opens_on,
+            p.consultation_closes_on,
+            p.predecessor_id or "",
+        ],
+    )
+)
+_register(
+    Dataset(
+        "commitments",
+        "Commitments with every OGP field; the four OGP values are true/false.",
+        [
+            "id",
+            "plan_id",
+            "council",
+            "reference",
+            "theme",
+            "status",
+            *_b(
+                "title",
+                "problem",
+                "status_quo",
+                "description",
+                "expected_results",
+                "ogp_relevance",
+                "lead_agency",
+                "partners",
+            ),
+            "transparency",
+            "participation",
+            "accountability",
+            "technology_innovation",
+            "start_date",
+            "end_date",
+            "budget",
+            "source_proposal_ids",
+        ],
+        lambda: (
+            Commitment.objects.filter(plan__in=ActionPlan.objects.filter(PUBLIC_PLAN))
+            .select_related("plan__council", "theme")
+            .prefetch_related("source_proposals")
+            .order_by("plan_id", "position", "reference")
+        ),
+        lambda c: [
+            c.pk,
+            c.plan_id,
+            c.plan.council.slug,
+            c.reference,
+            c.theme.slug if c.theme else "",
+            c.status,
+            *[
+                getattr(c, f"{n}_{code}") or ""
+                for n in (
+                    "title",
+                    "problem",
+                    "status_quo",
+                    "description",
+                    "expected_results",
+                    "ogp_relevance",
+                    "lead_agency",
+                    "partners",
+                )
+                for code in LANGS
+            ],
+            c.transparency,
+            c.participation,
+            c.accountability,
+            c.technology_innovation,
+            c.start_date,
+            c.end_date,
+            c.budget,
+            " ".join(str(p.pk) for p in c.source_proposals.all()),
+        ],
+    )
+)
+_register(
+    Dataset(
+        "milestones",
+        "Milestones of the commitments: dates, status, evidence.",
+        [
+            "id",
+            "commitment_id",
+            *_b("title", "deliverable", "evidence"),
+            "start_date",
+            "due_date",
+            "status",
+            "completed_on",
+            "evidence_url",
+        ],
+        lambda: Milestone.objects.filter(
+            commitment__plan__in=ActionPlan.objects.filter(PUBLIC_PLAN)
+        ).order_by("commitment_id", "due_date", "id"),
+        lambda m: [
+            m.pk,
+            m.commitment_id,
+            *[
+                getattr(m, f"{n}_{code}") or ""
+                for n in ("title", "deliverable", "evidence")
+                for code in LANGS
+            ],
+            m.start_date,
+            m.due_date,
+            m.status,
+            m.completed_on,
+            m.evidence_url,
+        ],
+    )
+)
+_register(
+    Dataset(
+        "indicators",
+        "Indicators of the commitments: baseline, target, latest value.",
+        [
+            "id",
+            "commitment_id",
+            *_b("name", "unit", "source"),
+            "baseline",
+            "target",
+            "latest_value",
+            "latest_value_on",
+        ],
+        lambda: Indicator.objects.filter(
+            commitment__plan__in=ActionPlan.objects.filter(PUBLIC_PLAN)
+        ).order_by("commitment_id", "id"),
+        lambda i: [
+            i.pk,
+            i.commitment_id,
+            *[
+                getattr(i, f"{n}_{code}") or ""
+                for n in ("name", "unit", "source")
+                for code in LANGS
+            ],
+            i.baseline,
+            i.target,
+            i.latest_value,
+            i.latest_value_on,
+        ],
+    )
+)
+_register(
+    Dataset(
+        "workshops",
+        "Workshops: dates, place, participants by category and by sex.",
+        [
+            "id",
+            "council",
+            "plan_id",
+            "kind",
+            *_b("title", "venue", "city", "chaired_by"),
+            "starts_on",
+            "ends_on",
+            "participants_civil_society",
+            "participants_deconcentrated_services",
+            "participants_elected_members",
+            "participants_academics",
+            "participants_private_sector",
+            "participants_citizens",
+            "participants_other",
+            "participants_women",
+            "participants_men",
+            "participants_total",
+        ],
+        lambda: Workshop.objects.public().select_related("council").order_by("starts_on", "id"),
+        lambda w: [
+            w.pk,
+            w.council.slug,
+            _plan_of_workshop(w),
+            w.kind,
+            *[
+                getattr(w, f"{n}_{code}") or ""
+                for n in ("title", "venue", "city", "chaired_by")
+                for code in LANGS
+            ],
+            w.starts_on,
+            w.ends_on,
+            w.participants_civil_society,
+            w.participants_deconcentrated_services,
+            w.participants_elected_members,
+            w.participants_academics,
+            w.participants_private_sector,
+            w.participants_citizens,
+            w.participants_other,
+            w.participants_women,
+            w.participants_men,
+            w.participants_total,
+        ],
+    )
+)
+_register(
+    Dataset(
+        "working_groups",
+        "Working groups of the workshops.",
+        ["id", "workshop_id", "position", *_b("title"), "theme", "facilitator", "rapporteur"],
+        lambda: (
+            WorkingGroup.objects.filter(workshop__in=Workshop.objects.public())
+            .select_related("theme")
+            .order_by("workshop_id", "position", "id")
+        ),
+        lambda g: [
+            g.pk,
+            g.workshop_id,
+            g.position,
+            g.title_ar,
+            g.title_fr,
+            g.theme.slug if g.theme else "",
+            g.facilitator,
+            g.rapporteur,
+        ],
+    )
+)
+_register(
+    Dataset(
+        "proposals",
+        "Proposals with their status and the council's reasoned response.",
+        [
+            "id",
+            "council",
+            "plan_id",
+            "workshop_id",
+            "working_group_id",
+            "theme",
+            "kind",
+            *_b("title", "body", "response"),
+            "submitted_by",
+            "status",
+            "responded_at",
+        ],
+        lambda: Proposal.objects.public().select_related("council", "theme").order_by("id"),
+        lambda p: [
+            p.pk,
+            p.council.slug,
+            p.plan_id or "",
+            p.workshop_id or "",
+            p.working_group_id or "",
+            p.theme.slug if p.theme else "",
+            p.kind,
+            *[
+                getattr(p, f"{n}_{code}") or ""
+                for n in ("title", "body", "response")
+                for code in LANGS
+            ],
+            p.submitted_by,
+            p.status,
+            p.responded_at,
+        ],
+    )
+)
+_register(
+    Dataset(
+        "comments",
+        "Published comments on draft plans and the councils' official replies (no e-mail).",
+        [
+            "id",
+            "plan_id",
+            "commitment",
+            "parent_id",
+            "author_name",
+            "body",
+            "language",
+            "published_at",
+            "official_reply",
+        ],
+        lambda: (
+            Comment.objects.published()
+            .filter(plan__in=ActionPlan.objects.filter(PUBLIC_PLAN))
+            .select_related("commitment")
+            .order_by("id")
+        ),
+        lambda c: [
+            c.pk,
+            c.plan_id,
+            c.commitment.reference if c.commitment else "",
+            c.parent_id or "",
+            c.author_name,
+            c.body,
+            c.language,
+            c.published_at,
+            c.official_reply,
+        ],
+    )
+)
+
+
+def _value(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value if isinstance(value, str) else str(value))
+
+
+def rows(dataset: Dataset, queryset: QuerySet | None = None) -> Iterable[list]:
+    yield dataset.columns
+    for obj in queryset if queryset is not None else dataset.queryset():
+        yield [_value(v) for v in dataset.row(obj)]
+
+
+def to_csv(table: Iterable[list], delimiter: str = ",") -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter).writerows(table)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_json(dataset: Dataset) -> bytes:
+    objects = [
+        dict(zip(dataset.columns, dataset.row(obj), strict=True)) for obj in dataset.queryset()
+    ]
+    return json.dumps(objects, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+
+
+# --- Decidim accountability ----------------------------------------------------------------
+
+DECIDIM_LOCALES = ("ar", "fr")
+# Milestones become child results; their ids are offset so they never collide with commitments'.
+MILESTONE_ID_OFFSET = 10_000_000
+DECIDIM_STATUS = {
+    "not_started": (1, "not_started", "لم يبدأ", "Non commencé"),
+    "ongoing": (2, "ongoing", "جار", "En cours"),
+    "in_progress": (2, "ongoing", "جار", "En cours"),
+    "completed": (3, "completed", "منجز", "Terminé"),
+    "withdrawn": (4, "withdrawn", "مسحوب", "Retiré"),
+    "cancelled": (4, "withdrawn", "مسحوب", "Retiré"),
+}
+
+
+def decidim_columns() -> list[str]:
+    loc = lambda name: [f"{name}/{code}" for code in DECIDIM_LOCALES]  # noqa: E731
+    return [
+        "id",
+        "category/id",
+        *loc("category/name"),
+        "scope/id",
+        *loc("scope/name"),
+        "parent/id",
+        *loc("title"),
+        *loc("description"),
+        "start_date",
+        "end_date",
+        "status/id",
+        "status/key",
+        *loc("status/name"),
+        "progress",
+        "created_at",
+        "url",
+        "component/id",
+        "proposal_urls",
+    ]
+
+
+def decidim_results(plan: ActionPlan | None = None) -> list[list]:
+    """Commitments (and their milestones as child results) as Decidim accountability results."""
+    site = settings.SITE_URL
+    commitments = DATASETS["commitments"].queryset().prefetch_related("milestones")
+    if plan is not None:
+        commitments = commitments.filter(plan=plan)
+    table = [decidim_columns()]
+    for c in commitments:
+        milestones = [m for m in c.milestones.all() if m.status != "cancelled"]
+        done = sum(1 for m in milestones if m.status == "completed")
+        progress = round(100 * done / len(milestones), 2) if milestones else 0
+        status = DECIDIM_STATUS[c.status]
+        table.append(
+            [
+                c.pk,
+                c.theme_id or "",
+                c.theme.name_ar if c.theme else "",
+                c.theme.name_fr if c.theme else "",
+                c.plan.council_id,
+                c.plan.council.name_ar,
+                c.plan.council.name_fr,
+                "",
+                c.title_ar,
+                c.title_fr,
+                c.description_ar,
+                c.description_fr,
+                c.start_date or "",
+                c.end_date or "",
+                *status,
+                progress,
+                timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
+                site + c.get_absolute_url(),
+                c.plan_id,
+                "",
+            ]
+        )
+        for m in milestones:
+            status = DECIDIM_STATUS[m.status]
+            table.append(
+                [
+                    MILESTONE_ID_OFFSET + m.pk,
+                    c.theme_id or "",
+                    c.theme.name_ar if c.theme else "",
+                    c.theme.name_fr if c.theme else "",
+                    c.plan.council_id,
+                    c.plan.council.name_ar,
+                    c.plan.council.name_fr,
+                    c.pk,
+                    m.title_ar,
+                    m.title_fr,
+                    m.deliverable_ar,
+                    m.deliverable_fr,
+                    m.start_date or "",
+                    m.due_date,
+                    *status,
+                    100 if m.status == "completed" else 0,
+                    timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
+                    site + c.get_absolute_url(),
+                    c.plan_id,
+                    "",
+                ]
+            )
+    return [[_value(v) for v in row] for row in table]
+
+
+# --- the ZIP -------------------------------------------------------------------------------
+
+
+def readme_text() -> str:
+    lines = [
+        "Infitah open data",
+        "=================",
+        "",
+        f"Generated {timezone.now().isoformat(timespec='seconds')} from {settings.SITE_URL}.",
+        "Each dataset is given as CSV (UTF-8 with BOM, comma-separated) and JSON. Texts are in",
+        "Arabic (_ar) and French (_fr). Only public data: plans in preparation, unpublished",
+        "comments and e-mail addresses are never included. A cell that starts with = + - @ is",
+        "prefixed with an apostrophe so spreadsheets do not run it as a formula.",
+        "",
+    ]
+    for dataset in DATASETS.values():
+        lines += [f"{dataset.name}.csv / {dataset.name}.json", f"  {dataset.description}"]
+        lines += [f"  - {column}" for column in dataset.columns]
+        lines.append("")
+    lines += [
+        "results_decidim.csv",
+        "  Commitments and their milestones in the columns of Decidim's accountability import",
+        "  (semicolon-separated). Milestone ids are offset by",
+        f"  {MILESTONE_ID_OFFSET} and give their commitment as parent/id.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def build_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme_text())
+        for dataset in DATASETS.values():
+            archive.writestr(f"{dataset.name}.csv", to_csv(rows(dataset)))
+            archive.writestr(f"{dataset.name}.json", to_json(dataset))
+        archive.writestr("results_decidim.csv", to_csv(decidim_results(), delimiter=";"))
+    return out.getvalue()
+
+
+def zip_rebuild() -> str:
+    """Write the ZIP for the current data version (idempotent: skipped when up to date)."""
+    version, _modified = data_version()
+    marker = f"{ZIP_NAME}.version"
+    if default_storage.exists(marker) and default_storage.exists(ZIP_NAME):
+        with default_storage.open(marker) as handle:
+            if handle.read().decode() == str(version):
+                return "up to date"
+    content = build_zip()
+    for name, data in ((ZIP_NAME, content), (marker, str(version).encode())):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+    return "rebuilt"

@@ -1,0 +1,92 @@
+"""Open-data pages: the list of downloads, each dataset as CSV or JSON (with the filters of the
+public pages), the Decidim results CSV and the ZIP of everything."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import condition, require_safe
+
+from consultations.forms import ProposalFilterForm
+from consultations.models import ActionPlan
+from consultations.selectors import filter_choices, proposals_public
+
+from . import opendata
+from .dataversion import data_version
+
+
+def _etag(request, *args, **kwargs):
+    return f'"{data_version()[0]}-{request.get_full_path()}"'
+
+
+def _last_modified(request, *args, **kwargs):
+    return data_version()[1]
+
+
+@require_safe
+def opendata_index(request: HttpRequest) -> HttpResponse:
+    zip_ready = default_storage.exists(opendata.ZIP_NAME)
+    return render(
+        request,
+        "opendata.html",
+        {"datasets": opendata.DATASETS.values(), "zip_ready": zip_ready},
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    dataset = opendata.DATASETS.get(name)
+    if dataset is None or fmt not in ("csv", "json"):
+        raise Http404
+    if fmt == "json":
+        return _download(opendata.to_json(dataset), f"{name}.json", "application/json")
+    queryset = None
+    if name == "proposals" and request.GET:
+        form = ProposalFilterForm(request.GET, choices=filter_choices())
+        ids = proposals_public(form.filters()).values("pk")
+        queryset = dataset.queryset().filter(pk__in=ids)
+    elif (
+        name in ("commitments", "milestones", "indicators")
+        and request.GET.get("plan", "").isdigit()
+    ):
+        plan_id = int(request.GET["plan"])
+        lookup = "plan_id" if name == "commitments" else "commitment__plan_id"
+        queryset = dataset.queryset().filter(**{lookup: plan_id})
+    content = opendata.to_csv(opendata.rows(dataset, queryset))
+    return _download(content, f"{name}.csv", "text/csv; charset=utf-8")
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def results_decidim(request: HttpRequest) -> HttpResponse:
+    plan = None
+    if request.GET.get("plan", "").isdigit():
+        plan = ActionPlan.objects.public().filter(pk=int(request.GET["plan"])).first()
+        if plan is None:
+            raise Http404
+    table = opendata.decidim_results(plan)
+    return _download(
+        opendata.to_csv(table, delimiter=";"), "results_decidim.csv", "text/csv; charset=utf-8"
+    )
+
+
+@require_safe
+def opendata_zip(request: HttpRequest):
+    if not default_storage.exists(opendata.ZIP_NAME):
+        opendata.zip_rebuild()  # the first time only; then the beat task keeps it fresh
+    handle = default_storage.open(opendata.ZIP_NAME, "rb")
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"infitah-opendata-{stamp}.zip",
+        content_type="application/zip",
+    )
