@@ -72,12 +72,14 @@ def _hit(key: str, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def within_rate_limits(*, fingerprint: str, email: str) -> bool:
+def within_rate_limits(*, fingerprint: str, email: str, scope: str = "comments") -> bool:
+    """Count one action of `scope` ("comments" or "reports", limited separately) for this
+    client and e-mail; False once either is over its limit for the window."""
     limits = settings.COMMENT_RATE_LIMITS
     window = limits["window"]
-    ok_ip = _hit(f"comments:ip:{fingerprint}", limits["per_ip"], window)
+    ok_ip = _hit(f"{scope}:ip:{fingerprint}", limits["per_ip"], window)
     email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    ok_email = _hit(f"comments:email:{email_key}", limits["per_email"], window)
+    ok_email = _hit(f"{scope}:email:{email_key}", limits["per_email"], window)
     return ok_ip and ok_email
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from opengov.roles import COORDINATOR, MODERATOR
 
 from .comments import confirmation_token
-from .models import Comment
+from .models import Comment, CommentReport
 
 
 def comment_confirmation_send(comment_id: int, language: str) -> bool:
@@ -55,10 +55,21 @@ def comment_confirmation_send(comment_id: int, language: str) -> bool:
 def moderators_notify() -> int:
     """E-mail each council's moderators (and coordinators) the comments waiting for them that no
     earlier digest mentioned. Returns the number of e-mails sent."""
+    # New to a digest: comments waiting for moderation never mentioned, and comments reported
+    # since the last digest that mentioned them (a report can come after publication).
+    reported_since = CommentReport.objects.filter(comment=OuterRef("pk")).filter(
+        Q(comment__moderators_notified_at__isnull=True)
+        | Q(created_at__gt=OuterRef("moderators_notified_at"))
+    )
     waiting = list(
-        Comment.objects.filter(moderators_notified_at__isnull=True)
-        .filter(Q(state=Comment.State.CONFIRMED) | Q(report_count__gt=0))
-        .exclude(state=Comment.State.PENDING)
+        Comment.objects.exclude(state__in=[Comment.State.PENDING, Comment.State.HIDDEN])
+        .filter(
+            (
+                (Q(state=Comment.State.CONFIRMED) | Q(report_count__gt=0))
+                & Q(moderators_notified_at__isnull=True)
+            )
+            | Exists(reported_since)
+        )
         .select_related("plan__council")
     )
     if not waiting:
@@ -74,6 +85,7 @@ def moderators_notify() -> int:
         .distinct()
     )
     sent = 0
+    told: set[int] = set()
     queue_url = settings.SITE_URL + reverse("admin:commitments_comment_changelist")
     for user in users:
         mine = [c for council in user.councils.all() for c in by_council.get(council, [])]
@@ -94,7 +106,8 @@ def moderators_notify() -> int:
             body = render_to_string("commitments/email/moderators_digest_body.txt", context)
         send_mail(subject, body, None, [user.email])
         sent += 1
-    Comment.objects.filter(pk__in=[c.pk for c in waiting]).update(
-        moderators_notified_at=timezone.now()
-    )
+        told.update(c.pk for c in mine)
+    # Only what someone was told about: a council without moderators yet keeps its comments
+    # for the first moderator it gets.
+    Comment.objects.filter(pk__in=told).update(moderators_notified_at=timezone.now())
     return sent

@@ -101,7 +101,9 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if comment is None:
         raise Http404(gettext("No such comment."))
     fingerprint = comments.client_fingerprint(_client_ip(request))
-    if not comments.within_rate_limits(fingerprint=fingerprint, email=f"report:{fingerprint}"):
+    if not comments.within_rate_limits(
+        fingerprint=fingerprint, email=f"report:{fingerprint}", scope="reports"
+    ):
         return _too_many(request)
     if comments.comment_report(comment=comment, fingerprint=fingerprint):
         messages.success(request, gettext("Thank you: a moderator will look at this comment."))

@@ -6,7 +6,13 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import Comment, PlanDocument, PlanPublication
+from commitments.models import (
+    Comment,
+    CommitmentAssessment,
+    PlanDocument,
+    PlanPublication,
+    PlanSelfAssessment,
+)
 from consultations.models import PlanStageChange
 from tests import factories
 
@@ -47,7 +53,18 @@ def objects(settings, tmp_path):
         language="fr",
         consent_at=timezone.now(),
     )
+    assessment = CommitmentAssessment.objects.create(
+        commitment=commitment,
+        what_was_done_fr="Les données sont publiées chaque trimestre.",
+        completion="substantial",
+        opened_government="major",
+    )
+    self_assessment = PlanSelfAssessment.objects.create(
+        plan=commitment.plan, kind="mid_term", summary_ar="تقييم ذاتي في منتصف المدة"
+    )
     return {
+        "commitmentassessment": assessment,
+        "planselfassessment": self_assessment,
         "comment": comment,
         "planpublication": publication,
         "plandocument": document,
@@ -89,6 +106,8 @@ def test_every_domain_model_has_an_admin():
         "planpublication",
         "plandocument",
         "comment",
+        "commitmentassessment",
+        "planselfassessment",
     }
 
 
