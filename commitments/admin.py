@@ -15,8 +15,17 @@ from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline
 from opengov.scoping import CouncilScopedAdminMixin
 
 from .admin_plan import PlanWorkflowAdminMixin
+from .admin_progress import IndicatorValueInline, MilestoneUpdateInline, save_progress_formset
 from .admin_views import commitment_from_proposals_view
-from .models import Commitment, Indicator, Milestone, PlanDocument, PlanPublication
+from .models import (
+    Commitment,
+    CompletionLevel,
+    Indicator,
+    Milestone,
+    MilestoneUpdate,
+    PlanDocument,
+    PlanPublication,
+)
 from .publishing import plan_publish, publication_retry
 
 # What council staff may change on a milestone or an indicator: its progress, not its definition.
@@ -161,7 +170,14 @@ class CommitmentAdmin(PortalHistoryAdmin):
     list_select_related = ("plan__council", "theme")
     autocomplete_fields = ("plan", "source_proposals")
     inlines = [MilestoneInline, IndicatorInline]
-    readonly_fields = ("source_proposals_traced",)
+    readonly_fields = ("source_proposals_traced", "completion_derived")
+
+    @admin.display(description=_("completion derived from the milestones"))
+    def completion_derived(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return CompletionLevel(obj.derived_completion()).label
+
     fieldsets = (
         (None, {"fields": ("plan", "reference", "position", "theme", "title", "status")}),
         (
@@ -198,6 +214,20 @@ class CommitmentAdmin(PortalHistoryAdmin):
             },
         ),
         (_("Where it comes from"), {"fields": ("source_proposals", "source_proposals_traced")}),
+        (
+            _("Completion"),
+            {
+                "fields": (
+                    "completion_derived",
+                    "completion_override",
+                    "completion_override_reason",
+                ),
+                "description": _(
+                    "The completion is derived from the milestones; set it by hand only with a "
+                    "written reason."
+                ),
+            },
+        ),
     )
 
     def get_urls(self):
@@ -281,6 +311,26 @@ class MilestoneDueFilter(admin.SimpleListFilter):
 @admin.register(Milestone)
 class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     progress_fields = MILESTONE_PROGRESS_FIELDS
+    inlines = [MilestoneUpdateInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A change of state typed on the form is kept as a dated entry too.
+        if change and {"status", "completed_on", "evidence_url"} & set(form.changed_data):
+            MilestoneUpdate.objects.create(
+                milestone=obj,
+                status=obj.status,
+                completed_on=obj.completed_on,
+                note_ar=obj.evidence_ar or "",
+                note_fr=obj.evidence_fr or "",
+                evidence_url=obj.evidence_url,
+                recorded_by=request.user,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if not save_progress_formset(request, formset):
+            super().save_formset(request, form, formset, change)
+
     list_display = ("__str__", "commitment", "due_date", "status", "completed_on")
     list_filter = (
         "status",
@@ -300,6 +350,12 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     progress_fields = INDICATOR_PROGRESS_FIELDS
+    inlines = [IndicatorValueInline]
+
+    def save_formset(self, request, form, formset, change):
+        if not save_progress_formset(request, formset):
+            super().save_formset(request, form, formset, change)
+
     list_display = ("__str__", "commitment", "baseline", "target", "latest_value")
     list_filter = (("commitment__plan", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name_ar", "name_fr", "commitment__reference")

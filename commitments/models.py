@@ -24,6 +24,25 @@ def _merge_errors(errors: dict, error: ValidationError) -> None:
         errors.setdefault(field, []).extend(messages)
 
 
+class CompletionLevel(models.TextChoices):
+    """The completion levels of OGP's Independent Reporting Mechanism."""
+
+    NO_EVIDENCE = "no_evidence", _("No evidence available")
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+
+
+class OpenedGovernment(models.TextChoices):
+    """Did the commitment open government? (OGP's Independent Reporting Mechanism)"""
+
+    DID_NOT_CHANGE = "did_not_change", _("Did not change")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+
+
 class CommitmentQuerySet(models.QuerySet):
     def of_public_plans(self):
         return self.exclude(plan__stage=ActionPlan.Stage.PREPARATION)
@@ -95,6 +114,16 @@ class Commitment(BilingualModel, TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
+    completion_override = models.CharField(
+        _("completion (set by hand)"),
+        max_length=20,
+        choices=CompletionLevel.choices,
+        blank=True,
+        help_text=_("Leave empty to derive the completion from the milestones."),
+    )
+    completion_override_reason = models.TextField(
+        _("why the completion is set by hand"), blank=True, max_length=2000
+    )
     source_proposals = models.ManyToManyField(
         Proposal,
         verbose_name=_("source proposals"),
@@ -127,6 +156,11 @@ class Commitment(BilingualModel, TimeStampedModel):
                 name="commitment_budget_not_negative",
             ),
             in_one_language_constraint("commitment", "title"),
+            models.CheckConstraint(
+                condition=Q(completion_override="") | Q(completion_override_reason__strip__gt=""),
+                name="commitment_override_has_reason",
+                violation_error_message=_("Explain why the completion is set by hand."),
+            ),
         ]
         indexes = [
             models.Index(fields=["plan", "theme"], name="commitment_plan_theme_idx"),
@@ -150,6 +184,31 @@ class Commitment(BilingualModel, TimeStampedModel):
             str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
         ]
 
+    def derived_completion(self) -> str:
+        """The completion level the milestones show (cancelled ones do not count): nothing to
+        go on → no evidence; none done or under way → not started; under half done → limited;
+        half or more → substantial; all → complete."""
+        milestones = [m for m in self.milestones.all() if m.status != Milestone.Status.CANCELLED]
+        if not milestones:
+            return CompletionLevel.NO_EVIDENCE
+        done = sum(1 for m in milestones if m.status == Milestone.Status.COMPLETED)
+        started = any(m.status == Milestone.Status.IN_PROGRESS for m in milestones)
+        if done == len(milestones):
+            return CompletionLevel.COMPLETE
+        if done == 0 and not started:
+            return CompletionLevel.NOT_STARTED
+        if 2 * done >= len(milestones):
+            return CompletionLevel.SUBSTANTIAL
+        return CompletionLevel.LIMITED
+
+    def completion(self) -> str:
+        """The completion level shown: the override when a coordinator set one (with its
+        reason), else the level derived from the milestones."""
+        return self.completion_override or self.derived_completion()
+
+    def get_completion_display(self) -> str:
+        return str(CompletionLevel(self.completion()).label)
+
     def progress(self) -> int:
         """Share of milestones completed, 0-100 (cancelled milestones do not count)."""
         milestones = [m for m in self.milestones.all() if m.status != Milestone.Status.CANCELLED]
@@ -167,6 +226,10 @@ class Commitment(BilingualModel, TimeStampedModel):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", []).append(
                 gettext("The end date cannot be before the start date.")
+            )
+        if self.completion_override and not (self.completion_override_reason or "").strip():
+            errors.setdefault("completion_override_reason", []).append(
+                gettext("Explain why the completion is set by hand.")
             )
         if self.plan_id:
             plan = self.plan
@@ -588,3 +651,15 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment_id} · {self.created_at:%Y-%m-%d}"
+
+
+# The follow-up models live in their own module (models.py was getting long); importing them here
+# registers them with the app.
+from .models_progress import (  # noqa: E402, F401
+    AssessmentEvidence,
+    CommitmentAssessment,
+    IndicatorValue,
+    MilestoneUpdate,
+    PlanSelfAssessment,
+    ReminderLog,
+)

@@ -264,11 +264,36 @@ def commitment_public(plan: ActionPlan, reference: str) -> Commitment:
 
 
 def commitment_milestones(commitment: Commitment) -> list[Milestone]:
-    return list(commitment.milestones.order_by("due_date", "id"))
+    """Milestones with their dated progress entries, newest first (two queries)."""
+    from .models import MilestoneUpdate
+
+    updates = MilestoneUpdate.objects.order_by("-created_at", "-id")
+    return list(
+        commitment.milestones.prefetch_related(Prefetch("updates", queryset=updates)).order_by(
+            "due_date", "id"
+        )
+    )
 
 
 def commitment_indicators(commitment: Commitment) -> list[Indicator]:
-    return list(commitment.indicators.order_by("id"))
+    """Indicators with their measured values, newest first (two queries)."""
+    from .models import IndicatorValue
+
+    values = IndicatorValue.objects.order_by("-measured_on", "-id")
+    return list(
+        commitment.indicators.prefetch_related(Prefetch("values", queryset=values)).order_by("id")
+    )
+
+
+def commitment_assessment(commitment: Commitment):
+    """The filed end-of-commitment assessment with its evidence files, or None."""
+    from .models import CommitmentAssessment
+
+    return (
+        CommitmentAssessment.objects.filter(commitment=commitment)
+        .prefetch_related("evidence")
+        .first()
+    )
 
 
 def commitment_sources(commitment: Commitment) -> list[Proposal]:

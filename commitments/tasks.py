@@ -63,3 +63,10 @@ def notify_moderators() -> int:
     from .notifications import moderators_notify
 
     return moderators_notify()
+
+
+@shared_task(name="commitments.remind_coordinators")
+def remind_coordinators() -> int:
+    from .progress import coordinators_remind
+
+    return coordinators_remind()

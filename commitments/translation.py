@@ -4,7 +4,14 @@ after them (see consultations/translation.py)."""
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
-from .models import Commitment, Indicator, Milestone
+from .models import (
+    Commitment,
+    CommitmentAssessment,
+    Indicator,
+    Milestone,
+    MilestoneUpdate,
+    PlanSelfAssessment,
+)
 
 
 @register(Commitment)
@@ -29,6 +36,21 @@ class MilestoneTranslation(TranslationOptions):
 @register(Indicator)
 class IndicatorTranslation(TranslationOptions):
     fields = ("name", "unit", "source")
+
+
+@register(MilestoneUpdate)
+class MilestoneUpdateTranslation(TranslationOptions):
+    fields = ("note",)
+
+
+@register(CommitmentAssessment)
+class CommitmentAssessmentTranslation(TranslationOptions):
+    fields = ("what_was_done", "explanation")
+
+
+@register(PlanSelfAssessment)
+class PlanSelfAssessmentTranslation(TranslationOptions):
+    fields = ("summary", "lessons")
 
 
 for model in (Commitment, Milestone, Indicator):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_comments
+from . import views, views_comments, views_progress
 from .feeds import PlanFeed
 
 app_name = "commitments"
@@ -21,6 +21,17 @@ urlpatterns = [
         PlanFeed(),
         name="plan_feed",
     ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/progress/",
+        views_progress.progress_report,
+        name="progress_report",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/progress.csv",
+        views_progress.progress_report_csv,
+        name="progress_report_csv",
+    ),
+    path("evidence/<str:kind>/<int:pk>/", views_progress.evidence_file, name="evidence"),
     path("comments/sent/", views_comments.comment_sent, name="comment_sent"),
     path("comments/confirm/<str:token>/", views_comments.comment_confirm, name="comment_confirm"),
     path("comments/<int:pk>/report/", views_comments.comment_report, name="comment_report"),

@@ -91,6 +91,7 @@ def _render_commitment(request, plan, commitment, form, status=200) -> HttpRespo
         "counted": len(counted),
         "indicators": selectors.commitment_indicators(commitment),
         "sources": selectors.commitment_sources(commitment),
+        "assessment": selectors.commitment_assessment(commitment),
         **_comments_context(plan, commitment, form),
     }
     return render(request, "commitments/commitment_detail.html", context, status=status)

@@ -7,12 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from commitments.models import (
+    AssessmentEvidence,
     Comment,
     Commitment,
+    CommitmentAssessment,
     Indicator,
+    IndicatorValue,
     Milestone,
+    MilestoneUpdate,
     PlanDocument,
     PlanPublication,
+    PlanSelfAssessment,
 )
 from consultations.models import (
     ActionPlan,
@@ -41,6 +46,11 @@ SCOPES: dict[type[models.Model], tuple[str, str | None]] = {
     PlanPublication: ("plan__council", "plan"),
     PlanDocument: ("plan__council", "plan"),
     Comment: ("plan__council", "plan"),
+    MilestoneUpdate: ("milestone__commitment__plan__council", "milestone__commitment__plan"),
+    IndicatorValue: ("indicator__commitment__plan__council", "indicator__commitment__plan"),
+    CommitmentAssessment: ("commitment__plan__council", "commitment__plan"),
+    AssessmentEvidence: ("assessment__commitment__plan__council", "assessment__commitment__plan"),
+    PlanSelfAssessment: ("plan__council", "plan"),
 }
 
 

@@ -137,6 +137,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notify-moderators": {"task": "commitments.notify_moderators", "schedule": 900.0},
     "rebuild-opendata-zip": {"task": "opengov.rebuild_opendata_zip", "schedule": 600.0},
+    "remind-coordinators": {"task": "commitments.remind_coordinators", "schedule": 86400.0},
 }
 
 # Comments: at most so many per client address and per e-mail address in the window (seconds).

@@ -1,0 +1,124 @@
+"""Public pages of implementation: a plan's progress report (page and CSV) and the evidence
+files, served with a content type taken from their content and as a download."""
+
+import csv
+import io
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from opengov.validators import sniff_content_type
+
+from .exports import neutralise
+from .models import AssessmentEvidence, MilestoneUpdate
+from .progress import plan_progress_report
+from .views import _plan_or_404
+
+
+@require_safe
+def progress_report(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
+    plan = _plan_or_404(council_slug, start_year)
+    report = plan_progress_report(plan)
+    return render(
+        request,
+        "commitments/progress_report.html",
+        {"plan": plan, "council": plan.council, "report": report, "today": timezone.localdate()},
+    )
+
+
+@require_safe
+def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int):
+    plan = _plan_or_404(council_slug, start_year)
+    report = plan_progress_report(plan)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            gettext("Theme"),
+            gettext("Reference"),
+            gettext("Commitment"),
+            gettext("Completion"),
+            gettext("Completion set by hand because"),
+            gettext("Milestones completed"),
+            gettext("Milestones"),
+            gettext("Overdue milestones"),
+        ]
+    )
+    today = timezone.localdate()
+    for theme in report["themes"]:
+        for c in theme.commitments:
+            milestones = [m for m in c.milestones.all() if m.status != "cancelled"]
+            writer.writerow(
+                [
+                    neutralise(str(theme.theme or "")),
+                    neutralise(c.reference),
+                    neutralise(c.title),
+                    c.get_completion_display(),
+                    neutralise(c.completion_override_reason),
+                    sum(1 for m in milestones if m.status == "completed"),
+                    len(milestones),
+                    sum(1 for m in milestones if m.is_overdue(on=today)),
+                ]
+            )
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="progress-{plan.council.slug}-{plan.period}.csv"'
+    )
+    return response
+
+
+EVIDENCE_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
+
+
+@require_safe
+def evidence_file(request: HttpRequest, kind: str, pk: int):
+    """An evidence file of a public plan. The content type comes from the file's bytes, the
+    download name from the record (never the uploaded name), and the browser is told not to
+    sniff or display it in the page."""
+    if kind == "milestone":
+        record = (
+            MilestoneUpdate.objects.select_related("milestone__commitment__plan")
+            .filter(pk=pk)
+            .first()
+        )
+        plan = record.milestone.commitment.plan if record else None
+        stored = record.evidence_file if record else None
+    elif kind == "assessment":
+        record = (
+            AssessmentEvidence.objects.select_related("assessment__commitment__plan")
+            .filter(pk=pk)
+            .first()
+        )
+        plan = record.assessment.commitment.plan if record else None
+        stored = record.file if record else None
+    else:
+        raise Http404
+    if record is None or not stored or plan.stage == plan.Stage.PREPARATION:
+        raise Http404(gettext("No such document."))
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(gettext("No such document.")) from missing
+    content_type = sniff_content_type(handle.read(16), handle) or "application/octet-stream"
+    handle.seek(0)
+    extension = EVIDENCE_EXTENSIONS.get(content_type, stored.name.rsplit(".", 1)[-1][:5])
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"evidence-{kind}-{pk}.{extension}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
