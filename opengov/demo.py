@@ -23,7 +23,18 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils import timezone
 
-from commitments.models import Comment, Commitment, Indicator, Milestone
+from commitments.models import (
+    Comment,
+    Commitment,
+    CommitmentAssessment,
+    CompletionLevel,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    MilestoneUpdate,
+    OpenedGovernment,
+    PlanSelfAssessment,
+)
 from consultations.models import (
     ActionPlan,
     Council,
@@ -223,7 +234,50 @@ def load_demo(today: datetime.date | None = None) -> Counter[str]:
     _saidia_network_meeting(loader, oriental, themes)
     _agadir(loader, regions["souss-massa"], themes)
     _kenitra(loader, regions["rabat-sale-kenitra"])
+    _follow_up(loader)
     return loader.created
+
+
+def _follow_up(loader: Loader) -> None:
+    """Dated progress entries behind the completed milestones and measured indicator values,
+    the end-of-commitment assessment of the first TTA plan and a mid-term self-assessment."""
+    for milestone in Milestone.objects.filter(status=MStatus.COMPLETED).select_related(
+        "commitment"
+    ):
+        loader.ensure(
+            MilestoneUpdate,
+            {"milestone": milestone, "status": MStatus.COMPLETED},
+            completed_on=milestone.completed_on,
+            note_ar="أنجزت المحطة ونشرت نتائجها على البوابة.",
+            note_fr="Jalon achevé ; ses résultats sont publiés sur le portail.",
+        )
+    for indicator in Indicator.objects.filter(latest_value__isnull=False):
+        loader.ensure(
+            IndicatorValue,
+            {"indicator": indicator, "measured_on": indicator.latest_value_on},
+            value=indicator.latest_value,
+            source="Rapport de suivi",
+        )
+    first = Commitment.objects.filter(reference="TTA-2021-01").first()
+    if first is not None:
+        loader.ensure(
+            CommitmentAssessment,
+            {"commitment": first},
+            what_was_done_ar="أطلقت البوابة سنة 2022 وعولجت عبرها طلبات الحصول على المعلومات.",
+            what_was_done_fr="Le portail a été mis en service en 2022 et traite les demandes "
+            "d'accès à l'information.",
+            completion=CompletionLevel.COMPLETE,
+            opened_government=OpenedGovernment.MAJOR,
+        )
+    running = ActionPlan.objects.filter(council__slug="tanger-tetouan-al-hoceima", start_year=2024)
+    for plan in running:
+        loader.ensure(
+            PlanSelfAssessment,
+            {"plan": plan, "kind": PlanSelfAssessment.Kind.MID_TERM},
+            summary_ar="تقدم ملموس في الشفافية الميزانياتية؛ تأخر في المحطات البيئية.",
+            summary_fr="Progrès nets sur la transparence budgétaire ; retard sur les jalons "
+            "environnementaux.",
+        )
 
 
 def _network_members(loader: Loader, regions) -> None:
