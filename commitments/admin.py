@@ -21,6 +21,7 @@ from .models import (
     Commitment,
     CompletionLevel,
     Indicator,
+    IndicatorValue,
     Milestone,
     MilestoneUpdate,
     PlanDocument,
@@ -351,6 +352,19 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
 class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     progress_fields = INDICATOR_PROGRESS_FIELDS
     inlines = [IndicatorValueInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A value typed on the indicator form is kept in its history too.
+        changed = {"latest_value", "latest_value_on"} & set(form.changed_data)
+        if change and changed and obj.latest_value is not None and obj.latest_value_on:
+            IndicatorValue.objects.create(
+                indicator=obj,
+                value=obj.latest_value,
+                measured_on=obj.latest_value_on,
+                source=obj.source_fr or obj.source_ar or "",
+                recorded_by=request.user,
+            )
 
     def save_formset(self, request, form, formset, change):
         if not save_progress_formset(request, formset):

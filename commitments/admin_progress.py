@@ -8,6 +8,7 @@ from opengov.scoping import CouncilScopedAdminMixin
 
 from . import progress
 from .models import (
+    MAX_ASSESSMENT_EVIDENCE,
     AssessmentEvidence,
     CommitmentAssessment,
     IndicatorValue,
@@ -92,7 +93,12 @@ class AssessmentEvidenceInline(CouncilScopedAdminMixin, admin.TabularInline):
     model = AssessmentEvidence
     extra = 0
     fields = ("title", "file")
-    max_num = 3
+    max_num = MAX_ASSESSMENT_EVIDENCE
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Enforce the limit on the whole form (saved and new files), not only in the page.
+        kwargs["validate_max"] = True
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(CommitmentAssessment)

@@ -656,6 +656,7 @@ class CommentReport(models.Model):
 # The follow-up models live in their own module (models.py was getting long); importing them here
 # registers them with the app.
 from .models_progress import (  # noqa: E402, F401
+    MAX_ASSESSMENT_EVIDENCE,
     AssessmentEvidence,
     CommitmentAssessment,
     IndicatorValue,

@@ -54,7 +54,7 @@ def milestone_record_progress(
     update = MilestoneUpdate(
         milestone=milestone,
         status=status,
-        completed_on=completed_on if status == Milestone.Status.COMPLETED else None,
+        completed_on=completed_on,
         note_ar=note_ar.strip(),
         note_fr=note_fr.strip(),
         evidence_url=evidence_url,

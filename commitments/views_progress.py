@@ -72,12 +72,20 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
     return response
 
 
+# The download's extension follows the content, never the uploaded name.
 EVIDENCE_EXTENSIONS = {
     "application/pdf": "pdf",
     "image/png": "png",
     "image/jpeg": "jpg",
     "image/gif": "gif",
     "image/webp": "webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/vnd.ms-office": "doc",
 }
 
 
@@ -112,7 +120,7 @@ def evidence_file(request: HttpRequest, kind: str, pk: int):
         raise Http404(gettext("No such document.")) from missing
     content_type = sniff_content_type(handle.read(16), handle) or "application/octet-stream"
     handle.seek(0)
-    extension = EVIDENCE_EXTENSIONS.get(content_type, stored.name.rsplit(".", 1)[-1][:5])
+    extension = EVIDENCE_EXTENSIONS.get(content_type, "bin")
     response = FileResponse(
         handle,
         as_attachment=True,
