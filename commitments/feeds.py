@@ -1,6 +1,7 @@
 """An Atom feed per public plan: its stage changes, new commitments and completed milestones."""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -15,15 +16,19 @@ from .models import Commitment, Milestone
 LIMIT = 50
 
 
+# Characters XML 1.0 cannot carry (control characters, e.g. the vertical tab Word pastes).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text) -> str:
+    return NOT_XML.sub(" ", str(text or ""))
+
+
 class Entry:
     def __init__(self, title, description, link, when, key):
-        self.title, self.description, self.link, self.when, self.key = (
-            title,
-            description,
-            link,
-            when,
-            key,
-        )
+        self.title = xml_safe(title)
+        self.description = xml_safe(description)
+        self.link, self.when, self.key = link, when, key
 
 
 def _moment(value) -> datetime.datetime:
@@ -47,7 +52,7 @@ class PlanFeed(Feed):
         return plan
 
     def title(self, plan):
-        return str(plan)
+        return xml_safe(plan)
 
     def link(self, plan):
         return plan.get_absolute_url()

@@ -34,6 +34,16 @@ def bump(**_signal_kwargs) -> tuple[int, datetime.datetime]:
     return value
 
 
+def bump_on_change(**_signal_kwargs) -> None:
+    """Bump now (this process's next reads see the change) and again once the transaction
+    commits: an answer cached by another reader between the two, from the not yet committed
+    state, is then invalidated."""
+    from django.db import transaction
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -41,13 +51,17 @@ def connect_signals() -> None:
     for app_label in ("consultations", "commitments"):
         for model in apps.get_app_config(app_label).get_models():
             post_save.connect(
-                bump, sender=model, dispatch_uid=f"dataversion-save-{model._meta.label}"
+                bump_on_change, sender=model, dispatch_uid=f"dataversion-save-{model._meta.label}"
             )
             post_delete.connect(
-                bump, sender=model, dispatch_uid=f"dataversion-delete-{model._meta.label}"
+                bump_on_change,
+                sender=model,
+                dispatch_uid=f"dataversion-delete-{model._meta.label}",
             )
     from commitments.models import Commitment
 
     m2m_changed.connect(
-        bump, sender=Commitment.source_proposals.through, dispatch_uid="dataversion-sources"
+        bump_on_change,
+        sender=Commitment.source_proposals.through,
+        dispatch_uid="dataversion-sources",
     )

@@ -25,7 +25,9 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 
 class CouncilSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
+    region = serializers.SlugRelatedField(
+        source="parent", slug_field="slug", read_only=True, allow_null=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -118,7 +120,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class CommitmentSerializer(serializers.ModelSerializer):
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
     council = serializers.CharField(source="plan.council.slug", read_only=True)
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
     source_proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -162,7 +164,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class WorkingGroupSerializer(serializers.ModelSerializer):
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = WorkingGroup
@@ -211,7 +213,7 @@ class WorkshopSerializer(serializers.ModelSerializer):
 
 class ProposalSerializer(serializers.ModelSerializer):
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -233,7 +235,9 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    commitment = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    commitment = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Comment

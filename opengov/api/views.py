@@ -10,6 +10,7 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import translation
 from django.utils.http import http_date, parse_http_date_safe
 from django_filters import rest_framework as filters
 from rest_framework import viewsets
@@ -39,18 +40,17 @@ class CachedConditionalMixin:
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
         version, modified = data_version()
-        key_source = f"{version}|{request.get_full_path()}|{request.META.get('HTTP_ACCEPT', '')}"
+        # The language is part of the key: links in the answer follow the reader's language.
+        key_source = "|".join(
+            [
+                str(version),
+                translation.get_language() or "",
+                request.get_full_path(),
+                request.META.get("HTTP_ACCEPT", ""),
+            ]
+        )
         digest = hashlib.sha256(key_source.encode()).hexdigest()[:32]
         etag = f'"{digest}"'
-        if etag in [t.strip() for t in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-            return self._not_modified(etag, modified)
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        if (
-            since is not None
-            and not request.META.get("HTTP_IF_NONE_MATCH")
-            and int(modified.timestamp()) <= since
-        ):
-            return self._not_modified(etag, modified)
         key = f"api:{digest}"
         try:
             cached = cache.get(key)
@@ -71,11 +71,21 @@ class CachedConditionalMixin:
                         (response.content, response["Content-Type"], response.status_code),
                         self.cache_seconds,
                     )
-        if response.status_code == 200:
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(modified.timestamp())
-            response["Cache-Control"] = "public, max-age=60"
-        response["Vary"] = "Accept"
+        response["Vary"] = "Accept, Accept-Language, Cookie"
+        if response.status_code != 200:
+            return response  # preconditions apply to successful answers only (RFC 9110)
+        if etag in [t.strip() for t in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+            return self._not_modified(etag, modified)
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        if (
+            since is not None
+            and not request.META.get("HTTP_IF_NONE_MATCH")
+            and int(modified.timestamp()) <= since
+        ):
+            return self._not_modified(etag, modified)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified.timestamp())
+        response["Cache-Control"] = "public, max-age=60"
         return response
 
     @staticmethod
@@ -110,6 +120,7 @@ class CouncilViewSet(ReadOnly):
     serializer_class = serializers.CouncilSerializer
     filterset_class = CouncilFilter
     lookup_field = "slug"
+    lookup_value_regex = "[-a-z0-9]+"
 
 
 class PlanFilter(filters.FilterSet):
