@@ -31,6 +31,11 @@ urlpatterns = [
         views_progress.progress_report_csv,
         name="progress_report_csv",
     ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/self-assessment/<str:kind>.md",
+        views_progress.self_assessment_export,
+        name="self_assessment",
+    ),
     path("evidence/<str:kind>/<int:pk>/", views_progress.evidence_file, name="evidence"),
     path("comments/sent/", views_comments.comment_sent, name="comment_sent"),
     path("comments/confirm/<str:token>/", views_comments.comment_confirm, name="comment_confirm"),

@@ -130,3 +130,34 @@ def evidence_file(request: HttpRequest, kind: str, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_safe
+def self_assessment_export(
+    request: HttpRequest, council_slug: str, start_year: int, kind: str
+) -> HttpResponse:
+    """A self-assessment with the progress report, as a Markdown document to send to OGP (in
+    the reader's language, falling back to the other one)."""
+    from django.template.loader import render_to_string
+
+    from .models import PlanSelfAssessment
+
+    plan = _plan_or_404(council_slug, start_year)
+    assessment = plan.self_assessments.filter(kind=kind).first()
+    if kind not in PlanSelfAssessment.Kind.values or assessment is None:
+        raise Http404(gettext("No such self-assessment."))
+    text = render_to_string(
+        "commitments/self_assessment.md",
+        {
+            "plan": plan,
+            "assessment": assessment,
+            "report": plan_progress_report(plan),
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )
+    response = HttpResponse(text.encode("utf-8"), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{kind}-{plan.council.slug}-{plan.period}.md"'
+    )
+    return response

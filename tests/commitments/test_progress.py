@@ -703,3 +703,23 @@ def test_assessments_in_the_admin(client, assessments, model, group, files):
     assert client.get(admin_url(model, "change", other[model].pk)).status_code == 404
     own[model].refresh_from_db()
     assert (getattr(own[model], TEXT[model]) == "Rédigé") is files
+
+
+def test_self_assessment_exports_for_ogp_with_the_progress_report(client):
+    from commitments.models import PlanSelfAssessment
+    from consultations.models import ActionPlan
+
+    plan = factories.ActionPlanFactory(stage=ActionPlan.Stage.IMPLEMENTATION)
+    factories.CommitmentFactory(plan=plan, reference="TST-2024-07", title_fr="Budget ouvert")
+    PlanSelfAssessment.objects.create(
+        plan=plan, kind="mid_term", summary_fr="Bons progrès", lessons_fr="Publier plus tôt"
+    )
+    url = f"/fr/councils/{plan.council.slug}/plans/{plan.start_year}/self-assessment/mid_term.md"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/markdown")
+    text = response.content.decode()
+    assert "Bons progrès" in text and "Publier plus tôt" in text
+    assert "TST-2024-07 Budget ouvert" in text
+    assert client.get(url.replace("mid_term", "end_of_term")).status_code == 404
+    assert client.get(url.replace("mid_term", "nonsense")).status_code == 404
