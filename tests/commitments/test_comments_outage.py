@@ -133,6 +133,10 @@ def _reset_broker_connections() -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # The queues and the router are cached from the first send: drop them so the next send
+    # uses today's task_default_queue (otherwise later tests publish to this test's queue).
+    for cached in ("queues", "router"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 @pytest.fixture

@@ -224,6 +224,10 @@ DB_REFUSALS = [
         "indicator_measured_on_needs_value",
         lambda: update(IF(latest_value=None), latest_value_on=D(2024, 6, 1)),
     ),
+    (
+        "commitment_override_has_reason",
+        lambda: update(CoF(), completion_override="complete", completion_override_reason=" "),
+    ),
 ]
 
 

@@ -26,6 +26,14 @@ def media(settings, tmp_path):
     return tmp_path
 
 
+def _forget_routing() -> None:
+    """Celery caches its queues and router at the first send: drop them so sends go to this
+    test's queue. (The broker connections are kept: closing kombu's pools would leave closed
+    pools in its registry for the next test on the same broker.)"""
+    for cached in ("queues", "router"):
+        app.amqp.__dict__.pop(cached, None)
+
+
 @pytest.fixture
 def worker(settings, media):
     """A Celery worker on its own queue, sharing the test database, Redis and media folder."""
@@ -68,8 +76,10 @@ def worker(settings, media):
     eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
+    _forget_routing()
     yield process
     app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
+    _forget_routing()
     process.terminate()
     try:
         process.wait(timeout=20)
