@@ -129,8 +129,10 @@ class PrivateRedis:
 
 def _reset_broker_connections() -> None:
     """Forget the Celery app's pooled broker connections so the next publish uses broker_url."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    from kombu import pools
+
+    # Also empties kombu's registry: no closed pool is handed out to a later test.
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     # The queues and the router are cached from the first send: drop them so the next send

@@ -27,9 +27,14 @@ def media(settings, tmp_path):
 
 
 def _forget_routing() -> None:
-    """Celery caches its queues and router at the first send: drop them so sends go to this
-    test's queue. (The broker connections are kept: closing kombu's pools would leave closed
-    pools in its registry for the next test on the same broker.)"""
+    """Celery caches its queues, router and broker pools at the first send: drop them all so
+    sends go to this test's queue on a fresh connection. kombu.pools.reset() also empties
+    kombu's registry, so no closed pool left by an earlier test is handed out again."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
     for cached in ("queues", "router"):
         app.amqp.__dict__.pop(cached, None)
 
