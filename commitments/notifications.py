@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from opengov.models import language_of
 from opengov.roles import COORDINATOR, MODERATOR
 
 from .comments import confirmation_token
@@ -81,6 +82,7 @@ def moderators_notify() -> int:
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=[MODERATOR, COORDINATOR])
         .exclude(email="")
+        .select_related("profile")
         .prefetch_related("councils")
         .distinct()
     )
@@ -91,8 +93,7 @@ def moderators_notify() -> int:
         mine = [c for council in user.councils.all() for c in by_council.get(council, [])]
         if not mine:
             continue
-        language = getattr(user, "language", None) or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(language_of(user)):
             context = {
                 "user": user,
                 "comments": mine,

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
+from opengov.models import language_of
 from opengov.roles import COORDINATOR
 
 from .models import (
@@ -141,6 +142,7 @@ def coordinators_remind(today: datetime.date | None = None) -> int:
         get_user_model()
         .objects.filter(is_active=True, groups__name=COORDINATOR)
         .exclude(email="")
+        .select_related("profile")
         .prefetch_related("councils")
         .distinct()
     )
@@ -161,13 +163,15 @@ def coordinators_remind(today: datetime.date | None = None) -> int:
             new.append((milestone, state))
         if not new:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
+        # In the coordinator's language (their staff profile), the site's default otherwise.
+        with translation.override(language_of(user)):
             context = {
                 "user": user,
                 "overdue": [m for m, s in new if s == "overdue"],
                 "due_soon": [m for m, s in new if s == "due_soon"],
                 "site": settings.SITE_URL,
                 "days": REMINDER_DAYS,
+                "count": len(new),
             }
             subject = render_to_string("commitments/email/reminder_subject.txt", context).strip()
             body = render_to_string("commitments/email/reminder_body.txt", context)

@@ -84,3 +84,37 @@ class BilingualModel(models.Model):
             if filled and len(filled) < len(values):
                 missing.append(field)
         return missing
+
+
+class StaffProfile(models.Model):
+    """What the portal knows of a staff user beyond Django's user: the language of the e-mails
+    it sends them (reminders, moderation digests)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+def language_of(user) -> str:
+    """The language to write to this user in: their profile's, else the site's default."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    try:
+        return profile.language if profile is not None else settings.LANGUAGE_CODE
+    except StaffProfile.DoesNotExist:
+        return settings.LANGUAGE_CODE
