@@ -11,7 +11,9 @@ from commitments.models import Commitment
 from consultations.models import ActionPlan, Workshop
 from opengov.demo import load_demo
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would otherwise also remove the data that
+# migrations create (the role groups), which later tests rely on.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ from consultations.models import ActionPlan
 from opengov.celery import app
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would otherwise also remove the data that
+# migrations create (the role groups), which later tests rely on.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
