@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def _staff(council, role, username, language=None):
     user = factories.UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
+    # get_or_create: these tests need only the group's name (a transactional test earlier in the
+    # run may have flushed the groups the migration created).
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     council.staff.add(user)
     if language:
         StaffProfile.objects.create(user=user, language=language)
