@@ -4,14 +4,17 @@ readiness checklist), mixed into the ActionPlan admin registered by consultation
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
 from consultations.models import ActionPlan
-from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline
+from opengov.admin_base import (
+    NotFoundInsteadOfRedirectMixin,
+    PortalHistoryAdmin,
+    PortalStackedInline,
+)
 from opengov.scoping import CouncilScopedAdminMixin
 
 from .admin_plan import PlanWorkflowAdminMixin
@@ -395,7 +398,12 @@ class PublicationsReadOnlyMixin:
 
 
 @admin.register(PlanPublication)
-class PlanPublicationAdmin(PublicationsReadOnlyMixin, CouncilScopedAdminMixin, admin.ModelAdmin):
+class PlanPublicationAdmin(
+    NotFoundInsteadOfRedirectMixin,
+    PublicationsReadOnlyMixin,
+    CouncilScopedAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = ("plan", "version", "status", "step", "requested_by", "attempts", "finished_at")
     list_filter = ("status", ("plan__council", admin.RelatedOnlyFieldListFilter))
     search_fields = ("plan__title_ar", "plan__title_fr")
@@ -412,9 +420,6 @@ class PlanPublicationAdmin(PublicationsReadOnlyMixin, CouncilScopedAdminMixin, a
         "error",
     )
     actions = ["try_again"]
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
     def has_publish_plan_permission(self, request):
         return request.user.has_perm("consultations.publish_plan")
@@ -438,7 +443,12 @@ class PlanPublicationAdmin(PublicationsReadOnlyMixin, CouncilScopedAdminMixin, a
 
 
 @admin.register(PlanDocument)
-class PlanDocumentAdmin(PublicationsReadOnlyMixin, CouncilScopedAdminMixin, admin.ModelAdmin):
+class PlanDocumentAdmin(
+    NotFoundInsteadOfRedirectMixin,
+    PublicationsReadOnlyMixin,
+    CouncilScopedAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = ("plan", "language", "version", "is_current", "size", "generated_at", "sha256")
     list_filter = ("language", "is_current", ("plan__council", admin.RelatedOnlyFieldListFilter))
     search_fields = ("plan__title_ar", "plan__title_fr", "sha256")
@@ -454,9 +464,6 @@ class PlanDocumentAdmin(PublicationsReadOnlyMixin, CouncilScopedAdminMixin, admi
         "generated_at",
         "is_current",
     )
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
 
 from . import admin_comments  # noqa: E402,F401  (registers the moderation queue)

@@ -5,10 +5,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
+from opengov.admin_base import NotFoundInsteadOfRedirectMixin
 from opengov.scoping import CouncilScopedAdminMixin
 
 from . import comments as services
@@ -54,7 +55,7 @@ class CommentAdminForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
+class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admin.ModelAdmin):
     form = CommentAdminForm
     list_display = ("__str__", "plan", "commitment", "state", "report_count", "created_at")
     list_filter = (QueueFilter, "state", ("plan", admin.RelatedOnlyFieldListFilter))
@@ -119,9 +120,6 @@ class CommentAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
             )
             .order_by("_urgency", "-created_at")
         )
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
     def has_add_permission(self, request):
         return False  # comments come from citizens

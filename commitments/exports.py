@@ -2,12 +2,13 @@
 spreadsheet would read as a formula (= + - @, tab, carriage return) is escaped with a leading
 apostrophe: a comment cannot run anything on the computer of whoever opens the export."""
 
-import csv
 import io
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from opengov.spreadsheets import csv_bytes
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,10 +66,6 @@ def comments_export_response(comments, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        out = io.StringIO(newline="")
-        csv.writer(out).writerows(rows)
-        response = HttpResponse(
-            ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="comments-{stamp}.{fmt}"'
     return response

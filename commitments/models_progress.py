@@ -4,16 +4,13 @@ the log that keeps reminders from being sent twice. Imported by commitments/mode
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import ActionPlan
+from consultations.models import ActionPlan, random_upload_name
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.validators import validate_evidence_content, validate_file_size
 
@@ -21,11 +18,7 @@ from .models import Commitment, CompletionLevel, Indicator, Milestone, OpenedGov
 
 
 def evidence_path(_instance, filename: str) -> str:
-    # A random name: nothing a user typed reaches the file system; the extension is kept.
-    extension = Path(filename).suffix.lower()
-    if not extension[1:].isalnum() or len(extension) > 6:
-        extension = ""
-    return f"evidence/{uuid.uuid4().hex}{extension}"
+    return random_upload_name("evidence", filename)
 
 
 class MilestoneUpdate(TimeStampedModel):

@@ -1,15 +1,13 @@
 """Public pages of implementation: a plan's progress report (page and CSV) and the evidence
 files, served with a content type taken from their content and as a download."""
 
-import csv
-import io
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from opengov.spreadsheets import csv_bytes
 from opengov.validators import sniff_content_type
 
 from .exports import neutralise
@@ -33,9 +31,7 @@ def progress_report(request: HttpRequest, council_slug: str, start_year: int) ->
 def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int):
     plan = _plan_or_404(council_slug, start_year)
     report = plan_progress_report(plan)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(
+    rows = [
         [
             gettext("Theme"),
             gettext("Reference"),
@@ -46,12 +42,12 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
             gettext("Milestones"),
             gettext("Overdue milestones"),
         ]
-    )
+    ]
     today = timezone.localdate()
     for theme in report["themes"]:
         for c in theme.commitments:
             milestones = [m for m in c.milestones.all() if m.status != "cancelled"]
-            writer.writerow(
+            rows.append(
                 [
                     neutralise(str(theme.theme or "")),
                     neutralise(c.reference),
@@ -63,9 +59,7 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
                     sum(1 for m in milestones if m.is_overdue(on=today)),
                 ]
             )
-    response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="progress-{plan.council.slug}-{plan.period}.csv"'
     )

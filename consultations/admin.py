@@ -9,7 +9,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.admin_base import (
     ModelErrorsForm,
+    NotFoundInsteadOfRedirectMixin,
     PortalAdmin,
     PortalHistoryAdmin,
     PortalStackedInline,
@@ -115,7 +116,7 @@ class ActionPlanAdmin(PortalHistoryAdmin):
 
 
 @admin.register(PlanStageChange)
-class PlanStageChangeAdmin(admin.ModelAdmin):
+class PlanStageChangeAdmin(NotFoundInsteadOfRedirectMixin, admin.ModelAdmin):
     """The record of stage changes: read-only for everyone, written by the stage actions."""
 
     list_display = ("plan", "from_stage", "to_stage", "changed_at", "changed_by")
@@ -125,9 +126,6 @@ class PlanStageChangeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
     def has_add_permission(self, request):
         return False

@@ -22,6 +22,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
 
+from opengov.spreadsheets import csv_bytes
+
 from .models import Proposal, Theme, WorkingGroup, Workshop
 
 MAX_ROWS = 2000
@@ -441,11 +443,7 @@ EXAMPLE_ROW = {
 
 def template_csv() -> bytes:
     """UTF-8 with a byte order mark, so that Excel opens the Arabic headers correctly."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow([c.template_header for c in COLUMNS])
-    writer.writerow([EXAMPLE_ROW[c.key] for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([[c.template_header for c in COLUMNS], [EXAMPLE_ROW[c.key] for c in COLUMNS]])
 
 
 def template_xlsx() -> bytes:

@@ -7,7 +7,6 @@ a spreadsheet would run as a formula are escaped (commitments.exports.neutralise
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -26,6 +25,7 @@ from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 
 from .dataversion import data_version
+from .spreadsheets import csv_bytes
 
 LANGS = ("ar", "fr")
 PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
@@ -398,10 +398,7 @@ def rows(dataset: Dataset, queryset: QuerySet | None = None) -> Iterable[list]:
         yield [_value(v) for v in dataset.row(obj)]
 
 
-def to_csv(table: Iterable[list], delimiter: str = ",") -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out, delimiter=delimiter).writerows(table)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+to_csv = csv_bytes
 
 
 def to_json(dataset: Dataset) -> bytes:
