@@ -1,9 +1,15 @@
 """Playwright drives Debian's Chromium (no browser download): see ../shared/setup-notes.md."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+
+from commitments.models import Commitment
+from consultations.models import ActionPlan, Workshop
+from opengov.demo import load_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -30,3 +36,18 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def demo_urls():
+    load_demo(today=datetime.date.today())
+    plan = ActionPlan.objects.get(council__slug="tanger-tetouan-al-hoceima", start_year=2024)
+    return {
+        "home": reverse("home"),
+        "council": plan.council.get_absolute_url(),
+        "plan": plan.get_absolute_url(),
+        "consultation-plan": ActionPlan.objects.get(council__slug="oriental").get_absolute_url(),
+        "commitment": Commitment.objects.get(reference="TTA-2024-01").get_absolute_url(),
+        "workshop": Workshop.objects.get(starts_on=datetime.date(2024, 1, 6)).get_absolute_url(),
+        "proposals": reverse("consultations:proposals") + "?q=%D9%85%D8%AC%D9%84%D8%B3",
+    }

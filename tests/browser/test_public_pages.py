@@ -2,33 +2,11 @@
 laid out right to left, and the language switch keeps the reader on the same page. Screenshots
 are kept under artifacts/screenshots/."""
 
-import datetime
-
 import pytest
-from django.urls import reverse
-
-from commitments.models import Commitment
-from consultations.models import ActionPlan, Workshop
-from opengov.demo import load_demo
 
 # serialized_rollback: the flush after each test would otherwise also remove the data that
 # migrations create (the role groups), which later tests rely on.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def demo_urls():
-    load_demo(today=datetime.date.today())
-    plan = ActionPlan.objects.get(council__slug="tanger-tetouan-al-hoceima", start_year=2024)
-    return {
-        "home": reverse("home"),
-        "council": plan.council.get_absolute_url(),
-        "plan": plan.get_absolute_url(),
-        "consultation-plan": ActionPlan.objects.get(council__slug="oriental").get_absolute_url(),
-        "commitment": Commitment.objects.get(reference="TTA-2024-01").get_absolute_url(),
-        "workshop": Workshop.objects.get(starts_on=datetime.date(2024, 1, 6)).get_absolute_url(),
-        "proposals": reverse("consultations:proposals") + "?q=%D9%85%D8%AC%D9%84%D8%B3",
-    }
 
 
 def _in(url: str, language: str) -> str:
