@@ -6,6 +6,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -501,6 +503,22 @@ class WorkingGroup(BilingualModel, TimeStampedModel):
         return self.title
 
 
+# The proposals search reads these columns through one tsvector ("simple" configuration: no
+# stemming, which suits Arabic and French side by side); a GIN index holds that same expression.
+PROPOSAL_SEARCH_FIELDS = (
+    "title_ar",
+    "title_fr",
+    "body_ar",
+    "body_fr",
+    "response_ar",
+    "response_fr",
+)
+
+
+def proposal_search_vector() -> SearchVector:
+    return SearchVector(*PROPOSAL_SEARCH_FIELDS, config="simple")
+
+
 class ProposalQuerySet(models.QuerySet):
     def answered(self):
         """Proposals whose fate is settled: retained or merged, or not retained with a reason."""
@@ -626,6 +644,10 @@ class Proposal(BilingualModel, TimeStampedModel):
             models.Index(fields=["plan", "status"], name="proposal_plan_status_idx"),
             models.Index(fields=["council", "status"], name="proposal_council_status_idx"),
             models.Index(fields=["theme", "kind"], name="proposal_theme_kind_idx"),
+            # The public list's order (newest first), read backwards.
+            models.Index(fields=["created_at", "id"], name="proposal_recent_idx"),
+            # PostgreSQL only (see migration 0006): the search expression, indexed.
+            GinIndex(proposal_search_vector(), name="proposal_search_gin"),
         ]
 
     def __str__(self) -> str:

@@ -6,18 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from .models import (
     PARTICIPANT_CATEGORY_FIELDS,
+    PROPOSAL_SEARCH_FIELDS,
     ActionPlan,
     Council,
     Proposal,
     Theme,
     WorkingGroup,
     Workshop,
+    proposal_search_vector,
 )
 
 PROPOSALS_PER_PAGE = 20
@@ -110,22 +112,19 @@ def workshop_proposals_without_group(workshop: Workshop) -> list[Proposal]:
 
 # --- the proposals list ---------------------------------------------------------------------
 
-SEARCH_FIELDS = ("title_ar", "title_fr", "body_ar", "body_fr", "response_ar", "response_fr")
-
 
 def _search(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
     text = text.strip()[:200]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        # "simple" configuration: no stemming, which suits Arabic and French side by side.
-        vector = SearchVector(*SEARCH_FIELDS, config="simple")
+        # The same expression as the GIN index proposal_search_gin, so the index is used.
         query = SearchQuery(text, config="simple", search_type="websearch")
-        return queryset.annotate(search=vector).filter(search=query)
+        return queryset.annotate(search=proposal_search_vector()).filter(search=query)
     condition = Q()
     for word in text.split():
         word_condition = Q()
-        for field in SEARCH_FIELDS:
+        for field in PROPOSAL_SEARCH_FIELDS:
             word_condition |= Q(**{f"{field}__icontains": word})
         condition &= word_condition
     return queryset.filter(condition)
