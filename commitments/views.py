@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
+from opengov.pagecache import cached_page
 
 from . import selectors
 from .forms import CommentForm
@@ -22,6 +23,7 @@ def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
 
 
 @require_safe
+@cached_page
 def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
     return _render_plan(request, plan, CommentForm())
@@ -52,6 +54,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def commitment_detail(
     request: HttpRequest, council_slug: str, start_year: int, reference: str
 ) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from opengov.pagecache import cached_page
 from opengov.spreadsheets import csv_bytes
 from opengov.validators import sniff_content_type
 
@@ -17,6 +18,7 @@ from .views import _plan_or_404
 
 
 @require_safe
+@cached_page
 def progress_report(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
     report = plan_progress_report(plan)

@@ -6,12 +6,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from opengov.pagecache import cached_page
+
 from . import selectors
 from .forms import ProposalFilterForm
 from .models import Council, Workshop
 
 
 @require_safe
+@cached_page
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("parent"), slug=slug)
     plans = selectors.council_plans(council)
@@ -24,6 +27,7 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workshop = selectors.workshop_public(pk)
@@ -42,6 +46,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
     form = ProposalFilterForm(request.GET or None, choices=choices)

@@ -44,14 +44,30 @@ def bump_on_change(**_signal_kwargs) -> None:
     transaction.on_commit(bump)
 
 
+def bump_unless_private(instance, created=False, **signal_kwargs) -> None:
+    """A new comment waiting for its e-mail confirmation, or a new report, changes nothing the
+    public sees: saving it leaves every cached page valid (citizens' posts would otherwise
+    empty the cache of the whole site)."""
+    from commitments.models import Comment
+
+    if created and getattr(instance, "state", None) != Comment.State.PUBLISHED:
+        return
+    bump_on_change(**signal_kwargs)
+
+
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from commitments.models import Comment, CommentReport
+
+    private_when_new = {Comment, CommentReport}
     for app_label in ("consultations", "commitments"):
         for model in apps.get_app_config(app_label).get_models():
             post_save.connect(
-                bump_on_change, sender=model, dispatch_uid=f"dataversion-save-{model._meta.label}"
+                bump_unless_private if model in private_when_new else bump_on_change,
+                sender=model,
+                dispatch_uid=f"dataversion-save-{model._meta.label}",
             )
             post_delete.connect(
                 bump_on_change,

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_safe
 from commitments.models import Commitment, Milestone
 from consultations.models import ActionPlan, Council, Proposal, Workshop
 from consultations.selectors import attendance_of, proposal_counts
+from opengov.pagecache import cached_page
 
 
 @require_safe
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Councils in the network by kind, current plans and their stage, and the totals."""
     councils = list(Council.objects.in_network().select_related("parent").order_by("kind", "slug"))

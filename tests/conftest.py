@@ -11,6 +11,15 @@ def _arabic_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_data_version():
+    """Each test starts with a new data version: a page another test cached (from data its
+    rollback has since removed) is never served to this one."""
+    from opengov import dataversion
+
+    dataversion.bump()
+
+
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser(

@@ -4,21 +4,14 @@ preparation, no comment that is not published, no e-mail address.
 Answers carry an ETag and a Last-Modified date drawn from the data version (opengov.dataversion)
 and honour If-None-Match / If-Modified-Since; their bodies are cached until the data changes."""
 
-import contextlib
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import translation
-from django.utils.http import http_date, parse_http_date_safe
 from django_filters import rest_framework as filters
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
-from opengov.dataversion import data_version
+from opengov.pagecache import conditional
 
 from . import serializers
 
@@ -32,68 +25,18 @@ class Pagination(PageNumberPagination):
 
 
 class CachedConditionalMixin:
-    """Conditional GET and a response cache keyed by the data version."""
-
-    cache_seconds = 3600
+    """Conditional GET and a response cache keyed by the data version (opengov.pagecache)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
-        version, modified = data_version()
-        # The language is part of the key: links in the answer follow the reader's language.
-        key_source = "|".join(
-            [
-                str(version),
-                translation.get_language() or "",
-                request.get_full_path(),
-                request.META.get("HTTP_ACCEPT", ""),
-            ]
+        parent = super()
+        return conditional(
+            request,
+            "api",
+            lambda: parent.dispatch(request, *args, **kwargs),
+            vary=("Accept",),
         )
-        digest = hashlib.sha256(key_source.encode()).hexdigest()[:32]
-        etag = f'"{digest}"'
-        key = f"api:{digest}"
-        try:
-            cached = cache.get(key)
-        except Exception:  # cache down: answer from the database
-            cached = None
-        if cached is not None:
-            content, content_type, status = cached
-            response = HttpResponse(content, content_type=content_type, status=status)
-        else:
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            if response.status_code == 200:
-                # Caching is an optimisation only: a cache outage is not an error.
-                with contextlib.suppress(Exception):
-                    cache.set(
-                        key,
-                        (response.content, response["Content-Type"], response.status_code),
-                        self.cache_seconds,
-                    )
-        response["Vary"] = "Accept, Accept-Language, Cookie"
-        if response.status_code != 200:
-            return response  # preconditions apply to successful answers only (RFC 9110)
-        if etag in [t.strip() for t in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-            return self._not_modified(etag, modified)
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        if (
-            since is not None
-            and not request.META.get("HTTP_IF_NONE_MATCH")
-            and int(modified.timestamp()) <= since
-        ):
-            return self._not_modified(etag, modified)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified.timestamp())
-        response["Cache-Control"] = "public, max-age=60"
-        return response
-
-    @staticmethod
-    def _not_modified(etag, modified):
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified.timestamp())
-        return response
 
 
 class ReadOnly(CachedConditionalMixin, viewsets.ReadOnlyModelViewSet):
