@@ -31,7 +31,6 @@ from .dataversion import data_version
 
 CSRF_PLACEHOLDER = "__infitah_csrf_token__"
 _CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-PAGE_SECONDS = 3600
 
 
 def _digest(*parts: str) -> str:
@@ -68,9 +67,10 @@ def conditional(
     *,
     vary: tuple[str, ...] = (),
     cache_control: str = "public, max-age=60",
-    seconds: int = PAGE_SECONDS,
+    seconds: int | None = None,
 ) -> HttpResponse:
     """The cached answer for this request, or produce() and keep it when it is a 200."""
+    seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
     version, modified = data_version()
     # The date too: pages say which milestones are overdue today.
     key_parts = [str(version), str(timezone.localdate())]
@@ -79,7 +79,7 @@ def conditional(
     digest = _digest(*key_parts)
     etag = f'"{digest}"'
     key = f"{namespace}:{digest}"
-    cached = _cache_get(key)
+    cached = _cache_get(key) if seconds else None
     if cached is not None:
         content, content_type, has_form = cached
         response = HttpResponse(content, content_type=content_type)
@@ -90,7 +90,8 @@ def conditional(
         if response.status_code != 200 or response.streaming:
             return response
         content, has_form = _with_placeholder(response.content)
-        _cache_set(key, (content, response["Content-Type"], has_form), seconds)
+        if seconds:
+            _cache_set(key, (content, response["Content-Type"], has_form), seconds)
     if has_form:
         # The reader's own token (and its cookie, set by the CSRF middleware).
         response.content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())

@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-coordinators": {"task": "commitments.remind_coordinators", "schedule": 86400.0},
 }
 
+# Public pages and API answers are kept in the cache until the data changes (opengov.pagecache);
+# 0 turns the page cache off (benchmarks of the uncached pages do).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+
 # Comments: at most so many per client address and per e-mail address in the window (seconds).
 COMMENT_RATE_LIMITS = {
     "per_ip": int(os.environ.get("COMMENT_LIMIT_PER_IP", "10")),

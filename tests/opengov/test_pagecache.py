@@ -159,3 +159,10 @@ def test_pages_are_served_when_redis_is_down(plan):
     for url in _urls(plan):
         response = Client().get(url)
         assert response.status_code == 200, url
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_page_cache_can_be_turned_off(plan):
+    url = plan.get_absolute_url()
+    _queries(Client(), url)
+    assert _queries(Client(), url)[0] > 0
