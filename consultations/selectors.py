@@ -19,6 +19,7 @@ from .models import (
     Theme,
     WorkingGroup,
     Workshop,
+    answered_condition,
     proposal_search_vector,
 )
 
@@ -50,10 +51,9 @@ def attendance_of(workshops: QuerySet[Workshop]) -> Attendance:
 
 def proposal_counts(proposals: QuerySet[Proposal]) -> dict:
     """How many proposals, answered, and by status, in one query."""
-    answered = proposals.answered().values("pk")
     counts = proposals.aggregate(
         total=Count("pk"),
-        answered=Count("pk", filter=Q(pk__in=answered)),
+        answered=Count("pk", filter=answered_condition()),
         **{
             status: Count("pk", filter=Q(status=status))
             for status, _label in Proposal.Status.choices
@@ -63,6 +63,19 @@ def proposal_counts(proposals: QuerySet[Proposal]) -> dict:
         (value, label, counts[value]) for value, label in Proposal.Status.choices if counts[value]
     ]
     return counts
+
+
+def network_proposal_counts() -> dict:
+    """Proposals received and answered in the whole network, from the plans' denormalised
+    counters (consultations.counters) plus the few proposals attached to no plan: two small
+    queries instead of a count over every proposal."""
+    counts = ActionPlan.objects.public().aggregate(
+        total=Sum("proposal_count"), answered=Sum("answered_proposal_count")
+    )
+    planless = Proposal.objects.filter(plan__isnull=True).aggregate(
+        total=Count("pk"), answered=Count("pk", filter=answered_condition())
+    )
+    return {key: (counts[key] or 0) + planless[key] for key in ("total", "answered")}
 
 
 def councils_in_network() -> QuerySet[Council]:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from commitments.models import Commitment, Milestone
-from consultations.models import ActionPlan, Council, Proposal, Workshop
-from consultations.selectors import attendance_of, proposal_counts
+from consultations.models import ActionPlan, Council, Workshop
+from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
 
 
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     totals = {
         "workshops": workshops.count(),
         "attendance": attendance_of(workshops),
-        "proposals": proposal_counts(Proposal.objects.public()),
+        "proposals": network_proposal_counts(),
         "commitments": Commitment.objects.of_public_plans().count(),
         "milestones_completed": milestones["completed"],
         "milestones_overdue": milestones["overdue"],

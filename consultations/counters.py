@@ -1,0 +1,62 @@
+"""Denormalised proposal counters on ActionPlan (proposal_count, answered_proposal_count).
+
+Every write path of a proposal goes through Model.save() or delete() (the admin, the spreadsheet
+import, the coordinator's actions), so two signal handlers keep the counters right: after a
+save or a delete, the counters of the plan the proposal was in and of the plan it is in now are
+recounted from the proposals themselves (one UPDATE with two sub-counts over that plan's few
+hundred proposals, by the index on (plan, status)). Bulk loads (generate_scale) call
+refresh_plan_counters() once at the end; `manage.py refresh_counters` does the same by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_init, post_save
+
+from .models import ActionPlan, Proposal, answered_condition
+
+
+def _count(condition=None):
+    proposals = Proposal.objects.filter(plan=OuterRef("pk"))
+    if condition is not None:
+        proposals = proposals.filter(condition)
+    counted = proposals.order_by().values("plan").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def refresh_plan_counters(plan_ids: Iterable[int] | None = None) -> int:
+    """Recount the proposals of these plans (all plans when None); returns the plans updated."""
+    plans = ActionPlan.objects.all()
+    if plan_ids is not None:
+        ids = {pk for pk in plan_ids if pk is not None}
+        if not ids:
+            return 0
+        plans = plans.filter(pk__in=ids)
+    # QuerySet.update: no history row and no data-version bump for a derived number (the
+    # proposal's own save has bumped it already).
+    return plans.update(
+        proposal_count=_count(), answered_proposal_count=_count(answered_condition())
+    )
+
+
+def _remember_plan(sender, instance, **kwargs) -> None:
+    instance._counted_plan_id = instance.plan_id
+
+
+def _after_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw:  # fixtures and restores bring their own counters
+        return
+    refresh_plan_counters({instance._counted_plan_id, instance.plan_id})
+    instance._counted_plan_id = instance.plan_id
+
+
+def _after_delete(sender, instance, **kwargs) -> None:
+    refresh_plan_counters({instance._counted_plan_id, instance.plan_id})
+
+
+def connect_signals() -> None:
+    post_init.connect(_remember_plan, sender=Proposal, dispatch_uid="plan-counters-init")
+    post_save.connect(_after_save, sender=Proposal, dispatch_uid="plan-counters-save")
+    post_delete.connect(_after_delete, sender=Proposal, dispatch_uid="plan-counters-delete")
