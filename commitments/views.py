@@ -29,9 +29,11 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
     return _render_plan(request, plan, CommentForm())
 
 
-def _comments_context(plan: ActionPlan, commitment, form) -> dict:
+def _comments_context(request, plan: ActionPlan, commitment, form) -> dict:
+    page = selectors.published_comments(plan, commitment, request.GET.get("comments"))
     return {
-        "comments": selectors.published_comments(plan, commitment),
+        "comments": page.object_list,
+        "comments_page": page,
         "comment_form": form,
         "open_for_comments": plan.is_open_for_comments(),
     }
@@ -48,7 +50,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "themes": selectors.plan_commitments_by_theme(plan),
         "stages": ActionPlan.Stage.choices,
         "documents": selectors.plan_documents(plan),
-        **_comments_context(plan, None, form),
+        **_comments_context(request, plan, None, form),
     }
     return render(request, "commitments/plan_detail.html", context, status=status)
 
@@ -95,7 +97,7 @@ def _render_commitment(request, plan, commitment, form, status=200) -> HttpRespo
         "indicators": selectors.commitment_indicators(commitment),
         "sources": selectors.commitment_sources(commitment),
         "assessment": selectors.commitment_assessment(commitment),
-        **_comments_context(plan, commitment, form),
+        **_comments_context(request, plan, commitment, form),
     }
     return render(request, "commitments/commitment_detail.html", context, status=status)
 
