@@ -47,6 +47,8 @@ class ProposalFilterForm(forms.Form):
         self.fields["council"].choices = everything + [(c.pk, str(c)) for c in choices["councils"]]
         self.fields["plan"].queryset = ActionPlan.objects.public()
         self.fields["plan"].choices = everything + [(p.pk, str(p)) for p in choices["plans"]]
+        if not choices["plans"]:
+            self.fields["plan"].help_text = _("Choose a council first to list its plans.")
         self.fields["theme"].queryset = Theme.objects.all()
         self.fields["theme"].choices = everything + [(t.pk, str(t)) for t in choices["themes"]]
         self.fields["kind"].choices = everything + list(choices["kinds"])

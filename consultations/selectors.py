@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.functional import cached_property
 
 from .models import (
     PARTICIPANT_CATEGORY_FIELDS,
@@ -173,21 +175,42 @@ def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
     )
 
 
-def filter_choices() -> dict:
-    """The choices of the proposals list's filters (three queries)."""
+def filter_choices(council_id: str | int | None = None, plan_id: str | int | None = None) -> dict:
+    """The choices of the proposals list's filters (three queries): councils with a public plan
+    or a proposal outside any plan (read from the plans and the index on proposal.plan, not by
+    scanning every proposal), and the plans of the chosen council only (a list of every plan of
+    the country would be a 1,590-line menu)."""
+    plans = ActionPlan.objects.public()
+    with_proposals = Q(pk__in=plans.values("council")) | Q(
+        pk__in=Proposal.objects.filter(plan__isnull=True).values("council")
+    )
+    wanted = Q(pk__in=[])
+    if str(council_id or "").isdigit():
+        wanted |= Q(council_id=int(council_id))
+    if str(plan_id or "").isdigit():
+        wanted |= Q(pk=int(plan_id))  # a link from a plan page names the plan only
     return {
-        "councils": list(
-            Council.objects.filter(pk__in=Proposal.objects.public().values("council")).order_by(
-                "slug"
-            )
-        ),
-        "plans": list(
-            ActionPlan.objects.public().select_related("council").order_by("-start_year")
-        ),
+        "councils": list(Council.objects.filter(with_proposals).order_by("slug")),
+        "plans": list(plans.filter(wanted).select_related("council").order_by("-start_year")),
         "themes": list(Theme.objects.order_by("position", "slug")),
         "kinds": Proposal.Kind.choices,
         "statuses": Proposal.Status.choices,
     }
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows (SELECT COUNT(*) over a LIMIT), so a page of a list of 500,000
+    proposals does not count them all; beyond the cap, filters narrow the list."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+    capped = False
 
 
 def per_page() -> int:

@@ -1,6 +1,5 @@
 """Public pages of the consultation side: a council, a workshop, the proposals list."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
@@ -48,10 +47,10 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @cached_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    choices = selectors.filter_choices()
+    choices = selectors.filter_choices(request.GET.get("council"), request.GET.get("plan"))
     form = ProposalFilterForm(request.GET or None, choices=choices)
     filters = form.filters() if request.GET else selectors.ProposalFilters()
-    paginator = Paginator(selectors.proposals_public(filters), selectors.per_page())
+    paginator = selectors.CappedPaginator(selectors.proposals_public(filters), selectors.per_page())
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

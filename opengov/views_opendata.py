@@ -50,7 +50,9 @@ def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         return _download(opendata.to_json(dataset), f"{name}.json", "application/json")
     queryset = None
     if name == "proposals" and request.GET:
-        form = ProposalFilterForm(request.GET, choices=filter_choices())
+        form = ProposalFilterForm(
+            request.GET, choices=filter_choices(request.GET.get("council"), request.GET.get("plan"))
+        )
         ids = proposals_public(form.filters()).values("pk")
         queryset = dataset.queryset().filter(pk__in=ids)
     elif (
