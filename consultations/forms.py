@@ -67,3 +67,22 @@ class ProposalFilterForm(forms.Form):
             status=data.get("status") or "",
             text=data.get("q") or "",
         )
+
+
+class CouncilFilterForm(forms.Form):
+    """The filters of the public council directory (GET)."""
+
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Council.objects.filter(kind=Council.Kind.REGION),
+        required=False,
+        to_field_name="slug",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *Council.Kind.choices]
+        self.fields["region"].empty_label = _("All")
+        self.fields["q"].widget.attrs.update({"type": "search", "dir": "auto"})

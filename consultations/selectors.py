@@ -80,6 +80,24 @@ def network_proposal_counts() -> dict:
     return {key: (counts[key] or 0) + planless[key] for key in ("total", "answered")}
 
 
+COUNCILS_PER_PAGE = 50
+
+
+def council_directory(kind: str = "", region: Council | None = None, text: str = ""):
+    """The councils of the network for the directory page, by name, with their region."""
+    councils = Council.objects.in_network().select_related("parent")
+    if kind:
+        councils = councils.filter(kind=kind)
+    if region:
+        councils = councils.filter(Q(parent=region) | Q(pk=region.pk))
+    text = text.strip()[:100]
+    if text:
+        councils = councils.filter(
+            Q(name_ar__icontains=text) | Q(name_fr__icontains=text) | Q(slug__icontains=text)
+        )
+    return councils.order_by("kind", "slug")
+
+
 def councils_in_network() -> QuerySet[Council]:
     return Council.objects.in_network().order_by("kind", "slug")
 

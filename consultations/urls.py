@@ -5,6 +5,7 @@ from . import views
 app_name = "consultations"
 
 urlpatterns = [
+    path("councils/", views.council_list, name="councils"),
     path("councils/<slug:slug>/", views.council_detail, name="council"),
     path("workshops/<int:pk>/", views.workshop_detail, name="workshop"),
     path("proposals/", views.proposal_list, name="proposals"),

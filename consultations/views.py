@@ -1,5 +1,6 @@
 """Public pages of the consultation side: a council, a workshop, the proposals list."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
@@ -8,8 +9,26 @@ from django.views.decorators.http import require_safe
 from opengov.pagecache import cached_page
 
 from . import selectors
-from .forms import ProposalFilterForm
+from .forms import CouncilFilterForm, ProposalFilterForm
 from .models import Council, Workshop
+
+
+@require_safe
+@cached_page
+def council_list(request: HttpRequest) -> HttpResponse:
+    form = CouncilFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    councils = selectors.council_directory(
+        kind=data.get("kind") or "", region=data.get("region"), text=data.get("q") or ""
+    )
+    page = Paginator(councils, selectors.COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/council_list.html",
+        {"form": form, "page": page, "councils": page.object_list, "query": query.urlencode()},
+    )
 
 
 @require_safe

@@ -12,20 +12,25 @@ from consultations.models import ActionPlan, Council, Workshop
 from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
 
+HOME_PLANS = 12
+
 
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Councils in the network by kind, current plans and their stage, and the totals."""
-    councils = list(Council.objects.in_network().select_related("parent").order_by("kind", "slug"))
-    by_kind = [
-        (label, [c for c in councils if c.kind == value]) for value, label in Council.Kind.choices
-    ]
+    # The regions are listed; the other kinds (about 1,600 councils at national scale) are
+    # counted and linked to the council directory.
+    by_kind = dict(
+        Council.objects.in_network().values_list("kind").annotate(n=Count("pk")).order_by()
+    )
+    regions = list(Council.objects.in_network().filter(kind=Council.Kind.REGION).order_by("slug"))
+    kinds = [(value, label, by_kind.get(value, 0)) for value, label in Council.Kind.choices]
     current = list(
         ActionPlan.objects.public()
         .exclude(stage=ActionPlan.Stage.CLOSED)
         .select_related("council")
-        .order_by("-start_year", "council__slug")
+        .order_by("-updated_at", "-pk")[:HOME_PLANS]
     )
     public_plans = ActionPlan.objects.public()
     milestones = Milestone.objects.filter(commitment__plan__in=public_plans).aggregate(
@@ -44,7 +49,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
-        {"councils_by_kind": by_kind, "council_count": len(councils), "plans": current, **totals},
+        {
+            "regions": regions,
+            "kinds": kinds,
+            "council_count": sum(by_kind.values()),
+            "plans": current,
+            **totals,
+        },
     )
 
 

@@ -57,3 +57,20 @@ def _plan_menu(response) -> str:
     html = response.content.decode()
     start = html.index('<select name="plan"')
     return html[start : html.index("</select>", start)]
+
+
+def test_home_links_the_council_directory_instead_of_listing_every_commune():
+    region = factories.CouncilFactory(kind="region", slug="region-x", name_fr="Région X")
+    communes = [
+        factories.CouncilFactory(kind="commune", parent=region, name_fr=f"Commune {n}")
+        for n in range(3)
+    ]
+    home = Client().get("/fr/").content.decode()
+    assert "Région X" in home
+    assert "Commune 0" not in home
+    assert "/fr/councils/?kind=commune" in home
+    directory = Client().get("/fr/councils/?kind=commune").content.decode()
+    assert all(c.name_fr in directory for c in communes) and "Région X</a>" not in directory
+    by_region = Client().get("/fr/councils/?region=region-x&q=commune 1").content.decode()
+    assert "Commune 1" in by_region and "Commune 2" not in by_region
+    assert Client().get("/fr/councils/?region=nowhere").status_code == 200
