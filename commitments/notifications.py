@@ -3,12 +3,13 @@ waits for them (one e-mail per moderator per run, never twice for the same comme
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,33 +25,56 @@ from .models import Comment, CommentReport
 def comment_confirmation_send(comment_id: int, language: str) -> bool:
     """Send the confirmation e-mail of a pending comment, in the language it was written in.
     Returns False (and sends nothing) when it already went or the comment is no longer pending."""
-    with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("plan__council", "commitment")
-            .filter(pk=comment_id)
-            .first()
-        )
-        if (
-            comment is None
-            or comment.state != Comment.State.PENDING
-            or comment.confirmation_sent_at is not None
-        ):
-            return False
-        with translation.override(language):
-            link = settings.SITE_URL + reverse(
-                "commitments:comment_confirm", args=[confirmation_token(comment)]
+    sent_at = None
+    try:
+        with transaction.atomic():
+            comment = (
+                Comment.objects.select_for_update(of=("self",))
+                .select_related("plan__council", "commitment")
+                .filter(pk=comment_id)
+                .first()
             )
-            context = {"comment": comment, "plan": comment.plan, "link": link}
-            subject = render_to_string(
-                "commitments/email/comment_confirmation_subject.txt", context
-            ).strip()
-            body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
-        # Sent inside the row lock: a second worker run waits, then sees it went.
-        send_mail(subject, body, None, [comment.email])
-        comment.confirmation_sent_at = timezone.now()
-        comment.save(update_fields=["confirmation_sent_at", "updated_at"])
+            if (
+                comment is None
+                or comment.state != Comment.State.PENDING
+                or comment.confirmation_sent_at is not None
+            ):
+                return False
+            with translation.override(language):
+                link = settings.SITE_URL + reverse(
+                    "commitments:comment_confirm", args=[confirmation_token(comment)]
+                )
+                context = {"comment": comment, "plan": comment.plan, "link": link}
+                subject = render_to_string(
+                    "commitments/email/comment_confirmation_subject.txt", context
+                ).strip()
+                body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
+            # Sent inside the row lock: a second worker run waits, then sees it went.
+            send_mail(subject, body, None, [comment.email])
+            sent_at = timezone.now()
+            comment.confirmation_sent_at = sent_at
+            comment.save(update_fields=["confirmation_sent_at", "updated_at"])
+    except (OperationalError, InterfaceError):
+        if sent_at is None:
+            raise  # nothing went out: the task retries
+        # The database went away after the mail server took the e-mail: record it on a new
+        # connection as soon as the database is back, or the sweep would send it again.
+        _record_sent_when_back(comment_id, sent_at)
     return True
+
+
+def _record_sent_when_back(comment_id: int, sent_at, attempts: int = 30) -> None:
+    for attempt in range(attempts):
+        connection.close()
+        try:
+            Comment.objects.filter(pk=comment_id, confirmation_sent_at__isnull=True).update(
+                confirmation_sent_at=sent_at, updated_at=timezone.now()
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 def moderators_notify() -> int:

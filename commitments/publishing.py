@@ -62,19 +62,40 @@ def plan_publish(*, plan: ActionPlan, by: AbstractBaseUser | None) -> PlanPublic
 
 def publications_requeue(older_than_minutes: int = 10) -> int:
     """Queue again the publications still waiting after `older_than_minutes` (their message was
-    lost, or the broker was down when they were requested). Returns how many."""
+    lost, or the broker was down when they were requested), and those left "rendering" longer
+    than settings.PUBLICATION_STALE_MINUTES (their worker died with the message: the container
+    was killed, or Redis lost its unacknowledged messages). The stale delay is longer than the
+    task's hard time limit, so a rendering still running is never taken twice; rendering is
+    idempotent anyway. A publication that has used up its attempts is marked failed instead of
+    being queued for ever. Returns how many were queued."""
     from .tasks import render_plan_publication
 
-    limit = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
-    waiting = list(
-        PlanPublication.objects.filter(
-            status=PlanPublication.Status.QUEUED, updated_at__lt=limit
-        ).values_list("pk", flat=True)
+    now = timezone.now()
+    waiting = PlanPublication.objects.filter(
+        status=PlanPublication.Status.QUEUED,
+        updated_at__lt=now - datetime.timedelta(minutes=older_than_minutes),
     )
-    for publication_id in waiting:
-        _mark(publication_id)  # touch, so the next sweep waits again
-        render_plan_publication.delay(publication_id)
-    return len(waiting)
+    stale = PlanPublication.objects.filter(
+        status=PlanPublication.Status.RENDERING,
+        updated_at__lt=now - datetime.timedelta(minutes=settings.PUBLICATION_STALE_MINUTES),
+    )
+    queued = 0
+    for publication in list(waiting) + list(stale):
+        if publication.attempts >= settings.PUBLICATION_MAX_ATTEMPTS:
+            _mark(
+                publication.pk,
+                status=PlanPublication.Status.FAILED,
+                step="",
+                finished_at=now,
+                error=gettext("The rendering was interrupted %(count)d times; publish again.")
+                % {"count": publication.attempts},
+            )
+            continue
+        # Back to "queued" and touched, so the next sweep waits again.
+        _mark(publication.pk, status=PlanPublication.Status.QUEUED)
+        render_plan_publication.delay(publication.pk)
+        queued += 1
+    return queued
 
 
 def _mark(publication_id: int, **fields) -> None:

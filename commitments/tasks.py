@@ -3,6 +3,7 @@ twice (see publishing.publication_render)."""
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
 
 @shared_task(
@@ -47,8 +48,9 @@ def send_comment_confirmation(self, comment_id: int, language: str) -> bool:
 
     try:
         return comment_confirmation_send(comment_id, language)
-    except OSError as error:  # SMTP and socket errors
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
+    except (OSError, DatabaseError) as error:  # SMTP and socket errors, database restarts
+        # Below the broker's visibility timeout (settings), so a retry is delivered once.
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900)) from error
 
 
 @shared_task(name="commitments.requeue_comment_confirmations")

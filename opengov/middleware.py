@@ -1,7 +1,11 @@
 """Middleware shared by the whole site."""
 
+import logging
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
@@ -24,5 +28,33 @@ class HealthCheckMiddleware:
             response = JsonResponse({"status": "unavailable"}, status=503)
         else:
             response = JsonResponse({"status": "ok"})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached (a restart, a failover), answer 503 with a page that
+    says so truthfully — what the reader just sent was not saved — and a Retry-After, instead of
+    the generic error page. The page is rendered without touching the database."""
+
+    retry_after_seconds = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning(
+            "Database unavailable for %s %s: %s", request.method, request.path, exception
+        )
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.retry_after_seconds)
         response["Cache-Control"] = "no-store"
         return response

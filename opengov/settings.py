@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "opengov.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "opengov.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,11 +131,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task's message comes back from Redis this long after a worker took it without acknowledging
+# (a killed container). Every retry countdown stays below it, or it would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
+# No task may run longer than this (a PDF of 200 commitments takes about a minute).
+CELERY_TASK_TIME_LIMIT = 900
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "infitah")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Africa/Casablanca"
 # Seconds before the first retry of a failed PDF rendering (then doubled at each retry).
 PUBLICATION_RETRY_DELAY = int(os.environ.get("PUBLICATION_RETRY_DELAY", "30"))
+# A publication still "rendering" after this long lost its worker: the beat sweep queues it
+# again (longer than CELERY_TASK_TIME_LIMIT, so a live rendering is never taken twice), at most
+# PUBLICATION_MAX_ATTEMPTS times in all.
+PUBLICATION_STALE_MINUTES = 20
+PUBLICATION_MAX_ATTEMPTS = 5
 # Periodic work (the beat service): jobs whose message was lost are queued again.
 CELERY_BEAT_SCHEDULE = {
     "requeue-plan-publications": {

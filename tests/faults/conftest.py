@@ -1,0 +1,348 @@
+"""Real services the fault tests may stop, kill or restart, never the shared ones: a private
+redis-server and an SMTP sink (from tests/commitments/test_comments_outage.py),
+Celery workers in a process group of their own (so a test can SIGKILL a whole worker, and only
+it), a private PostgreSQL cluster and a gunicorn server on it."""
+
+import contextlib
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from django.db import connection
+
+from opengov.celery import app
+from tests.commitments.test_comments_outage import (
+    PrivateRedis,
+    SMTPSink,
+    _free_port as free_port,
+    _wait_until as wait_until,
+    private_redis,
+)
+
+__all__ = [
+    "PrivateRedis",
+    "SMTPSink",
+    "free_port",
+    "private_redis",
+    "wait_until",
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- Celery workers ------------------------------------------------------------------------------
+
+
+class Worker:
+    """A `celery worker` subprocess leading its own process group (its pool children included)."""
+
+    def __init__(self, process: subprocess.Popen, log: Path):
+        self.process = process
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def children(self) -> list[int]:
+        """The pids of the pool processes (prefork) forked by the worker."""
+        found = []
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:  # fields: state, ppid, ...
+                found.append(int(Path(stat).parent.name))
+        return found
+
+    def kill_group(self) -> None:
+        """SIGKILL the worker and its pool at once: nothing gets to reject or restore."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the worker and its pool at once (the test is over: nothing to finish)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+def spawn_worker(env: dict, log: Path, *, pool: str = "solo") -> Worker:
+    """Start a worker consuming env["CELERY_QUEUE"] and wait until it is ready."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "opengov",
+        "worker",
+        f"--pool={pool}",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "-Q",
+        env["CELERY_QUEUE"],
+        "-n",
+        f"faults-{uuid.uuid4().hex[:6]}@%h",
+        "-l",
+        "info",
+    ]
+    if pool == "prefork":
+        command.append("--concurrency=1")
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: killpg reaches it and only it
+        )
+    worker = Worker(process, log)
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"the worker exited:\n{worker.output()}")
+        return " ready." in worker.output()
+
+    wait_until(ready, timeout=60, what="the Celery worker to be ready")
+    return worker
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    folder = tmp_path / "media"
+    folder.mkdir()
+    settings.MEDIA_ROOT = folder
+    return folder
+
+
+@pytest.fixture
+def start_worker(private_redis, media, tmp_path):
+    """Start workers on the private Redis, the test database and the test's media folder.
+    Every worker still running is stopped at the end."""
+    database = connection.settings_dict
+    started: list[Worker] = []
+
+    def start(*, pool: str = "solo") -> Worker:
+        env = {
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+                f"{database['PORT'] or 5432}/{database['NAME']}"
+            ),
+            "REDIS_URL": private_redis.url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_QUEUE": app.conf.task_default_queue,
+            "MEDIA_ROOT": str(media),
+            "PUBLICATION_RETRY_DELAY": "1",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
+        worker = spawn_worker(env, tmp_path / f"worker-{len(started)}.log", pool=pool)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+# --- a private PostgreSQL ------------------------------------------------------------------------
+
+
+def _postgres_bin(name: str) -> str | None:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own in a temporary folder, on a free port: it can be stopped
+    and restarted without touching the shared server. Run as the postgres user when we are root
+    (PostgreSQL refuses to run as root)."""
+
+    def __init__(self):
+        self.directory = Path(tempfile.mkdtemp(prefix="infitah-faults-pg-"))
+        self.data = self.directory / "data"
+        self.port = free_port()
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.directory, "postgres", "postgres")
+
+    def _run(self, *command: str, timeout: float = 60, check: bool = True) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
+        result = subprocess.run(
+            [*prefix, *command], capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if check and result.returncode != 0:
+            log = self.directory / "server.log"
+            server_log = log.read_text(errors="replace") if log.exists() else ""
+            pytest.fail(f"{command[:2]} failed:\n{result.stdout}{result.stderr}\n{server_log}")
+
+    def _pg_ctl(self, action: str, *extra: str, check: bool = True) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            _postgres_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "server.log"),
+            "-o",
+            options,
+            "-w",
+            action,
+            *extra,
+            check=check,
+        )
+
+    def init(self) -> None:
+        self._run(
+            _postgres_bin("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._pg_ctl("stop", "-m", mode)
+
+    def restart(self) -> None:
+        self._pg_ctl("restart", "-m", "fast")
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def query(self, database: str, sql: str, params=()) -> list[tuple]:
+        with (
+            psycopg.connect(self.url(database), autocommit=True, connect_timeout=5) as db,
+            db.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def destroy(self) -> None:
+        self._pg_ctl("stop", "-m", "immediate", check=False)  # if still running
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def private_postgres():
+    """A private cluster holding a migrated database "infitah"."""
+    if _postgres_bin("initdb") is None:
+        pytest.skip("needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin)")
+    server = PrivatePostgres()
+    try:
+        server.init()
+        server.start()
+        server.query("postgres", "CREATE DATABASE infitah")
+        env = {**os.environ, "DATABASE_URL": server.url("infitah"), "REDIS_URL": ""}
+        migrate = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+        yield server
+    finally:
+        server.destroy()
+
+
+# --- a web server --------------------------------------------------------------------------------
+
+
+class WebServer:
+    """gunicorn serving the project (sync workers, as in docker-compose.yml)."""
+
+    def __init__(self, env: dict, log: Path, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "opengov.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(workers),
+                    "--timeout",
+                    "30",
+                    "--graceful-timeout",
+                    "5",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited:\n{self.output()}")
+            try:
+                return requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(answers, timeout=60, interval=0.2, what="gunicorn to answer")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # its workers too
+        self.process.wait(timeout=10)
+
+
+def service_env(*, database_url: str, redis_url: str, queue: str, email_port: int) -> dict:
+    """The environment of a production-like web server or worker on the private services."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": f"faults-{uuid.uuid4().hex[:6]}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_QUEUE": queue,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "faults-secret",
+        "DEBUG": "false",
+        "SECURE_HTTPS": "false",
+        "STATIC_MANIFEST": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        # Every test client comes from 127.0.0.1: the per-address limit would refuse the load.
+        "COMMENT_LIMIT_PER_IP": "100000",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(email_port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_USE_SSL": "false",
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+    }
