@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views, views_opendata
+from . import twofactor, views, views_opendata
 
 admin.site.site_header = "Infitah"
 admin.site.site_title = "Infitah"
+# Optional two-factor sign-in for staff (opengov.twofactor).
+admin.site.login_form = twofactor.TwoFactorAuthenticationForm
+admin.site.login_template = "admin/twofactor/login.html"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -17,6 +20,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("admin/two-factor/", include((twofactor.urlpatterns, "twofactor"))),
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("opendata/", views_opendata.opendata_index, name="opendata"),

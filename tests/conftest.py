@@ -12,6 +12,12 @@ def _arabic_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Sign-ins in tests need not cost a second each (production keeps Django's default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_data_version():
     """Each test starts with a new data version: a page another test cached (from data its
     rollback has since removed) is never served to this one."""
