@@ -259,6 +259,10 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Infitah <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Where to report a vulnerability (RFC 9116 /.well-known/security.txt), e.g.
+# "mailto:security@infitah.example.ma"; unset: no security.txt.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
+
 # Public address of the portal, used in e-mails and PDFs.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

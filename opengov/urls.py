@@ -15,6 +15,7 @@ admin.site.login_template = "admin/twofactor/login.html"
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/", include("opengov.api.urls")),
 ]

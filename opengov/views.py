@@ -1,7 +1,10 @@
 """Site-wide views: the home page (the network at a glance) and the error pages."""
 
+import datetime
+
+from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -62,6 +65,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /ar/admin/", "Disallow: /fr/admin/", "Allow: /"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability (settings.SECURITY_CONTACT)."""
+    if not settings.SECURITY_CONTACT:
+        raise Http404
+    expires = timezone.now() + datetime.timedelta(days=180)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.replace(microsecond=0).isoformat()}",
+        "Preferred-Languages: ar, fr, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

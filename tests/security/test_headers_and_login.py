@@ -262,3 +262,13 @@ def test_staff_sessions_end_with_the_browser_and_after_a_working_day(client, coo
     )
     expired = client.get("/ar/admin/")
     assert expired.status_code == 302 and "/admin/login/" in expired["Location"]
+
+
+def test_security_txt_names_the_contact(settings):
+    settings.SECURITY_CONTACT = "mailto:security@infitah.example.ma"
+    response = Client().get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert "Contact: mailto:security@infitah.example.ma" in response.content.decode()
+    assert "Expires: " in response.content.decode()
+    settings.SECURITY_CONTACT = ""
+    assert Client().get("/.well-known/security.txt").status_code == 404
