@@ -1,0 +1,330 @@
+"""`generate_scale`: national-scale generated data that is valid, bilingual, reproducible, fast to
+load, and that refuses to mix itself with existing data unless told to."""
+
+import datetime
+import re
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from commitments.models import (
+    Comment,
+    Commitment,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    MilestoneUpdate,
+)
+from commitments.selectors import plan_readiness
+from consultations.models import (
+    ActionPlan,
+    Council,
+    PlanStageChange,
+    Proposal,
+    Theme,
+    WorkingGroup,
+    Workshop,
+)
+from opengov import dataversion, scale
+from tests.factories import CouncilFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "2026-11-01"
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+LATIN = re.compile(r"[A-Za-z]")
+MODELS = [
+    Council,
+    Theme,
+    ActionPlan,
+    PlanStageChange,
+    Workshop,
+    WorkingGroup,
+    Proposal,
+    Commitment,
+    Milestone,
+    MilestoneUpdate,
+    Indicator,
+    IndicatorValue,
+    Comment,
+]
+
+
+def generate(*args: str) -> str:
+    out = StringIO()
+    call_command("generate_scale", f"--base-date={BASE}", *args, stdout=out)
+    return out.getvalue()
+
+
+def _digest() -> dict[str, str]:
+    """A checksum of every row (ids included) of every generated table."""
+    tables = [m._meta.db_table for m in MODELS] + [
+        Commitment.source_proposals.through._meta.db_table
+    ]
+    digests = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "  # noqa: S608
+                f"FROM {table} t"
+            )
+            digests[table] = cursor.fetchone()
+    return digests
+
+
+def _schema() -> list[tuple]:
+    """Indexes and constraints of the generated tables, as PostgreSQL reports them."""
+    tables = [m._meta.db_table for m in scale.GENERATED_MODELS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid::regclass::text = ANY(%s) "
+            "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+            [tables, tables],
+        )
+        return cursor.fetchall()
+
+
+@pytest.fixture(scope="class")
+def five_councils(django_db_setup, django_db_blocker):
+    """Five councils (the default proposal volume, fewer comments), generated once and
+    committed for the read-only tests of the class, and removed after them."""
+    with django_db_blocker.unblock():
+        output = generate("--councils=5", "--seed=3", "--comments-per-council=400", "--flush")
+        yield output
+        scale.flush()
+
+
+@pytest.mark.usefixtures("five_councils")
+class TestFiveCouncils:
+    def test_five_councils_have_the_expected_shape(self, five_councils):
+        councils = Council.objects.all()
+        assert Counter(councils.values_list("kind", flat=True)) == {
+            "region": 1,
+            "prefecture_province": 1,
+            "commune": 3,
+        }
+        region = councils.get(kind="region")
+        assert all(c.parent_id == region.pk for c in councils.exclude(kind="region"))
+        for council in councils.annotate(n=Count("plans")):
+            assert council.n == 1
+            proposals = Proposal.objects.filter(council=council).count()
+            assert 100 <= proposals <= 800, (council.kind, proposals)
+        for plan in ActionPlan.objects.annotate(
+            n_commitments=Count("commitments", distinct=True),
+            n_workshops=Count("workshops", distinct=True),
+        ):
+            assert 10 <= plan.n_commitments <= 30
+            assert 3 <= plan.n_workshops <= 6
+        assert all(4 <= w.n <= 5 for w in Workshop.objects.annotate(n=Count("groups")))
+        assert all(3 <= c.n <= 5 for c in Commitment.objects.annotate(n=Count("milestones")))
+        assert all(1 <= c.n <= 3 for c in Commitment.objects.annotate(n=Count("indicators")))
+        # Averages near the options (300 proposals and 400 comments per council).
+        assert 5 * 150 <= Proposal.objects.count() <= 5 * 450
+        assert 5 * 150 <= Comment.objects.count() <= 5 * 800
+        assert "consultations_proposal" in five_councils and "Generated 5 councils" in five_councils
+
+    def test_proposals_are_sources_of_commitments_with_reasoned_responses(self):
+        retained = Proposal.objects.filter(status=Proposal.Status.RETAINED)
+        merged = Proposal.objects.filter(status=Proposal.Status.MERGED)
+        assert retained.exists() and merged.exists()
+        for proposal in retained.annotate(n=Count("commitments")):
+            assert proposal.n == 1
+            assert proposal.commitments.get().source_proposals.count() == 1
+            assert proposal.commitments.get().reference in proposal.response_fr
+        for proposal in merged[:50]:
+            assert proposal.commitments.get().source_proposals.count() >= 2
+        assert not Proposal.objects.filter(
+            status__in=["received"], commitments__isnull=False
+        ).exists()
+        for plan in ActionPlan.objects.exclude(stage__in=["preparation", "consultation"]):
+            assert not Proposal.objects.filter(plan=plan).unanswered().exists()
+            # Plans past their consultation pass the adoption checklist.
+            assert [p for item in plan_readiness(plan) for p in item.problems] == []
+        online = Proposal.objects.filter(workshop__isnull=True)
+        assert online.exists() and all(p.plan_id for p in online[:20])
+
+    def test_comments_mix_states_replies_and_official_replies(self):
+        states = Counter(Comment.objects.values_list("state", flat=True))
+        assert states["published"] > 0.7 * sum(states.values())
+        assert states["pending"] > 0 and states["hidden"] > 0
+        assert Comment.objects.filter(parent__isnull=False).exists()
+        assert Comment.objects.exclude(official_reply="").exists()
+        assert (
+            not Comment.objects.filter(parent__isnull=False)
+            .exclude(parent__state="published")
+            .exists()
+        )
+        assert not Comment.objects.filter(plan__stage="preparation").exists()
+        assert Counter(Comment.objects.values_list("language", flat=True)).keys() == {"ar", "fr"}
+
+    def test_translated_fields_are_filled_in_both_languages(self):
+        checks = {
+            Council: ["name"],
+            ActionPlan: ["title", "introduction"],
+            Workshop: ["title", "venue", "city", "chaired_by", "summary"],
+            WorkingGroup: ["title"],
+            Proposal: ["title", "body"],
+            Commitment: ["title", "problem", "status_quo", "description", "lead_agency"],
+            Milestone: ["title", "deliverable"],
+            Indicator: ["name", "unit", "source"],
+            Theme: ["name"],
+        }
+        for model, fields in checks.items():
+            for name in fields:
+                for lang in ("ar", "fr"):
+                    empty = model.objects.filter(
+                        Q(**{f"{name}_{lang}__isnull": True}) | Q(**{f"{name}_{lang}": ""})
+                    )
+                    assert not empty.exists(), f"{model.__name__}.{name}_{lang}"
+                sample = model.objects.order_by("?").first()
+                assert ARABIC.search(getattr(sample, f"{name}_ar")), (model, name)
+                assert LATIN.search(getattr(sample, f"{name}_fr")), (model, name)
+        # Answers, when given, come in both languages too.
+        answered = Proposal.objects.exclude(response_ar__isnull=True).exclude(response_ar="")
+        assert answered.exists()
+        assert not answered.filter(Q(response_fr__isnull=True) | Q(response_fr="")).exists()
+        # No translated field filled in one language only (the readiness check's rule).
+        for plan in ActionPlan.objects.all():
+            assert plan.missing_translations() == []
+        for commitment in Commitment.objects.prefetch_related("milestones", "indicators")[:40]:
+            assert commitment.missing_translations() == []
+            for obj in [*commitment.milestones.all(), *commitment.indicators.all()]:
+                assert obj.missing_translations() == []
+
+    def test_a_sample_of_every_model_passes_full_clean(self):
+        for model in MODELS:
+            objects = list(model.objects.order_by("?")[:10])
+            assert objects, model.__name__
+            for obj in objects:
+                obj.full_clean()
+
+    def test_public_pages_answer_on_generated_data_in_both_languages(self, client):
+        plan = ActionPlan.objects.public().select_related("council").first()
+        assert plan is not None
+        commitment = plan.commitments.order_by("position").first()
+        workshop = Workshop.objects.public().filter(plan=plan).first()
+        for lang in ("ar", "fr"):
+            with translation.override(lang):
+                pages = {
+                    reverse("consultations:council", args=[plan.council.slug]): plan.council.name,
+                    plan.get_absolute_url(): plan.title,
+                    commitment.get_absolute_url(): commitment.title,
+                    reverse("consultations:workshop", args=[workshop.pk]): workshop.title,
+                    reverse("consultations:proposals"): None,
+                    reverse("consultations:proposals") + "?page=3": None,
+                }
+                for url, text in pages.items():
+                    response = client.get(url)
+                    assert response.status_code == 200, url
+                    if text:
+                        assert escape(text) in response.content.decode(), (lang, url)
+        hidden = ActionPlan.objects.filter(stage="preparation").select_related("council").first()
+        if hidden is not None:
+            assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_same_seed_gives_identical_data_and_another_seed_different_data():
+    small = ["--councils=3", "--proposals-per-council=40", "--comments-per-council=120"]
+    generate(*small, "--seed=7", "--flush")
+    first = _digest()
+    generate(*small, "--seed=7", "--flush")
+    assert _digest() == first
+    generate(*small, "--seed=8", "--flush")
+    other = _digest()
+    assert other != first
+    differing = [table for table in first if first[table] != other[table]]
+    assert "consultations_proposal" in differing and "commitments_comment" in differing
+
+
+def test_batching_does_not_change_the_data():
+    small = ["--councils=4", "--proposals-per-council=30", "--comments-per-council=60"]
+    generate(*small, "--flush", "--batch=1")
+    one_by_one = _digest()
+    generate(*small, "--flush", "--batch=50")
+    assert _digest() == one_by_one
+
+
+def test_refuses_a_database_with_data_and_changes_nothing():
+    CouncilFactory(slug="tanger-tetouan-al-hoceima", code="TTA")
+    with pytest.raises(CommandError, match=r"--append .* --flush"):
+        generate("--councils=2")
+    assert Council.objects.count() == 1
+    assert not ActionPlan.objects.exists()
+
+
+def test_append_keeps_existing_data_and_avoids_its_slugs_and_codes():
+    existing = CouncilFactory(slug="tanger-tetouan-al-hoceima", code="TTA")
+    generate("--councils=2", "--append", "--proposals-per-council=20", "--comments-per-council=20")
+    assert Council.objects.count() == 3
+    assert Council.objects.filter(pk=existing.pk, slug="tanger-tetouan-al-hoceima").exists()
+    region = Council.objects.exclude(pk=existing.pk).get(kind="region")
+    assert region.slug != existing.slug and region.code != "TTA"
+    # New rows get new ids after the existing ones, and the sequences follow.
+    later = CouncilFactory()
+    assert later.pk > max(Council.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
+def test_flush_replaces_existing_data():
+    CouncilFactory(slug="somewhere", code="SOM9")
+    generate("--councils=2", "--flush", "--proposals-per-council=20", "--comments-per-council=20")
+    assert not Council.objects.filter(slug="somewhere").exists()
+    assert Council.objects.count() == 2
+
+
+def test_fresh_load_puts_back_every_index_and_constraint():
+    before = _schema()
+    generate("--councils=2", "--proposals-per-council=20", "--comments-per-council=40")
+    assert _schema() == before
+    assert any("FOREIGN KEY" in definition for _name, definition in before)
+
+
+def test_generation_bumps_the_data_version():
+    before = dataversion.bump()
+    generate("--councils=1", "--proposals-per-council=10", "--comments-per-council=10")
+    assert dataversion.data_version() != before
+
+
+def test_refuses_a_base_date_in_the_future():
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    with pytest.raises(CommandError, match="future"):
+        call_command("generate_scale", "--councils=1", f"--base-date={future}", stdout=StringIO())
+    assert not Council.objects.exists()
+
+
+def test_national_mix_of_councils():
+    specs = scale.choose_councils(scale.NATIONAL_COUNCILS, scale.Random("1:national"))
+    kinds = Counter(spec.kind for spec in specs)
+    assert kinds == {"region": 12, "prefecture_province": 75, "commune": 1503}
+    assert len({(spec.region, spec.name) for spec in specs}) == scale.NATIONAL_COUNCILS
+    for count in (1, 2, 3, 40, 400, 1600):
+        chosen = scale.choose_councils(count, scale.Random("1:national"))
+        regions = {spec.region for spec in chosen if spec.kind == "region"}
+        assert len(chosen) == count
+        assert all(spec.region in regions for spec in chosen)
+
+
+def test_earlier_plans_are_closed_predecessors():
+    generate(
+        "--councils=2",
+        "--plans-per-council=3",
+        "--proposals-per-council=30",
+        "--comments-per-council=30",
+    )
+    for council in Council.objects.all():
+        plans = list(council.plans.order_by("start_year"))
+        assert len(plans) == 3
+        assert [p.stage for p in plans[:2]] == ["closed", "closed"]
+        assert plans[0].predecessor is None
+        assert plans[1].predecessor == plans[0] and plans[2].predecessor == plans[1]
+        assert plans[0].end_year < plans[1].start_year and plans[1].end_year < plans[2].start_year
+        for plan in plans:
+            plan.full_clean()
