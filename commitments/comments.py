@@ -34,7 +34,9 @@ CONFIRMATION_SALT = "commitments.comment-confirmation"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
 
 # Characters that can disguise text: direction overrides and isolates, zero-width characters.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# The zero-width non-joiner and joiner (U+200C, U+200D) are kept: they shape Arabic letters.
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+SHAPING = "\u200c\u200d"
 
 
 def clean_text(text: str) -> str:
@@ -44,7 +46,9 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = INVISIBLE.sub("", text)
     text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+        ch
+        for ch in text
+        if ch in "\n\t" or ch in SHAPING or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     )
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

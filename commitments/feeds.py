@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan, PlanStageChange
@@ -106,7 +107,9 @@ class PlanFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.description
+        # Atom's summary is declared type="html": the text is escaped so that readers show it
+        # as typed, never as markup.
+        return escape(item.description)
 
     def item_link(self, item):
         return item.link

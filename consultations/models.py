@@ -34,6 +34,12 @@ def random_upload_name(prefix: str, filename: str) -> str:
     return f"{prefix}/{uuid.uuid4().hex}{extension}"
 
 
+# More people than any workshop could hold, far below the 32-bit sum the database checks.
+MAX_PARTICIPANTS = 1_000_000
+# A logo is drawn small; bigger images are refused before anyone decodes them in full.
+MAX_LOGO_PIXELS = 4000 * 4000
+
+
 def council_logo_path(_instance, filename: str) -> str:
     return random_upload_name("councils/logos", filename)
 
@@ -147,6 +153,27 @@ class Council(BilingualModel, TimeStampedModel):
                 )
             if self.parent.kind != self.Kind.REGION:
                 raise ValidationError({"parent": gettext("The parent must be a region.")})
+        if self.logo and not getattr(self.logo, "_committed", True):
+            # A new upload: read its size from the header only, then refuse what is too big.
+            from PIL import Image
+
+            try:
+                with Image.open(self.logo) as image:
+                    width, height = image.size
+            except Exception as error:  # not an image Pillow can read
+                raise ValidationError({"logo": gettext("This file is not an image.")}) from error
+            finally:
+                self.logo.seek(0)
+            if width * height > MAX_LOGO_PIXELS:
+                raise ValidationError(
+                    {
+                        "logo": gettext(
+                            "This image is %(width)d by %(height)d pixels; a logo may have at "
+                            "most 16 million pixels (for example 4000 by 4000)."
+                        )
+                        % {"width": width, "height": height}
+                    }
+                )
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -437,7 +464,12 @@ class Workshop(BilingualModel, TimeStampedModel):
             errors.update(error.update_error_dict({}))
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = gettext("The last day cannot be before the first day.")
-        if self.participants_by_sex_total > self.participants_total:
+        if max(self.participants_total, self.participants_by_sex_total) > MAX_PARTICIPANTS:
+            # The database adds the counts up in 32-bit integers: refuse before it overflows.
+            errors["participants_civil_society"] = gettext(
+                "A workshop cannot count more than %(limit)d participants in all."
+            ) % {"limit": MAX_PARTICIPANTS}
+        elif self.participants_by_sex_total > self.participants_total:
             errors["participants_women"] = gettext(
                 "Women and men add up to %(by_sex)d, more than the %(total)d participants "
                 "counted by category."

@@ -12,6 +12,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -389,6 +390,8 @@ def _value(value) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)  # a number, negative ones included, is data, not a formula
     return neutralise(value if isinstance(value, str) else str(value))
 
 

@@ -58,12 +58,17 @@ def bdi(value):
     return format_html("<bdi>{}</bdi>", value)
 
 
+def _local(path: str) -> str:
+    """A path that cannot name another host: "//evil.example/x" would be read as one."""
+    return "/" + path.lstrip("/\\")
+
+
 @register.simple_tag(takes_context=True)
 def url_in(context, language: str) -> str:
     request = context.get("request")
     if request is None:
         return "/"
-    return translate_url(request.get_full_path(), language)
+    return translate_url(_local(request.get_full_path()), language)
 
 
 @register.simple_tag(takes_context=True)
@@ -73,9 +78,11 @@ def alternate_links(context):
         return ""
     links = []
     for code, _name in settings.LANGUAGES:
-        url = request.build_absolute_uri(translate_url(request.path, code))
+        url = request.build_absolute_uri(translate_url(_local(request.path), code))
         links.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, url))
-    default = request.build_absolute_uri(translate_url(request.path, settings.LANGUAGE_CODE))
+    default = request.build_absolute_uri(
+        translate_url(_local(request.path), settings.LANGUAGE_CODE)
+    )
     links.append(format_html('<link rel="alternate" hreflang="x-default" href="{}">', default))
     return format_html("".join(["{}"] * len(links)), *links)
 

@@ -405,7 +405,7 @@ def test_validation_errors_are_translated_and_nothing_saved(
 
 
 @pytest.mark.parametrize(
-    "char", list("\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u2060\ufeff\x00\x07\x1b\x7f")
+    "char", list("\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff\x00\x07\x1b\x7f")
 )
 def test_clean_text_removes_invisible_and_control_characters(char):
     assert services.clean_text(f"ab{char}c{char}\nd") == "abc\nd"
@@ -413,7 +413,7 @@ def test_clean_text_removes_invisible_and_control_characters(char):
 
 def test_clean_text_keeps_line_breaks_and_posted_text_is_cleaned(client):
     assert services.clean_text("  un\r\ndeux\rtrois\n\nquatre  ") == "un\ndeux\ntrois\n\nquatre"
-    data = form_data(author_name="\u202eAmina\u200d", body="a\u202eb\u200bc\x07\r\nd")
+    data = form_data(author_name="\u202eAmina\u200b", body="a\u202eb\u200bc\x07\r\nd")
     assert client.post(plan_post_url(make_plan()), data).status_code == 302
     comment = Comment.objects.get()
     assert (comment.author_name, comment.body) == ("Amina", "abc\nd")
