@@ -2,6 +2,8 @@
 path: creating, answering, moving and deleting proposals, and the spreadsheet-free bulk path
 (refresh_plan_counters / manage.py refresh_counters)."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -39,7 +41,7 @@ def _proposal(plan, **fields):
 
 
 def test_counters_follow_every_change(plans):
-    plan, other = plans
+    plan, _other = plans
     received = _proposal(plan)
     retained = _proposal(plan, status=Status.RETAINED)
     assert _stored(plan) == _live(plan) == (2, 1)
@@ -91,5 +93,5 @@ def test_bulk_refresh_repairs_counters(plans):
     assert refresh_plan_counters([plan.pk]) == 1
     assert _stored(plan) == (1, 1)
     ActionPlan.objects.update(proposal_count=7)
-    call_command("refresh_counters", stdout=open("/dev/null", "w"))
+    call_command("refresh_counters", stdout=io.StringIO())
     assert _stored(plan) == (1, 1)
