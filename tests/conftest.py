@@ -37,3 +37,20 @@ def superuser(django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    )
+    return marked or bool({"live_server", "transactional_db"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests last, as Django runs them: they end with a flush that also empties
+    what the migrations created (the role groups), which the other tests rely on. pytest-django
+    sorts them last, but pytest then regroups tests by session-scoped parameters (Playwright's
+    browser) and pulled the browser tests back into the middle; this stable sort runs after."""
+    items.sort(key=_flushes_the_database)
