@@ -20,6 +20,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -458,7 +459,7 @@ def test_pages_are_translated_and_have_no_inline_code(language, coordinator, col
         html = _text(response)
         assert f'lang="{language}"' in html and f'dir="{direction}"' in html, name
         for text in expected[name]:
-            assert text in html, (name, text)
+            assert escape(text) in html, (name, text)
         finder = _InlineFinder()
         finder.feed(html)
         assert finder.problems == [], name
