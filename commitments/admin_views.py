@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from consultations.models import ActionPlan, Proposal
+from opengov.params import ascii_int
 from opengov.scoping import scope_queryset
 
 from . import services
@@ -17,12 +18,8 @@ from .selectors import commitment_prefill_from_proposals
 
 
 def _selected_ids(raw: str) -> list[int]:
-    ids = []
-    for part in raw.split(","):
-        part = part.strip()
-        if part.isdigit():
-            ids.append(int(part))
-    return ids
+    ids = [ascii_int(part.strip()) for part in raw.split(",")]
+    return [pk for pk in ids if pk is not None]
 
 
 def commitment_from_proposals_view(request: HttpRequest, *, model_admin) -> HttpResponse:

@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import cached_property
 
+from opengov.params import ascii_int
+
 from .models import (
     PARTICIPANT_CATEGORY_FIELDS,
     PROPOSAL_SEARCH_FIELDS,
@@ -203,10 +205,10 @@ def filter_choices(council_id: str | int | None = None, plan_id: str | int | Non
         pk__in=Proposal.objects.filter(plan__isnull=True).values("council")
     )
     wanted = Q(pk__in=[])
-    if str(council_id or "").isdigit():
-        wanted |= Q(council_id=int(council_id))
-    if str(plan_id or "").isdigit():
-        wanted |= Q(pk=int(plan_id))  # a link from a plan page names the plan only
+    if (council := ascii_int(council_id)) is not None:
+        wanted |= Q(council_id=council)
+    if (plan := ascii_int(plan_id)) is not None:
+        wanted |= Q(pk=plan)  # a link from a plan page names the plan only
     return {
         "councils": list(Council.objects.filter(with_proposals).order_by("slug")),
         "plans": list(plans.filter(wanted).select_related("council").order_by("-start_year")),

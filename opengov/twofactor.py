@@ -39,6 +39,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from .params import ascii_int
+
 ISSUER = "Infitah"
 DEVICE_NAME = "authenticator app"
 # The secret shown during set-up, with the user it was made for: {"user": pk, "key": hex}.
@@ -108,7 +110,8 @@ def twofactor_enable(*, user, key: str, code: str) -> TOTPDevice:
     device = TOTPDevice(user=user, name=DEVICE_NAME, key=key, confirmed=True)
     code = _normalised(code)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    if not code.isdigit() or not totp.verify(int(code), device.tolerance):
+    number = ascii_int(code)
+    if number is None or not totp.verify(number, device.tolerance):
         raise ValidationError(ERRORS["invalid"], code="invalid")
     device.last_t = totp.t()
     device.drift = totp.drift

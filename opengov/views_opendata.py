@@ -1,8 +1,6 @@
 """Open-data pages: the list of downloads, each dataset as CSV or JSON (with the filters of the
 public pages), the Decidim results CSV and the ZIP of everything."""
 
-import re
-
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,9 +13,7 @@ from consultations.selectors import filter_choices, proposals_public
 
 from . import opendata
 from .dataversion import data_version
-
-# An id as typed in a URL: ASCII digits only (str.isdigit() also accepts "²", which int() refuses).
-_ASCII_ID = re.compile(r"[0-9]{1,18}")
+from .params import ascii_int
 
 
 def _etag(request, *args, **kwargs):
@@ -60,10 +56,10 @@ def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         )
         ids = proposals_public(form.filters()).values("pk")
         queryset = dataset.queryset().filter(pk__in=ids)
-    elif name in ("commitments", "milestones", "indicators") and _ASCII_ID.fullmatch(
-        request.GET.get("plan", "")
+    elif (
+        name in ("commitments", "milestones", "indicators")
+        and (plan_id := ascii_int(request.GET.get("plan"))) is not None
     ):
-        plan_id = int(request.GET["plan"])
         lookup = "plan_id" if name == "commitments" else "commitment__plan_id"
         queryset = dataset.queryset().filter(**{lookup: plan_id})
     content = opendata.to_csv(opendata.rows(dataset, queryset))
@@ -74,8 +70,8 @@ def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def results_decidim(request: HttpRequest) -> HttpResponse:
     plan = None
-    if _ASCII_ID.fullmatch(request.GET.get("plan", "")):
-        plan = ActionPlan.objects.public().filter(pk=int(request.GET["plan"])).first()
+    if (plan_id := ascii_int(request.GET.get("plan"))) is not None:
+        plan = ActionPlan.objects.public().filter(pk=plan_id).first()
         if plan is None:
             raise Http404
     table = opendata.decidim_results(plan)
