@@ -45,12 +45,14 @@ def bump_on_change(**_signal_kwargs) -> None:
 
 
 def bump_unless_private(instance, created=False, **signal_kwargs) -> None:
-    """A new comment waiting for its e-mail confirmation, or a new report, changes nothing the
-    public sees: saving it leaves every cached page valid (citizens' posts would otherwise
-    empty the cache of the whole site)."""
+    """Saving a comment that waits for its e-mail confirmation or for a moderator (it has never
+    been public: no path leads back to those states), or a new report, changes nothing the
+    public sees: every cached page stays valid. Citizens' posts, their confirmation e-mails and
+    confirmations would otherwise empty the cache of the whole site."""
     from commitments.models import Comment
 
-    if created and getattr(instance, "state", None) != Comment.State.PUBLISHED:
+    state = getattr(instance, "state", None)
+    if state in (Comment.State.PENDING, Comment.State.CONFIRMED) or (state is None and created):
         return
     bump_on_change(**signal_kwargs)
 

@@ -82,6 +82,13 @@ def test_a_new_comment_waiting_for_confirmation_keeps_the_cache(plan):
     )
     assert comment.state == Comment.State.PENDING
     assert _queries(Client(), url)[0] == 0
+    # Its confirmation e-mail going out, and its confirmation into the moderation queue, are not
+    # public changes either.
+    comment.confirmation_sent_at = timezone.now()
+    comment.save(update_fields=["confirmation_sent_at", "updated_at"])
+    comment.state = Comment.State.CONFIRMED
+    comment.save()
+    assert _queries(Client(), url)[0] == 0
     comment.state = Comment.State.PUBLISHED
     comment.save()
     count, response = _queries(Client(), url)
@@ -166,3 +173,22 @@ def test_the_page_cache_can_be_turned_off(plan):
     url = plan.get_absolute_url()
     _queries(Client(), url)
     assert _queries(Client(), url)[0] > 0
+
+
+def test_hiding_a_published_comment_shows_at_once(plan):
+    comment = Comment.objects.create(
+        plan=plan,
+        author_name="Amina",
+        email="amina@example.org",
+        body="Un avis visible",
+        language="fr",
+        consent_at=timezone.now(),
+        state=Comment.State.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    url = plan.get_absolute_url()
+    assert "Un avis visible" in Client().get(url).content.decode()
+    comment.state = Comment.State.HIDDEN
+    comment.hidden_reason = "Hors sujet"
+    comment.save()
+    assert "Un avis visible" not in Client().get(url).content.decode()
