@@ -27,7 +27,7 @@ def objects(settings, tmp_path):
     commitment.source_proposals.add(proposal)
     milestone = factories.MilestoneFactory(commitment=commitment)
     indicator = factories.IndicatorFactory(commitment=commitment)
-    document = factories.WorkshopDocumentFactory(workshop=proposal.workshop)
+    workshop_document = factories.WorkshopDocumentFactory(workshop=proposal.workshop)
     change = PlanStageChange.objects.create(
         plan=commitment.plan, from_stage="preparation", to_stage="consultation"
     )
@@ -73,7 +73,7 @@ def objects(settings, tmp_path):
         "actionplan": commitment.plan,
         "planstagechange": change,
         "workshop": proposal.workshop,
-        "workshopdocument": document,
+        "workshopdocument": workshop_document,
         "workinggroup": proposal.working_group,
         "proposal": proposal,
         "commitment": commitment,
