@@ -9,9 +9,11 @@
 """
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -91,3 +93,40 @@ class PortalStackedInline(CouncilScopedAdminMixin, TranslationStackedInline):
 class PortalTabularInline(CouncilScopedAdminMixin, TranslationTabularInline):
     form = ModelErrorsForm
     extra = 0
+
+
+def view_on_site(request, content_type_id, object_id):
+    """Django's "view on site" shortcut, limited to what the user's councils own: the plain one
+    looks up any council's object and redirects to its public address."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+
+    from .scoping import scope_queryset
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None:
+        raise Http404
+    try:
+        visible = scope_queryset(model._default_manager.all(), request.user)
+        allowed = visible.filter(pk=unquote(object_id)).exists()
+    except (ValueError, ValidationError):
+        allowed = False
+    if not allowed:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The admin site, with the "view on site" shortcut scoped to the user's councils."""
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for position, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                urls[position] = path(
+                    "r/<int:content_type_id>/<path:object_id>/",
+                    self.admin_view(view_on_site),
+                    name="view_on_site",
+                )
+        return urls
