@@ -298,9 +298,9 @@ def commitment_assessment(commitment: Commitment):
 
 def commitment_sources(commitment: Commitment) -> list[Proposal]:
     return list(
-        commitment.source_proposals.select_related("workshop", "working_group", "theme").order_by(
-            "workshop__starts_on", "pk"
-        )
+        commitment.source_proposals.public()
+        .select_related("workshop", "working_group", "theme")
+        .order_by("workshop__starts_on", "pk")
     )
 
 

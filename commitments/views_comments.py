@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consultations.models import ActionPlan
+
 from . import comments
 from .forms import CommentForm
 from .models import Comment
@@ -94,6 +96,7 @@ def comment_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = (
         Comment.objects.published()
+        .exclude(plan__stage=ActionPlan.Stage.PREPARATION)
         .select_related("plan__council", "commitment")
         .filter(pk=pk)
         .first()

@@ -124,10 +124,21 @@ def workshop_public(pk: int) -> Workshop:
     return Workshop.objects.public().select_related("council", "plan__council").get(pk=pk)
 
 
+def public_commitments() -> Prefetch:
+    """The commitments a proposal fed that citizens may see: not those of a plan still in
+    preparation. (The model is read from the relation: consultations does not import
+    commitments.)"""
+    commitment = Proposal._meta.get_field("commitments").related_model
+    return Prefetch(
+        "commitments",
+        queryset=commitment.objects.exclude(plan__stage=ActionPlan.Stage.PREPARATION),
+    )
+
+
 def workshop_groups(workshop: Workshop) -> list[WorkingGroup]:
     """Working groups with their theme and proposals (and the commitments each fed)."""
     proposals = Proposal.objects.select_related("theme").prefetch_related(
-        "commitments__plan__council"
+        public_commitments(), "commitments__plan__council"
     )
     return list(
         workshop.groups.select_related("theme")
@@ -140,7 +151,7 @@ def workshop_proposals_without_group(workshop: Workshop) -> list[Proposal]:
     return list(
         workshop.proposals.filter(working_group__isnull=True)
         .select_related("theme")
-        .prefetch_related("commitments__plan__council")
+        .prefetch_related(public_commitments(), "commitments__plan__council")
         .order_by("pk")
     )
 
@@ -190,7 +201,7 @@ def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
     queryset = _search(queryset, filters.text)
     return (
         queryset.select_related("council", "plan__council", "workshop", "working_group", "theme")
-        .prefetch_related("commitments__plan__council")
+        .prefetch_related(public_commitments(), "commitments__plan__council")
         .order_by("-created_at", "-pk")
     )
 

@@ -11,6 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
+from consultations.selectors import public_commitments
 from opengov.pagecache import conditional
 
 from . import serializers
@@ -127,7 +128,7 @@ class CommitmentViewSet(ReadOnly):
             .prefetch_related(
                 Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
                 Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
-                "source_proposals",
+                Prefetch("source_proposals", queryset=Proposal.objects.public()),
             )
             .order_by("plan_id", "position", "reference")
         )
@@ -188,7 +189,7 @@ class ProposalViewSet(ReadOnly):
         return (
             Proposal.objects.public()
             .select_related("council", "theme")
-            .prefetch_related("commitments")
+            .prefetch_related(public_commitments())
             .order_by("id")
         )
 
