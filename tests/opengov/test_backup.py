@@ -402,7 +402,7 @@ def restored(source, template_db, tmp_path_factory):
     """The tar.gz archive restored into a new, migrated database and an empty MEDIA_ROOT."""
     name = _create_database(template=template_db.ready())
     media = tmp_path_factory.mktemp("media-restored")
-    result = _finish(_start(name, media, "restore_dataset", str(source.archive)))
+    result = _finish(_start(name, media, "restore_dataset", "--language=en", str(source.archive)))
     return SimpleNamespace(name=name, media=media, result=result, state=_database_state(name))
 
 
@@ -538,7 +538,9 @@ def test_export_refuses_to_overwrite(source):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="already exists"):
-        call_command("export_dataset", output=str(source.archive), stdout=io.StringIO())
+        call_command(
+            "export_dataset", output=str(source.archive), language="en", stdout=io.StringIO()
+        )
 
 
 # --- refusals: the target is left as it was ---------------------------------------------------
@@ -668,7 +670,9 @@ def refusals(source, template_db, restored, tmp_path_factory):
             files_before=_files(target.media),
         )
     processes = {
-        case: _start(run.target.name, run.target.media, "restore_dataset", str(run.archive))
+        case: _start(
+            run.target.name, run.target.media, "restore_dataset", "--language=en", str(run.archive)
+        )
         for case, run in runs.items()
     }
     for case, process in processes.items():

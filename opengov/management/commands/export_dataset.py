@@ -54,6 +54,8 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext
 
+from opengov.management.language import LanguageOptionMixin
+
 FORMAT = "infitah-dataset"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -268,7 +270,7 @@ def snapshot() -> Iterator[None]:
         yield
 
 
-class Command(BaseCommand):
+class Command(LanguageOptionMixin, BaseCommand):
     help = (
         "Export every row of the database and the media files it references into one archive "
         "(.tar.gz or a directory) with a manifest; restore it with restore_dataset."

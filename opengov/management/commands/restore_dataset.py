@@ -46,6 +46,7 @@ from opengov.management.commands.export_dataset import (
     raw_queryset,
     reference_label,
 )
+from opengov.management.language import LanguageOptionMixin
 from opengov.roles import ROLES
 
 BATCH = 1000
@@ -100,7 +101,7 @@ def _safe_relative(name: str) -> PurePosixPath:
     return path
 
 
-class Command(BaseCommand):
+class Command(LanguageOptionMixin, BaseCommand):
     help = (
         "Restore an archive made by export_dataset into an empty, migrated database (all or "
         "nothing), with its media files."
