@@ -7,7 +7,7 @@ and honour If-None-Match / If-Modified-Since; their bodies are cached until the 
 from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import viewsets
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
@@ -23,6 +23,19 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class LargeCollectionPagination(CursorPagination):
+    """For the collections that run to hundreds of thousands or millions of rows (proposals,
+    comments): opaque `cursor` links and no total. A page number would make every uncached page
+    count the whole collection (2 million comments: 2-3 s) and skip OFFSET rows to reach page N;
+    a cursor page is one index range scan (WHERE id > last seen ORDER BY id LIMIT n) at any
+    depth, and rows added while a client walks the list are neither skipped nor repeated."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "id"
 
 
 class CachedConditionalMixin:
@@ -184,6 +197,7 @@ class ProposalViewSet(ReadOnly):
 
     serializer_class = serializers.ProposalSerializer
     filterset_class = ProposalFilter
+    pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
         return (
@@ -208,6 +222,7 @@ class CommentViewSet(ReadOnly):
 
     serializer_class = serializers.CommentSerializer
     filterset_class = CommentFilter
+    pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
         return (
