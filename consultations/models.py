@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -542,7 +542,8 @@ class WorkingGroup(BilingualModel, TimeStampedModel):
 
 
 # The proposals search reads these columns through one tsvector ("simple" configuration: no
-# stemming, which suits Arabic and French side by side); a GIN index holds that same expression.
+# stemming, which suits Arabic and French side by side). On PostgreSQL a trigger keeps that
+# tsvector in Proposal.search_document (migration 0008), under a GIN index.
 PROPOSAL_SEARCH_FIELDS = (
     "title_ar",
     "title_fr",
@@ -551,10 +552,6 @@ PROPOSAL_SEARCH_FIELDS = (
     "response_ar",
     "response_fr",
 )
-
-
-def proposal_search_vector() -> SearchVector:
-    return SearchVector(*PROPOSAL_SEARCH_FIELDS, config="simple")
 
 
 def answered_condition() -> Q:
@@ -662,6 +659,10 @@ class Proposal(BilingualModel, TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Written by a PostgreSQL trigger from PROPOSAL_SEARCH_FIELDS on every insert and update
+    # (whatever writes: the admin, imports, bulk COPY); stays empty on SQLite, whose search
+    # reads the text columns instead. Stored so that a search does not parse every row's text.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -687,8 +688,8 @@ class Proposal(BilingualModel, TimeStampedModel):
             models.Index(fields=["theme", "kind"], name="proposal_theme_kind_idx"),
             # The public list's order (newest first), read backwards.
             models.Index(fields=["created_at", "id"], name="proposal_recent_idx"),
-            # PostgreSQL only (see migration 0006): the search expression, indexed.
-            GinIndex(proposal_search_vector(), name="proposal_search_gin"),
+            # PostgreSQL only (see migration 0008): the stored search document.
+            GinIndex(fields=["search_document"], name="proposal_search_document_gin"),
         ]
 
     def __str__(self) -> str:

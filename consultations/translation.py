@@ -44,5 +44,6 @@ class ProposalTranslation(TranslationOptions):
     fields = ("title", "body", "response")
 
 
-for model in (ActionPlan, Proposal):
-    track_history(model, app="consultations")
+track_history(ActionPlan, app="consultations")
+# The search document is derived from the texts by a trigger: no history of its own.
+track_history(Proposal, app="consultations", excluded_fields=["search_document"])

@@ -69,7 +69,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices(request.GET.get("council"), request.GET.get("plan"))
     form = ProposalFilterForm(request.GET or None, choices=choices)
     filters = form.filters() if request.GET else selectors.ProposalFilters()
-    paginator = selectors.CappedPaginator(selectors.proposals_public(filters), selectors.per_page())
+    paginator = selectors.CappedPaginator(
+        selectors.proposals_public(filters), selectors.per_page(), searching=bool(filters.text)
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models, transaction
 from django.utils.text import slugify
 
@@ -574,7 +575,8 @@ class Table:
     def __init__(self, model: type[models.Model]):
         self.model = model
         self.name = model._meta.db_table
-        fields = model._meta.concrete_fields
+        # A search document is written by the database's trigger (consultations migration 0008).
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, SearchVectorField)]
         self.columns = [f.column for f in fields]
         self.index = {f.column: i for i, f in enumerate(fields)}
         self.template = [self._default(f) for f in fields]

@@ -75,3 +75,16 @@ def test_home_links_the_council_directory_instead_of_listing_every_commune():
     by_region = Client().get("/fr/councils/?region=region-x&q=commune 1").content.decode()
     assert "Commune 1" in by_region and "Commune 2" not in by_region
     assert Client().get("/fr/councils/?region=nowhere").status_code == 200
+
+
+def test_a_search_counts_to_its_own_lower_cap(monkeypatch):
+    plan = _public_proposals(0)
+    group = factories.WorkingGroupFactory(workshop__plan=plan, workshop__council=plan.council)
+    for n in range(4):
+        factories.ProposalFactory(working_group=group, title_fr=f"Eau potable {n}")
+    factories.ProposalFactory(working_group=group, title_fr="Voirie")
+    monkeypatch.setattr(selectors.CappedPaginator, "search_cap", 2)
+    searched = Client().get("/fr/proposals/?q=eau").content.decode()
+    assert "Plus de 2 propositions" in searched
+    listed = Client().get("/fr/proposals/").content.decode()
+    assert "5 propositions" in listed  # the list keeps the larger cap
