@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, gettext_lazy as _
 
+from opengov.widgets import QuickSelect
+
 from .models import ActionPlan, Council, Theme
 from .selectors import ProposalFilters
 
@@ -34,11 +36,18 @@ class ProposalFilterForm(forms.Form):
     """The filters of the public proposals list (GET). An unknown value is reported and ignored."""
 
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    council = forms.ModelChoiceField(label=_("Council"), queryset=None, required=False)
-    plan = forms.ModelChoiceField(label=_("Action plan"), queryset=None, required=False)
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=None, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    # QuickSelect: the council menu lists every council of the network (1,590 at national scale).
+    council = forms.ModelChoiceField(
+        label=_("Council"), queryset=None, required=False, widget=QuickSelect
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Action plan"), queryset=None, required=False, widget=QuickSelect
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=None, required=False, widget=QuickSelect
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
