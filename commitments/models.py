@@ -244,14 +244,20 @@ class Commitment(BilingualModel, TimeStampedModel):
             raise ValidationError(errors)
 
 
+def overdue_condition(on: datetime.date | None = None) -> Q:
+    """Open milestones whose due date has passed (the day after the due date), as a condition
+    usable inside an aggregate (no subquery)."""
+    closed = [Milestone.Status.COMPLETED, Milestone.Status.CANCELLED]
+    return ~Q(status__in=closed) & Q(due_date__lt=on or timezone.localdate())
+
+
 class MilestoneQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=[Milestone.Status.COMPLETED, Milestone.Status.CANCELLED])
 
     def overdue(self, on: datetime.date | None = None):
         """Open milestones whose due date has passed (the day after the due date)."""
-        on = on or timezone.localdate()
-        return self.open().filter(due_date__lt=on)
+        return self.filter(overdue_condition(on))
 
     def due_within(self, days: int, on: datetime.date | None = None):
         on = on or timezone.localdate()

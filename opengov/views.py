@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from commitments.models import Commitment, Milestone
+from commitments.models import Commitment, Milestone, overdue_condition
 from consultations.models import ActionPlan, Council, Workshop
 from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     public_plans = ActionPlan.objects.public()
     milestones = Milestone.objects.filter(commitment__plan__in=public_plans).aggregate(
         completed=Count("pk", filter=Q(status=Milestone.Status.COMPLETED)),
-        overdue=Count("pk", filter=Q(pk__in=Milestone.objects.overdue(timezone.localdate()))),
+        overdue=Count("pk", filter=overdue_condition(timezone.localdate())),
     )
     workshops = Workshop.objects.public()
     totals = {
