@@ -8,6 +8,7 @@ docker-compose.yml runs, less TLS (SECURE_HTTPS=false: the proxy terminates TLS 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import html
@@ -54,6 +55,7 @@ PAGE_TYPES = (
     "proposals",
     "proposals search",
     "api list",
+    "api comments",
 )
 
 
@@ -526,7 +528,7 @@ def sample_paths(language: str, per_type: int, seed: int = 1) -> dict[str, list[
     from django.urls import reverse
     from django.utils import translation
 
-    from commitments.models import Commitment
+    from commitments.models import Comment, Commitment
     from consultations import selectors
     from consultations.models import ActionPlan, Council, Proposal, Workshop
 
@@ -572,7 +574,21 @@ def sample_paths(language: str, per_type: int, seed: int = 1) -> dict[str, list[
             sorted(councils.values_list("slug", flat=True)), min(per_type, councils.count())
         )
     ] or ["/api/v1/commitments/"]
+    # The largest collection (2 million comments at national scale), paged by cursor: the first
+    # page and pages deep into the list, reached by a cursor as a client walking it would.
+    comments = Comment.objects.published().order_by("pk").values_list("pk", flat=True)
+    total = comments.count()
+    paths["api comments"] = ["/api/v1/comments/"] + [
+        "/api/v1/comments/?" + urlencode({"cursor": _cursor_after(comments[n * total // per_type])})
+        for n in range(1, per_type)
+        if total
+    ]
     return {kind: found for kind, found in paths.items() if found}
+
+
+def _cursor_after(pk: int) -> str:
+    """A cursor of the API's cursor pagination positioned after `pk` (what a "next" link holds)."""
+    return base64.b64encode(urlencode({"p": pk}).encode()).decode()
 
 
 # --- wrk -----------------------------------------------------------------------------------------
