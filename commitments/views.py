@@ -23,7 +23,7 @@ def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
 
 
 @require_safe
-@cached_page
+@cached_page(council="council_slug")
 def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
     return _render_plan(request, plan, CommentForm())
@@ -56,7 +56,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@cached_page(council="council_slug")
 def commitment_detail(
     request: HttpRequest, council_slug: str, start_year: int, reference: str
 ) -> HttpResponse:

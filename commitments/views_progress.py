@@ -18,7 +18,7 @@ from .views import _plan_or_404
 
 
 @require_safe
-@cached_page
+@cached_page(council="council_slug")
 def progress_report(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
     report = plan_progress_report(plan)

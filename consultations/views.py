@@ -32,7 +32,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@cached_page(council="slug")
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("parent"), slug=slug)
     plans = selectors.council_plans(council)

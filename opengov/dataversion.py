@@ -1,47 +1,85 @@
-"""A version number of the public data, bumped whenever a portal model is saved or deleted.
+"""Version numbers of the public data, bumped whenever a portal model is saved or deleted.
 
-The open-data API and downloads build their ETag, Last-Modified and cache keys from it, so a
-change anywhere invalidates every cached answer at once (the data is small enough that finer
-invalidation would buy little). Kept in the cache (Redis in production, shared by all workers)."""
+Cached pages and API answers (opengov.pagecache), ETags, Last-Modified dates and the open-data
+ZIP are keyed by them. There are two scopes, so that at national scale (1,590 councils, whose
+staff and citizens write all day) a change in one council does not empty the cache of all the
+others:
+
+- the network version (KEY), bumped by every public change: pages that gather every council
+  (home, proposals list and search, council directory, workshop pages, API, open data);
+- a version per council (by slug), bumped by changes to rows that lead to that council (its
+  plans, commitments, milestones, comments...), read together with the shared version, which
+  any change that may show on every council's pages bumps (a council or theme renamed, or a row
+  whose council cannot be told): the pages under /councils/<slug>/.
+
+A row that leads to no council, or whose council cannot be looked up, bumps everything: a
+stale page is a bug, an extra re-render is not. Kept in the cache (Redis in production, shared
+by all workers); when the cache is down every read behaves as if the data had just changed."""
 
 import contextlib
 import datetime
 import time
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.utils import timezone
 
 KEY = "opengov:data-version"
+SHARED_KEY = "opengov:data-version:shared"
+COUNCIL_KEY = "opengov:data-version:council:"
 
 
-def data_version() -> tuple[int, datetime.datetime]:
+def _new_value() -> tuple[int, datetime.datetime]:
+    # Unique per change (nanoseconds); Last-Modified has second precision, as HTTP.
+    return time.time_ns(), timezone.now().replace(microsecond=0)
+
+
+def data_version(council: str | None = None) -> tuple[int | str, datetime.datetime]:
+    """The network version, or with a council's slug the version of that council's pages."""
+    keys = [KEY] if council is None else [SHARED_KEY, f"{COUNCIL_KEY}{council}"]
     try:
-        value = cache.get(KEY)
+        values = cache.get_many(keys)
     except Exception:  # cache down: behave as if just changed (no stale answers)
         return 0, timezone.now()
-    if value is None:
-        value = bump()
-    return value
+    missing = [key for key in keys if key not in values]
+    if missing:
+        value = _new_value()
+        with contextlib.suppress(Exception):
+            cache.set_many(dict.fromkeys(missing, value), timeout=None)
+        values.update(dict.fromkeys(missing, value))
+    if council is None:
+        return values[KEY]
+    versions = [values[key] for key in keys]
+    return "-".join(str(number) for number, _date in versions), max(d for _n, d in versions)
 
 
-def bump(**_signal_kwargs) -> tuple[int, datetime.datetime]:
-    # The version is unique per change (nanoseconds); Last-Modified has second precision, as HTTP.
-    now = timezone.now()
-    value = (time.time_ns(), now.replace(microsecond=0))
+def bump(councils: Iterable[str] | None = None, **_signal_kwargs) -> tuple[int, datetime.datetime]:
+    """A new network version, and a new version of the given councils' pages (slugs) or, with
+    councils=None, of every council's pages."""
+    value = _new_value()
+    keys = [KEY] + (
+        [SHARED_KEY] if councils is None else [f"{COUNCIL_KEY}{slug}" for slug in councils]
+    )
     # If the cache is down, the next read treats the data as changed anyway.
     with contextlib.suppress(Exception):
-        cache.set(KEY, value, timeout=None)
+        cache.set_many(dict.fromkeys(keys, value), timeout=None)
     return value
 
 
-def bump_on_change(**_signal_kwargs) -> None:
+def bump_on_change(instance=None, **_signal_kwargs) -> None:
     """Bump now (this process's next reads see the change) and again once the transaction
     commits: an answer cached by another reader between the two, from the not yet committed
-    state, is then invalidated."""
+    state, is then invalidated. Only the councils the row leads to, when they can be told."""
     from django.db import transaction
 
-    bump()
-    transaction.on_commit(bump)
+    if instance is None:
+        councils = None
+    elif hasattr(instance, _BEFORE_DELETE):  # looked up before a delete removed the links
+        councils = getattr(instance, _BEFORE_DELETE)
+    else:
+        councils = council_slugs_of(instance)
+    bump(councils)
+    transaction.on_commit(lambda: bump(councils))
 
 
 def bump_unless_private(instance, created=False, **signal_kwargs) -> None:
@@ -54,12 +92,110 @@ def bump_unless_private(instance, created=False, **signal_kwargs) -> None:
     state = getattr(instance, "state", None)
     if state in (Comment.State.PENDING, Comment.State.CONFIRMED) or (state is None and created):
         return
-    bump_on_change(**signal_kwargs)
+    bump_on_change(instance, **signal_kwargs)
+
+
+_BEFORE_DELETE = "_dataversion_councils"
+
+
+def remember_councils(instance, **_signal_kwargs) -> None:
+    """Before a delete: the councils the row leads to, while its parents and links exist."""
+    setattr(instance, _BEFORE_DELETE, council_slugs_of(instance))
+
+
+def bump_everything(**_signal_kwargs) -> None:
+    """For changes no single row describes (commitments linked to proposals, bulk loads)."""
+    bump_on_change()
+
+
+# --- which councils' pages show a row ------------------------------------------------------------
+
+# The foreign keys that lead from a portal row towards its council, followed in this order.
+_TOWARDS_COUNCIL = (
+    "council",
+    "plan",
+    "commitment",
+    "workshop",
+    "working_group",
+    "milestone",
+    "indicator",
+    "comment",
+    "assessment",
+)
+
+
+def council_ids_of(instance) -> set[int] | None:
+    """The ids of the councils whose pages may show this row, or None when it may show on any
+    council's pages (a council or a theme: their names appear on other councils' pages) or when
+    they cannot be told."""
+    from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+
+    from consultations.models import Council, Theme
+
+    if isinstance(instance, Council | Theme):
+        return None
+    found: set[int] = set()
+    try:
+        for name in _TOWARDS_COUNCIL:
+            try:
+                field = instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            # Forward keys only (a reverse one-to-one, like a commitment's assessment, is not).
+            if not (field.concrete and (field.many_to_one or field.one_to_one)):
+                continue
+            if name == "council":
+                if instance.council_id is not None:
+                    found.add(instance.council_id)
+                continue
+            parent = getattr(instance, name)
+            if parent is not None:
+                above = council_ids_of(parent)
+                if above is None:
+                    return None
+                found |= above
+        found |= _pages_elsewhere(instance)
+    except ObjectDoesNotExist:  # a parent already gone: cannot tell
+        return None
+    return found or None
+
+
+def _pages_elsewhere(instance) -> set[int]:
+    """Councils whose pages show this row although it does not lead to them: a commitment's
+    sources (proposal, with its workshop and working group), whatever their council, and a plan
+    on its successor's page."""
+    from commitments.models import Commitment
+    from consultations.models import ActionPlan, Proposal, WorkingGroup, Workshop
+
+    if not instance.pk:
+        return set()
+    sourced_from = {
+        Proposal: "source_proposals",
+        Workshop: "source_proposals__workshop",
+        WorkingGroup: "source_proposals__working_group",
+    }
+    for model, lookup in sourced_from.items():
+        if isinstance(instance, model):
+            commitments = Commitment.objects.filter(**{lookup: instance.pk})
+            return set(commitments.values_list("plan__council_id", flat=True))
+    if isinstance(instance, ActionPlan):
+        successors = ActionPlan.objects.filter(predecessor=instance.pk)
+        return set(successors.values_list("council_id", flat=True))
+    return set()
+
+
+def council_slugs_of(instance) -> list[str] | None:
+    from consultations.models import Council
+
+    ids = council_ids_of(instance)
+    if ids is None:
+        return None
+    return sorted(Council.objects.filter(pk__in=ids).values_list("slug", flat=True))
 
 
 def connect_signals() -> None:
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
     from commitments.models import Comment, CommentReport
 
@@ -71,6 +207,11 @@ def connect_signals() -> None:
                 sender=model,
                 dispatch_uid=f"dataversion-save-{model._meta.label}",
             )
+            pre_delete.connect(
+                remember_councils,
+                sender=model,
+                dispatch_uid=f"dataversion-before-delete-{model._meta.label}",
+            )
             post_delete.connect(
                 bump_on_change,
                 sender=model,
@@ -79,7 +220,7 @@ def connect_signals() -> None:
     from commitments.models import Commitment
 
     m2m_changed.connect(
-        bump_on_change,
+        bump_everything,
         sender=Commitment.source_proposals.through,
         dispatch_uid="dataversion-sources",
     )

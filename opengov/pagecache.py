@@ -1,8 +1,9 @@
 """Whole answers cached in Redis until the public data changes, with conditional GET.
 
-The key holds the data version (opengov.dataversion), the language and the full path, so any
-change to the public data invalidates every cached answer at once, and nothing needs to know
-which page shows what. Answers carry an ETag and a Last-Modified date from the same version and
+The key holds the data version (opengov.dataversion), the language and the full path. Pages
+of one council (under /councils/<slug>/) are keyed by that council's version, so a change
+elsewhere leaves them cached; every other page by the network version, which any public change
+bumps. Answers carry an ETag and a Last-Modified date from the same version and
 honour If-None-Match / If-Modified-Since, on successful answers only (RFC 9110).
 
 Pages with a form keep working from the cache: the CSRF token written into the page is stored
@@ -68,10 +69,12 @@ def conditional(
     vary: tuple[str, ...] = (),
     cache_control: str = "public, max-age=60",
     seconds: int | None = None,
+    council: str | None = None,
 ) -> HttpResponse:
-    """The cached answer for this request, or produce() and keep it when it is a 200."""
+    """The cached answer for this request, or produce() and keep it when it is a 200. With a
+    council's slug, the answer shows that council's data only and follows its version."""
     seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
-    version, modified = data_version()
+    version, modified = data_version(council)
     # The date too: pages say which milestones are overdue today.
     key_parts = [str(version), str(timezone.localdate())]
     key_parts += [translation.get_language() or "", request.get_full_path()]
@@ -120,13 +123,18 @@ def _personal(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
 
 
-def cached_page(view):
-    """Serve a public page from the cache for anonymous readers (see the module docstring)."""
+def cached_page(view=None, *, council: str | None = None):
+    """Serve a public page from the cache for anonymous readers (see the module docstring).
+    `council` names the URL argument holding the council's slug, for a page that shows that
+    council's data only (@cached_page(council="slug"))."""
+    if view is None:
+        return functools.partial(cached_page, council=council)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _personal(request):
             return view(request, *args, **kwargs)
-        return conditional(request, "page", lambda: view(request, *args, **kwargs))
+        scope = kwargs[council] if council else None
+        return conditional(request, "page", lambda: view(request, *args, **kwargs), council=scope)
 
     return wrapper

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.models import Comment
 from consultations.models import ActionPlan
@@ -192,3 +192,94 @@ def test_hiding_a_published_comment_shows_at_once(plan):
     comment.hidden_reason = "Hors sujet"
     comment.save()
     assert "Un avis visible" not in Client().get(url).content.decode()
+
+
+# --- the pages of one council follow that council's version ----------------------------------
+
+
+@pytest.fixture
+def two_councils(plan):
+    """`plan` (council A) and a second public plan of another council (B), whose commitment
+    comes from a proposal of A's workshop (cross-council sources are allowed)."""
+    other = factories.ActionPlanFactory(stage=ActionPlan.Stage.IMPLEMENTATION)
+    commitment = factories.CommitmentFactory(plan=other, reference="PB-01", title_fr="Voirie B")
+    proposal = factories.ProposalFactory(
+        working_group__workshop__council=plan.council,
+        working_group__workshop__plan=plan,
+        working_group__title_fr="Groupe eau",
+        title_fr="Proposition eau",
+    )
+    commitment.source_proposals.add(proposal)
+    return plan, other, proposal
+
+
+def _cached(url) -> bool:
+    """Whether a new reader gets the page from the cache (no query)."""
+    return _queries(Client(HTTP_ACCEPT_LANGUAGE="fr"), url)[0] == 0
+
+
+def _warm(*urls):
+    for url in urls:
+        _queries(Client(HTTP_ACCEPT_LANGUAGE="fr"), url)
+        assert _cached(url), url
+
+
+def _council_pages(plan):
+    with translation.override("fr"):
+        return [
+            plan.council.get_absolute_url(),
+            plan.get_absolute_url(),
+            *[c.get_absolute_url() for c in plan.commitments.all()],
+            reverse("commitments:progress_report", args=[plan.council.slug, plan.start_year]),
+        ]
+
+
+def test_a_change_in_one_council_keeps_the_other_councils_pages(two_councils):
+    plan_a, plan_b, _proposal = two_councils
+    pages_a, pages_b = _council_pages(plan_a), _council_pages(plan_b)
+    _warm(*pages_a, *pages_b, reverse("home"))
+    milestone = factories.MilestoneFactory(commitment=plan_a.commitments.get())  # deep: 3 hops
+    assert all(not _cached(url) for url in pages_a)
+    assert all(_cached(url) for url in pages_b)
+    assert not _cached(reverse("home"))  # network pages follow every change
+    _warm(*pages_a)
+    milestone.delete()
+    assert all(not _cached(url) for url in pages_a)
+    assert all(_cached(url) for url in pages_b)
+
+
+def test_a_proposal_shows_on_the_pages_of_the_commitments_it_led_to(two_councils):
+    plan_a, plan_b, proposal = two_councils
+    commitment_b = _council_pages(plan_b)[2]
+    _warm(commitment_b)
+    assert "Proposition eau" in Client().get(commitment_b).content.decode()
+    proposal.title_fr = "Proposition eau potable"
+    proposal.save()
+    assert "Proposition eau potable" in Client().get(commitment_b).content.decode()
+    group = proposal.working_group
+    group.title_fr = "Groupe eau et assainissement"
+    group.save()
+    assert "Groupe eau et assainissement" in Client().get(commitment_b).content.decode()
+    proposal.delete()  # the link goes with it: found before the delete
+    page = Client().get(commitment_b).content.decode()
+    assert "Proposition eau" not in page
+
+
+def test_a_theme_or_council_change_reaches_every_councils_pages(two_councils):
+    plan_a, plan_b, _proposal = two_councils
+    pages = _council_pages(plan_a) + _council_pages(plan_b)
+    _warm(*pages)
+    factories.ThemeFactory()
+    assert all(not _cached(url) for url in pages)
+    _warm(*pages)
+    plan_b.council.name_fr = "Commune renommée"
+    plan_b.council.save()
+    assert all(not _cached(url) for url in pages)
+
+
+def test_linking_sources_reaches_every_page(two_councils):
+    plan_a, plan_b, proposal = two_councils
+    pages = _council_pages(plan_a) + _council_pages(plan_b)
+    _warm(*pages)
+    plan_a.commitments.get().source_proposals.add(proposal)
+    assert all(not _cached(url) for url in pages)
