@@ -2,6 +2,7 @@
 pdftotext (logical order, bidi marks stripped), pypdf and pdffonts."""
 
 import datetime
+import gc
 import io
 import re
 import shutil
@@ -14,14 +15,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from commitments import pdf as plan_pdf
+from commitments.models import Milestone
 from commitments.pdf import render_plan_pdf, safe_url_fetcher
 from consultations.models import ActionPlan
 from opengov.demo import load_demo
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, MilestoneFactory
 
 PDFTOTEXT = shutil.which("pdftotext")
 PDFFONTS = shutil.which("pdffonts")
@@ -259,6 +262,113 @@ def test_plan_pdf_lays_out_an_arabic_heading_that_starts_with_latin_from_the_rig
         x_arabic = next(x for word, x in line.items() if "منصة" in (word, word[::-1]))
         # Read from the right: "OGP Local" (itself left to right), then the Arabic words.
         assert x_arabic < x_ogp < x_local
+
+
+def test_plan_pdf_uses_the_shipped_amiri_on_a_machine_without_it(monkeypatch, tmp_path):
+    # The machine's Fontconfig configuration, minus every font file named Amiri: Amiri can only
+    # come from the @font-face rules that point to static/fonts.
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        "  <selectfont><rejectfont><glob>*Amiri*</glob><glob>*amiri*</glob></rejectfont>"
+        "</selectfont>\n</fontconfig>\n"
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    commitment = CommitmentFactory(title_ar="ميزانية مفتوحة")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(
+        render_plan_pdf(
+            commitment.plan,
+            "ar",
+            version=1,
+            published_on=PUBLISHED_ON,
+            public_url="https://infitah.example.ma/ar/",
+        )
+    )
+    output = subprocess.run(
+        [PDFFONTS, str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    names = [row.split()[0].partition("+")[2] for row in output.splitlines()[2:]]
+    assert "Amiri" in names
+    assert "Amiri-Bold" in names
+    assert "ميزانية مفتوحة" in "".join(pdftotext(path))
+
+
+def test_plan_pdf_breaks_a_word_too_long_for_its_table_column(tmp_path):
+    # The milestones table has a fixed layout: its columns keep their widths whatever the
+    # content, so a word wider than its column (here a long reference number, which has no
+    # break opportunity) must wrap inside its cell, not run over the due date.
+    number = "9876543210" * 6
+    milestone = MilestoneFactory(title_fr=f"Publier le marché {number}")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(
+        render_plan_pdf(
+            milestone.commitment.plan,
+            "fr",
+            version=1,
+            published_on=PUBLISHED_ON,
+            public_url="https://infitah.example.ma/fr/",
+        )
+    )
+    bbox = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", "-bbox", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    words = [
+        (float(x_min), float(x_max), word)
+        for x_min, x_max, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]+)</word>', bbox
+        )
+    ]
+    with translation.override("fr"):
+        header = capfirst(Milestone._meta.get_field("due_date").verbose_name).split()[0]
+    due_date_column = next(x_min for x_min, _x_max, word in words if word == header)
+    pieces = [(x_max, word) for _x_min, x_max, word in words if len(word) > 3 and word in number]
+    assert "".join(word for _x_max, word in pieces) == number
+    assert len(pieces) > 1
+    for x_max, word in pieces:
+        assert x_max < due_date_column, word
+
+
+def test_plan_pdf_pauses_the_garbage_collector_and_restores_its_state(monkeypatch):
+    commitment = CommitmentFactory()
+    arguments = {
+        "version": 1,
+        "published_on": PUBLISHED_ON,
+        "public_url": "https://infitah.example.ma/fr/",
+    }
+    write_pdf = plan_pdf.HTML.write_pdf
+    during = []
+
+    def spy(self, *args, **kwargs):
+        during.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(plan_pdf.HTML, "write_pdf", spy)
+    assert gc.isenabled()
+    render_plan_pdf(commitment.plan, "fr", **arguments)
+    assert during == [False]
+    assert gc.isenabled()
+
+    # A caller that disabled it keeps it disabled.
+    gc.disable()
+    try:
+        render_plan_pdf(commitment.plan, "fr", **arguments)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    # A failed rendering gives it back too.
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(plan_pdf.HTML, "write_pdf", failing)
+    with pytest.raises(RuntimeError):
+        render_plan_pdf(commitment.plan, "fr", **arguments)
+    assert gc.isenabled()
 
 
 # --- fetching -----------------------------------------------------------------------------------
