@@ -18,6 +18,7 @@ by all workers); when the cache is down every read behaves as if the data had ju
 
 import contextlib
 import datetime
+import functools
 import time
 from collections.abc import Iterable
 
@@ -124,51 +125,57 @@ _TOWARDS_COUNCIL = (
 )
 
 
-def council_ids_of(instance) -> set[int] | None:
-    """The ids of the councils whose pages may show this row, or None when it may show on any
-    council's pages (a council or a theme: their names appear on other councils' pages) or when
-    they cannot be told."""
-    from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+@functools.cache
+def _slug_lookups(model) -> tuple[str, ...] | None:
+    """The lookups from a row of `model` to the slugs of the councils it leads to ("council__slug",
+    "commitment__plan__council__slug"...), or None when its rows may show on any council's pages
+    (a council or a theme: their names appear on other councils' pages) or lead to no council."""
+    from django.core.exceptions import FieldDoesNotExist
 
     from consultations.models import Council, Theme
 
-    if isinstance(instance, Council | Theme):
+    if issubclass(model, Council | Theme):
         return None
-    found: set[int] = set()
-    try:
-        for name in _TOWARDS_COUNCIL:
-            try:
-                field = instance._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            # Forward keys only (a reverse one-to-one, like a commitment's assessment, is not).
-            if not (field.concrete and (field.many_to_one or field.one_to_one)):
-                continue
-            if name == "council":
-                if instance.council_id is not None:
-                    found.add(instance.council_id)
-                continue
-            parent = getattr(instance, name)
-            if parent is not None:
-                above = council_ids_of(parent)
-                if above is None:
-                    return None
-                found |= above
-        found |= _pages_elsewhere(instance)
-    except ObjectDoesNotExist:  # a parent already gone: cannot tell
-        return None
-    return found or None
+    lookups: list[str] = []
+    for name in _TOWARDS_COUNCIL:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        # Forward keys only (a reverse one-to-one, like a commitment's assessment, is not).
+        if not (field.concrete and (field.many_to_one or field.one_to_one)):
+            continue
+        if name == "council":
+            lookups.append("council__slug")
+            continue
+        above = _slug_lookups(field.related_model)
+        if above is None:
+            return None
+        lookups += [f"{name}__{lookup}" for lookup in above]
+    return tuple(lookups) or None
 
 
-def _pages_elsewhere(instance) -> set[int]:
+def council_slugs_of(instance) -> list[str] | None:
+    """The slugs of the councils whose pages may show this row (two queries at most: one along
+    its foreign keys, one for the pages of the commitments it is a source of), or None when it
+    may show on any council's pages or they cannot be told."""
+    lookups = _slug_lookups(type(instance))
+    if lookups is None or instance.pk is None:
+        return None
+    rows = type(instance)._base_manager.filter(pk=instance.pk).values_list(*lookups)
+    found = {slug for row in rows for slug in row if slug}
+    if not found:  # the row is gone, or leads nowhere: cannot tell
+        return None
+    return sorted(found | _pages_elsewhere(instance))
+
+
+def _pages_elsewhere(instance) -> set[str]:
     """Councils whose pages show this row although it does not lead to them: a commitment's
     sources (proposal, with its workshop and working group), whatever their council, and a plan
     on its successor's page."""
     from commitments.models import Commitment
     from consultations.models import ActionPlan, Proposal, WorkingGroup, Workshop
 
-    if not instance.pk:
-        return set()
     sourced_from = {
         Proposal: "source_proposals",
         Workshop: "source_proposals__workshop",
@@ -177,20 +184,11 @@ def _pages_elsewhere(instance) -> set[int]:
     for model, lookup in sourced_from.items():
         if isinstance(instance, model):
             commitments = Commitment.objects.filter(**{lookup: instance.pk})
-            return set(commitments.values_list("plan__council_id", flat=True))
+            return set(commitments.values_list("plan__council__slug", flat=True))
     if isinstance(instance, ActionPlan):
         successors = ActionPlan.objects.filter(predecessor=instance.pk)
-        return set(successors.values_list("council_id", flat=True))
+        return set(successors.values_list("council__slug", flat=True))
     return set()
-
-
-def council_slugs_of(instance) -> list[str] | None:
-    from consultations.models import Council
-
-    ids = council_ids_of(instance)
-    if ids is None:
-        return None
-    return sorted(Council.objects.filter(pk__in=ids).values_list("slug", flat=True))
 
 
 def connect_signals() -> None:
@@ -202,6 +200,10 @@ def connect_signals() -> None:
     private_when_new = {Comment, CommentReport}
     for app_label in ("consultations", "commitments"):
         for model in apps.get_app_config(app_label).get_models():
+            if hasattr(model, "instance_type"):
+                # A history row (django-simple-history) is written with the row it records,
+                # whose own save has bumped the same versions.
+                continue
             post_save.connect(
                 bump_unless_private if model in private_when_new else bump_on_change,
                 sender=model,
