@@ -24,7 +24,7 @@ from tests.commitments.test_comments_outage import (
     PrivateRedis,
     SMTPSink,
     _free_port as free_port,
-    _wait_until as wait_until,
+    _wait_until,
     private_redis,
 )
 
@@ -37,6 +37,14 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+POLL = 0.05  # seconds between two looks at a log file, a status or a port
+
+
+def wait_until(condition, timeout=60, interval=POLL, what="condition", worker=None):
+    """Poll `condition` until it is true (returned) or `timeout` passes (the test fails). What
+    these tests poll (a log file, a row, a port) is cheap to read: a short interval only
+    shortens each wait by what the next look would have come late."""
+    return _wait_until(condition, timeout=timeout, interval=interval, what=what, worker=worker)
 
 
 # --- Celery workers ------------------------------------------------------------------------------
@@ -51,6 +59,17 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def wait_ready(self) -> "Worker":
+        """Wait until the worker consumes its queue (it fails the test if the worker exits)."""
+
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited:\n{self.output()}")
+            return " ready." in self.output()
+
+        wait_until(ready, timeout=60, what="the Celery worker to be ready")
+        return self
 
     def children(self) -> list[int]:
         """The pids of the pool processes (prefork) forked by the worker."""
@@ -76,8 +95,9 @@ class Worker:
         self.process.wait(timeout=10)
 
 
-def spawn_worker(env: dict, log: Path, *, pool: str = "solo") -> Worker:
-    """Start a worker consuming env["CELERY_QUEUE"] and wait until it is ready."""
+def spawn_worker(env: dict, log: Path, *, pool: str = "solo", wait: bool = True) -> Worker:
+    """Start a worker consuming env["CELERY_QUEUE"] and wait until it is ready (unless `wait`
+    is false: the caller does something else while it boots, then calls wait_ready())."""
     command = [
         sys.executable,
         "-m",
@@ -108,14 +128,7 @@ def spawn_worker(env: dict, log: Path, *, pool: str = "solo") -> Worker:
             start_new_session=True,  # its own process group: killpg reaches it and only it
         )
     worker = Worker(process, log)
-
-    def ready() -> bool:
-        if process.poll() is not None:
-            pytest.fail(f"the worker exited:\n{worker.output()}")
-        return " ready." in worker.output()
-
-    wait_until(ready, timeout=60, what="the Celery worker to be ready")
-    return worker
+    return worker.wait_ready() if wait else worker
 
 
 @pytest.fixture
@@ -176,6 +189,7 @@ class PrivatePostgres:
         self.as_postgres = os.geteuid() == 0
         if self.as_postgres:
             shutil.chown(self.directory, "postgres", "postgres")
+        self._migrate: subprocess.Popen | None = None
 
     def _run(self, *command: str, timeout: float = 60, check: bool = True) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
@@ -238,14 +252,39 @@ class PrivatePostgres:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
+    def migrate_in_background(self, database: str) -> None:
+        """Start `manage.py migrate` on `database`; migrated() waits for it."""
+        env = {**os.environ, "DATABASE_URL": self.url(database), "REDIS_URL": ""}
+        log = self.directory / "migrate.log"
+        with log.open("wb") as out:
+            self._migrate = subprocess.Popen(
+                [sys.executable, "manage.py", "migrate", "--noinput"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def migrated(self) -> "PrivatePostgres":
+        """Wait until the migration has run; it fails the test if the migration failed."""
+        returncode = self._migrate.wait(timeout=180)
+        log = (self.directory / "migrate.log").read_text(errors="replace")
+        assert returncode == 0, log
+        return self
+
     def destroy(self) -> None:
+        if self._migrate is not None and self._migrate.poll() is None:
+            self._migrate.kill()
+            self._migrate.wait()
         self._pg_ctl("stop", "-m", "immediate", check=False)  # if still running
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def private_postgres():
-    """A private cluster holding a migrated database "infitah"."""
+    """A private cluster with a database "infitah" that `manage.py migrate` is migrating in the
+    background: the module starts its other services meanwhile, and calls migrated() before it
+    uses the database."""
     if _postgres_bin("initdb") is None:
         pytest.skip("needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin)")
     server = PrivatePostgres()
@@ -253,17 +292,7 @@ def private_postgres():
         server.init()
         server.start()
         server.query("postgres", "CREATE DATABASE infitah")
-        env = {**os.environ, "DATABASE_URL": server.url("infitah"), "REDIS_URL": ""}
-        migrate = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+        server.migrate_in_background("infitah")
         yield server
     finally:
         server.destroy()
@@ -273,9 +302,11 @@ def private_postgres():
 
 
 class WebServer:
-    """gunicorn serving the project (sync workers, as in docker-compose.yml)."""
+    """gunicorn serving the project (sync workers, as in docker-compose.yml). Waits until it
+    answers, unless `wait` is false (the caller calls wait_ready() once it has done something
+    else while gunicorn boots)."""
 
-    def __init__(self, env: dict, log: Path, workers: int = 2):
+    def __init__(self, env: dict, log: Path, workers: int = 2, wait: bool = True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -301,6 +332,11 @@ class WebServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> "WebServer":
+        """Wait until /healthz answers 200 (it fails the test if gunicorn exits)."""
 
         def answers() -> bool:
             if self.process.poll() is not None:
@@ -310,7 +346,8 @@ class WebServer:
             except requests.RequestException:
                 return False
 
-        wait_until(answers, timeout=60, interval=0.2, what="gunicorn to answer")
+        wait_until(answers, timeout=60, what="gunicorn to answer")
+        return self
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")

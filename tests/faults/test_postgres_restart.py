@@ -80,9 +80,10 @@ print(json.dumps([plan.council.slug, plan.start_year]))
 """
 
 
-@pytest.fixture(scope="module")
-def consultation(private_postgres):
-    """(council slug, start year) of a plan open for comments on the private cluster."""
+def _open_consultation(private_postgres) -> list:
+    """(council slug, start year) of a plan open for comments, created on the private cluster
+    once it is migrated."""
+    private_postgres.migrated()
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SEED],
         cwd=ROOT,
@@ -141,9 +142,10 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(private_postgres, consultation, tmp_path_factory):
+def site(private_postgres, tmp_path_factory):
     """gunicorn and a Celery worker (on a private Redis) serving the private cluster, mailing to
-    an SMTP sink; shared by the tests of this module, which use distinct e-mail addresses."""
+    an SMTP sink; shared by the tests of this module, which use distinct e-mail addresses. Both
+    boot while the cluster is migrated (neither reads a table until it serves a request)."""
     folder = tmp_path_factory.mktemp("site")
     broker = PrivateRedis(folder)
     broker.start()
@@ -164,8 +166,11 @@ def site(private_postgres, consultation, tmp_path_factory):
     )
     web = worker = None
     try:
-        web = WebServer({**env, "LOG_LEVEL": "WARNING"}, folder / "web.log")
-        worker = spawn_worker(env, folder / "worker.log")
+        web = WebServer({**env, "LOG_LEVEL": "WARNING"}, folder / "web.log", wait=False)
+        worker = spawn_worker(env, folder / "worker.log", wait=False)
+        consultation = _open_consultation(private_postgres)
+        web.wait_ready()
+        worker.wait_ready()
         with translation.override("ar"):
             paths = (
                 reverse("commitments:plan", args=consultation),
@@ -359,7 +364,7 @@ def test_postgres_restart_under_load_loses_no_comment_and_the_server_recovers(
     wait_until(
         lambda: all(site.sink.to(address) for address in comments), timeout=10, what="the sink"
     )
-    time.sleep(1)  # anything sent twice would have arrived by now
+    _drain(site)  # anything sent twice would have been sent by now
     # Sent twice only when the restart cut the job after the mail server had it (see
     # test_confirmation_job_cut_after_sending_is_not_sent_twice).
     cut = len(
@@ -376,6 +381,22 @@ def _age_comments(private_postgres, addresses: str) -> None:
         "UPDATE commitments_comment SET created_at = created_at - interval '10 minutes' "
         "WHERE email LIKE %s",
         (addresses,),
+    )
+
+
+def _drain(site: Site) -> None:
+    """Return once the worker has ended every job queued before now. It takes one job at a
+    time, in order (a solo pool, prefetch 1, late acks), so a task sent now ends after them: a
+    job that sends an e-mail twice, or a second job for the same comment, has sent it by then.
+    (A retry waits 30 s or more, tasks.send_comment_confirmation: no pause here covers it.)
+    The task sent is the publications sweep, which finds nothing to do on this cluster."""
+    done = re.compile(r"requeue_publications\[[^\]]+\] succeeded")
+    mark = site.log_mark()
+    app.send_task("commitments.requeue_publications")
+    wait_until(
+        lambda: done.search(site.worker.output()[mark:]),
+        what="the worker to end the jobs queued before",
+        worker=site.worker,
     )
 
 
@@ -431,7 +452,7 @@ def test_confirmation_job_that_meets_the_database_down_goes_once_it_is_back(site
         worker=site.worker,
     )
     assert _sweep(site, mark) == ["1", "0"], "a later sweep sends nothing"
-    time.sleep(1)  # a second e-mail would have arrived by now
+    _drain(site)  # a second e-mail would have been sent by now
     assert site.sink.to(address) == 1
 
 
@@ -467,7 +488,7 @@ def test_confirmation_job_cut_after_sending_is_not_sent_twice(site, private_post
         what="the e-mail to be recorded as sent",
         worker=site.worker,
     )
-    time.sleep(1)  # a second e-mail would have arrived by now
+    _drain(site)  # a second e-mail would have been sent by now
     assert site.sink.to(address) == 1
 
 

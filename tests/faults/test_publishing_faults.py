@@ -89,7 +89,7 @@ def _wait_for_status(publication, status, worker, timeout=WAIT) -> PlanPublicati
             pytest.fail(f"the publication failed: {publication.error}\n{worker.output()}")
         return current == status
 
-    wait_until(reached, timeout=timeout, interval=0.1, what=f"status {status}", worker=worker)
+    wait_until(reached, timeout=timeout, what=f"status {status}", worker=worker)
     return publication
 
 

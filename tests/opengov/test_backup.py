@@ -7,8 +7,8 @@ left as it was.
 
 Time: `migrate` runs once for the module, on a template database, in the background while the
 source dataset is built; each target is a copy of it (CREATE DATABASE … TEMPLATE), and the refused
-restores run at once, each in its own process on its own copy. The databases are dropped at the
-end of the module."""
+restores run at once, each in its own process on its own copy. The databases are dropped after
+the module, in the background while the next modules run."""
 
 import datetime
 import hashlib
@@ -372,8 +372,20 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory):
     )
 
 
+@pytest.fixture(scope="session")
+def _drops():
+    """The module's databases are dropped in the background once it is over (each DROP DATABASE
+    waits for a checkpoint of the whole server): the modules after it run meanwhile, and the
+    session waits for the drops (and fails if one did) at its end."""
+    with ThreadPoolExecutor(max_workers=1) as background:
+        futures = []
+        yield lambda names: futures.append(background.submit(_drop_databases, names))
+        for future in futures:
+            future.result()
+
+
 @pytest.fixture(scope="module", autouse=True)
-def template_db(tmp_path_factory):
+def template_db(tmp_path_factory, _drops):
     """A database `manage.py migrate` creates, copied for each target. The migration runs in
     the background while the source dataset is built; ready() waits for it."""
     name = _create_database()
@@ -394,7 +406,7 @@ def template_db(tmp_path_factory):
         if process.poll() is None:
             process.kill()
             process.wait()
-        _drop_databases([*template.copies, name])
+        _drops([*template.copies, name])
 
 
 @pytest.fixture(scope="module")

@@ -249,7 +249,7 @@ def test_a_change_in_one_council_keeps_the_other_councils_pages(two_councils):
 
 
 def test_a_proposal_shows_on_the_pages_of_the_commitments_it_led_to(two_councils):
-    plan_a, plan_b, proposal = two_councils
+    _plan_a, plan_b, proposal = two_councils
     commitment_b = _council_pages(plan_b)[2]
     _warm(commitment_b)
     assert "Proposition eau" in Client().get(commitment_b).content.decode()
