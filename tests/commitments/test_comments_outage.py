@@ -150,7 +150,7 @@ def private_redis(settings, tmp_path):
     # Changing CACHES closes and forgets the cache connections (Django's setting_changed).
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "opengov.cache.RedisCache",
             "LOCATION": server.url,
             "KEY_PREFIX": f"outage-{uuid.uuid4().hex[:6]}",
         }
