@@ -78,7 +78,10 @@ def bump_on_change(instance=None, **_signal_kwargs) -> None:
     elif hasattr(instance, _BEFORE_DELETE):  # looked up before a delete removed the links
         councils = getattr(instance, _BEFORE_DELETE)
     else:
-        councils = council_slugs_of(instance)
+        # A row moved (a commitment to another council's plan) leaves pages behind too.
+        before = instance.__dict__.pop(_BEFORE_SAVE, set())
+        after = council_slugs_of(instance)
+        councils = None if before is None or after is None else sorted(before.union(after))
     bump(councils)
     transaction.on_commit(lambda: bump(councils))
 
@@ -97,11 +100,19 @@ def bump_unless_private(instance, created=False, **signal_kwargs) -> None:
 
 
 _BEFORE_DELETE = "_dataversion_councils"
+_BEFORE_SAVE = "_dataversion_stored_councils"
 
 
 def remember_councils(instance, **_signal_kwargs) -> None:
     """Before a delete: the councils the row leads to, while its parents and links exist."""
     setattr(instance, _BEFORE_DELETE, council_slugs_of(instance))
+
+
+def remember_stored_councils(instance, raw=False, **_signal_kwargs) -> None:
+    """Before an update: the councils the row leads to as stored, before it moves."""
+    if raw or instance._state.adding:
+        return
+    setattr(instance, _BEFORE_SAVE, _stored_slugs(instance))
 
 
 def bump_everything(**_signal_kwargs) -> None:
@@ -159,14 +170,19 @@ def council_slugs_of(instance) -> list[str] | None:
     """The slugs of the councils whose pages may show this row (two queries at most: one along
     its foreign keys, one for the pages of the commitments it is a source of), or None when it
     may show on any council's pages or they cannot be told."""
+    found = _stored_slugs(instance)
+    if not found:  # the row is gone, or leads nowhere: cannot tell
+        return None
+    return sorted(found | _pages_elsewhere(instance))
+
+
+def _stored_slugs(instance) -> set[str] | None:
+    """The councils the row leads to as the database holds it (empty if it holds no such row)."""
     lookups = _slug_lookups(type(instance))
     if lookups is None or instance.pk is None:
         return None
     rows = type(instance)._base_manager.filter(pk=instance.pk).values_list(*lookups)
-    found = {slug for row in rows for slug in row if slug}
-    if not found:  # the row is gone, or leads nowhere: cannot tell
-        return None
-    return sorted(found | _pages_elsewhere(instance))
+    return {slug for row in rows for slug in row if slug}
 
 
 def _pages_elsewhere(instance) -> set[str]:
@@ -193,7 +209,7 @@ def _pages_elsewhere(instance) -> set[str]:
 
 def connect_signals() -> None:
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
     from commitments.models import Comment, CommentReport
 
@@ -204,6 +220,12 @@ def connect_signals() -> None:
                 # A history row (django-simple-history) is written with the row it records,
                 # whose own save has bumped the same versions.
                 continue
+            if model not in private_when_new:  # comments and reports never move
+                pre_save.connect(
+                    remember_stored_councils,
+                    sender=model,
+                    dispatch_uid=f"dataversion-before-save-{model._meta.label}",
+                )
             post_save.connect(
                 bump_unless_private if model in private_when_new else bump_on_change,
                 sender=model,

@@ -283,3 +283,16 @@ def test_linking_sources_reaches_every_page(two_councils):
     _warm(*pages)
     plan_a.commitments.get().source_proposals.add(proposal)
     assert all(not _cached(url) for url in pages)
+
+
+def test_a_row_moved_to_another_council_leaves_no_stale_page_behind(two_councils):
+    plan_a, plan_b, _proposal = two_councils
+    commitment = plan_a.commitments.get()
+    with translation.override("fr"):
+        page_a = plan_a.get_absolute_url()
+    _warm(page_a, *_council_pages(plan_b))
+    assert commitment.title_fr in Client().get(page_a).content.decode()
+    commitment.plan = plan_b
+    commitment.save()
+    assert commitment.title_fr not in Client().get(page_a).content.decode()
+    assert not _cached(_council_pages(plan_b)[1])
