@@ -1,5 +1,6 @@
 """What the benchmarks under bench/ share: the machine they ran on, a production-like gunicorn
-server, a real Celery worker, an SMTP sink, the sample of public URLs, wrk runs with a generated
+server, a real Celery worker, the comment benchmarks' stack (with the SMTP sink of
+tests/support.py, which the tests use too), the sample of public URLs, wrk runs with a generated
 Lua script, percentiles and tables. Not a benchmark itself.
 
 The server runs with bench.settings (opengov.settings plus a /bench/floor/ page), DEBUG off, the
@@ -20,19 +21,17 @@ import platform
 import random
 import re
 import shutil
-import signal
-import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from tests.support import SMTPSink, free_port, smtp_env, stop_process, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -129,12 +128,6 @@ def print_machine(info: dict) -> None:
 # --- small helpers -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (0-100) by linear interpolation between closest ranks; nan if empty."""
     if not values:
@@ -161,16 +154,6 @@ def print_table(headers: list[str], rows: list[list], right: set[int] | None = N
     print("  ".join("-" * w for w in widths))
     for row in cells:
         print(line(row))
-
-
-def wait_until(condition, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise SystemExit(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def ms(microseconds: float, requests: int = 1) -> str:
@@ -276,7 +259,7 @@ def csrf_credentials(port: int, page: str) -> tuple[str, str]:
     return cookie, html.unescape(match.group(1).decode())
 
 
-# --- the server, the worker, the mail sink -------------------------------------------------------
+# --- the server and the worker -------------------------------------------------------------------
 
 
 class Process:
@@ -306,14 +289,8 @@ class Process:
         return True
 
     def stop(self, timeout: float = 30) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=timeout)
+        if self.process is not None:
+            stop_process(self.process, timeout)
 
     def children_rss_mib(self) -> list[float]:
         """Resident memory of this process's direct children (gunicorn or celery workers)."""
@@ -374,7 +351,7 @@ class Gunicorn(Process):
                 return http_get(self.port, "/healthz")[0] == 200
             return False
 
-        wait_until(healthy, 60, "gunicorn to answer /healthz")
+        wait_until(healthy, 60, "gunicorn to answer /healthz", fail=sys.exit)
 
     def settle(self, timeout: float = 300) -> float:
         """Wait until the requests that a finished load left queued are served: wrk stops
@@ -426,80 +403,12 @@ class CeleryWorker(Process):
 
     def start(self) -> None:
         super().start()
-        wait_until(lambda: self.alive() and " ready." in self.output(), 60, "the Celery worker")
-
-
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for Django's smtp backend."""
-
-    def reply(self, text: str) -> None:
-        self.wfile.write(text.encode("ascii") + b"\r\n")
-        self.wfile.flush()
-
-    def handle(self) -> None:
-        self.reply("220 sink ESMTP")
-        recipients: list[str] = []
-        while line := self.rfile.readline():
-            verb = line[:4].decode("ascii", "replace").upper()
-            if verb == "EHLO":
-                self.reply("250-sink")
-                self.reply("250 8BITMIME")
-            elif verb in ("HELO", "NOOP", "MAIL"):
-                self.reply("250 OK")
-            elif verb == "RSET":
-                recipients = []
-                self.reply("250 OK")
-            elif verb == "RCPT":
-                recipients.append(line.decode().split(":", 1)[1].strip().strip("<>").lower())
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                size = 0
-                while (data := self.rfile.readline()) and data != b".\r\n":
-                    size += len(data)
-                self.server.sink.record(recipients, size)
-                recipients = []
-                self.reply("250 OK: queued")
-            elif verb == "QUIT":
-                self.reply("221 Bye")
-                return
-            else:
-                self.reply("502 Command not implemented")
-
-
-class _SMTPServer(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-    request_queue_size = 128
-
-
-class SMTPSink:
-    """A mail server in a thread of this process: keeps each message's recipients and the time
-    it arrived (not the message)."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.received: list[tuple[float, str]] = []  # (time.time(), recipient)
-        self._lock = threading.Lock()
-        self._server = _SMTPServer(("127.0.0.1", self.port), _SMTPHandler)
-        self._server.sink = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def record(self, recipients: list[str], _size: int) -> None:
-        now = time.time()
-        with self._lock:
-            self.received.extend((now, r) for r in recipients)
-
-    def count(self) -> int:
-        with self._lock:
-            return len(self.received)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        wait_until(
+            lambda: self.alive() and " ready." in self.output(),
+            60,
+            "the Celery worker",
+            fail=sys.exit,
+        )
 
 
 # --- the sample of public URLs -------------------------------------------------------------------
@@ -940,7 +849,7 @@ class CommentStack:
         self.args = args
         self.log_dir = log_dir
         self.queue = f"bench-{uuid.uuid4().hex[:8]}"
-        self.sink = SMTPSink()
+        self.sink = SMTPSink(keep_messages=False)
         base = server_env(args.database_url, args.redis_url)
         setup_django(base)
         static_root = collect_static(base)
@@ -950,13 +859,7 @@ class CommentStack:
             static_root=static_root,
             CELERY_QUEUE=self.queue,
             COMMENT_LIMIT_PER_IP=str(BENCH_COMMENT_LIMIT_PER_IP),
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(self.sink.port),
-            EMAIL_USE_TLS="false",
-            EMAIL_USE_SSL="false",
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
+            **smtp_env(self.sink.port),
         )
         self.server = Gunicorn(
             self.env,
@@ -1035,17 +938,16 @@ class CommentStack:
             )
 
         with contextlib.suppress(SystemExit):
-            wait_until(all_sent, timeout, "the confirmation e-mails", interval=0.5)
+            wait_until(all_sent, timeout, "the confirmation e-mails", interval=0.5, fail=sys.exit)
         waited = time.monotonic() - started
         rows = {
             email.lower(): created.timestamp()
             for email, created in comments.values_list("email", "created_at")
         }
-        with self.sink._lock:
-            received = list(self.sink.received)
+        received = self.sink.arrivals()
         mailed: dict[str, float] = {}
         for when, recipient in received:
-            mailed.setdefault(recipient, when)
+            mailed.setdefault(recipient.lower(), when)
         delays = [mailed[e] - rows[e] for e in rows if e in mailed]
         times = sorted(when for when, _r in received)
         span = times[-1] - times[0] if len(times) > 1 else 0.0

@@ -2,20 +2,15 @@
 Redis): the PDFs are rendered off the request, a storage failure is retried with backoff and
 then reported, and "try again" publishes once the fault is gone."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from django.db import connection
 
 from commitments import publishing
 from commitments.models import PlanPublication
 from consultations.models import ActionPlan
-from opengov.celery import app
 from tests import factories
+from tests.support import celery_sending_to, celery_worker_env, spawn_worker
 
 # serialized_rollback: the flush after each test would otherwise also remove the data that
 # migrations create (the role groups), which later tests rely on.
@@ -28,70 +23,24 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def _forget_routing() -> None:
-    """Celery caches its queues, router and broker pools at the first send: drop them all so
-    sends go to this test's queue on a fresh connection. kombu.pools.reset() also empties
-    kombu's registry, so no closed pool left by an earlier test is handed out again."""
-    from kombu import pools
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    for cached in ("queues", "router"):
-        app.amqp.__dict__.pop(cached, None)
-
-
 @pytest.fixture
-def worker(settings, media):
+def worker(settings, media, tmp_path):
     """A Celery worker on its own queue, sharing the test database, Redis and media folder."""
     if not settings.REDIS_URL:
         pytest.fail("These tests need REDIS_URL: the worker talks to the real Redis.")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_QUEUE": queue,
-        "MEDIA_ROOT": str(media),
-        "PUBLICATION_RETRY_DELAY": "1",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "opengov",
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            queue,
-            "-l",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    _forget_routing()
-    yield process
-    app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
-    _forget_routing()
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with celery_sending_to(settings.REDIS_URL, queue_prefix="test-publishing") as queue:
+        env = celery_worker_env(
+            redis_url=settings.REDIS_URL,
+            queue=queue,
+            MEDIA_ROOT=str(media),
+            PUBLICATION_RETRY_DELAY="1",
+        )
+        # Not waited for: tasks sent meanwhile wait in the queue.
+        started = spawn_worker(env, tmp_path / "worker.log", wait=False)
+        try:
+            yield started
+        finally:
+            started.stop()
 
 
 def _wait_for(publication, statuses, timeout=90):

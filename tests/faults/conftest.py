@@ -1,9 +1,10 @@
 """Real services the fault tests may stop, kill or restart, never the shared ones: a private
-redis-server and an SMTP sink (from tests/commitments/test_comments_outage.py),
-Celery workers in a process group of their own (so a test can SIGKILL a whole worker, and only
-it), a private PostgreSQL cluster and a gunicorn server on it."""
+redis-server, an SMTP sink and Celery workers in a process group of their own (so a test can
+SIGKILL a whole worker, and only it), all from tests/support.py; a private PostgreSQL cluster
+and a gunicorn server on it."""
 
 import contextlib
+import functools
 import glob
 import os
 import shutil
@@ -17,118 +18,26 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
-from django.db import connection
 
 from opengov.celery import app
-from tests.commitments.test_comments_outage import (
-    PrivateRedis,
-    SMTPSink,
-    _free_port as free_port,
-    _wait_until,
-    private_redis,
-)
+from tests import support
+from tests.support import ROOT, Worker, celery_worker_env, free_port, smtp_env, spawn_worker
 
-__all__ = [
-    "PrivateRedis",
-    "SMTPSink",
-    "free_port",
-    "private_redis",
-    "wait_until",
-]
-
-ROOT = Path(__file__).resolve().parents[2]
 POLL = 0.05  # seconds between two looks at a log file, a status or a port
 
+# What these tests poll (a log file, a row, a port) is cheap to read: a short interval only
+# shortens each wait by what the next look would have come late.
+wait_until = functools.partial(support.wait_until, interval=POLL)
 
-def wait_until(condition, timeout=60, interval=POLL, what="condition", worker=None):
-    """Poll `condition` until it is true (returned) or `timeout` passes (the test fails). What
-    these tests poll (a log file, a row, a port) is cheap to read: a short interval only
-    shortens each wait by what the next look would have come late."""
-    return _wait_until(condition, timeout=timeout, interval=interval, what=what, worker=worker)
+
+@pytest.fixture
+def private_redis(settings, tmp_path):
+    """A private Redis, used by this process as cache and Celery broker."""
+    with support.using_private_redis(settings, tmp_path, queue_prefix="test-faults") as server:
+        yield server
 
 
 # --- Celery workers ------------------------------------------------------------------------------
-
-
-class Worker:
-    """A `celery worker` subprocess leading its own process group (its pool children included)."""
-
-    def __init__(self, process: subprocess.Popen, log: Path):
-        self.process = process
-        self.log = log
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_ready(self) -> "Worker":
-        """Wait until the worker consumes its queue (it fails the test if the worker exits)."""
-
-        def ready() -> bool:
-            if self.process.poll() is not None:
-                pytest.fail(f"the worker exited:\n{self.output()}")
-            return " ready." in self.output()
-
-        wait_until(ready, timeout=60, what="the Celery worker to be ready")
-        return self
-
-    def children(self) -> list[int]:
-        """The pids of the pool processes (prefork) forked by the worker."""
-        found = []
-        for stat in glob.glob("/proc/[0-9]*/stat"):
-            try:
-                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:  # fields: state, ppid, ...
-                found.append(int(Path(stat).parent.name))
-        return found
-
-    def kill_group(self) -> None:
-        """SIGKILL the worker and its pool at once: nothing gets to reject or restore."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        """Stop the worker and its pool at once (the test is over: nothing to finish)."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-
-def spawn_worker(env: dict, log: Path, *, pool: str = "solo", wait: bool = True) -> Worker:
-    """Start a worker consuming env["CELERY_QUEUE"] and wait until it is ready (unless `wait`
-    is false: the caller does something else while it boots, then calls wait_ready())."""
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "opengov",
-        "worker",
-        f"--pool={pool}",
-        "--without-heartbeat",
-        "--without-gossip",
-        "--without-mingle",
-        "-Q",
-        env["CELERY_QUEUE"],
-        "-n",
-        f"faults-{uuid.uuid4().hex[:6]}@%h",
-        "-l",
-        "info",
-    ]
-    if pool == "prefork":
-        command.append("--concurrency=1")
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: killpg reaches it and only it
-        )
-    worker = Worker(process, log)
-    return worker.wait_ready() if wait else worker
 
 
 @pytest.fixture
@@ -143,23 +52,16 @@ def media(settings, tmp_path):
 def start_worker(private_redis, media, tmp_path):
     """Start workers on the private Redis, the test database and the test's media folder.
     Every worker still running is stopped at the end."""
-    database = connection.settings_dict
     started: list[Worker] = []
 
     def start(*, pool: str = "solo") -> Worker:
-        env = {
-            **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-                f"{database['PORT'] or 5432}/{database['NAME']}"
-            ),
-            "REDIS_URL": private_redis.url,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "CELERY_QUEUE": app.conf.task_default_queue,
-            "MEDIA_ROOT": str(media),
-            "PUBLICATION_RETRY_DELAY": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
+        env = celery_worker_env(
+            redis_url=private_redis.url,
+            queue=app.conf.task_default_queue,
+            MEDIA_ROOT=str(media),
+            PUBLICATION_RETRY_DELAY="1",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        )
         worker = spawn_worker(env, tmp_path / f"worker-{len(started)}.log", pool=pool)
         started.append(worker)
         return worker
@@ -375,11 +277,5 @@ def service_env(*, database_url: str, redis_url: str, queue: str, email_port: in
         "SITE_URL": "http://127.0.0.1",
         # Every test client comes from 127.0.0.1: the per-address limit would refuse the load.
         "COMMENT_LIMIT_PER_IP": "100000",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(email_port),
-        "EMAIL_USE_TLS": "false",
-        "EMAIL_USE_SSL": "false",
-        "EMAIL_HOST_USER": "",
-        "EMAIL_HOST_PASSWORD": "",
+        **smtp_env(email_port),
     }

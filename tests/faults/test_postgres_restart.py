@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 
 import pytest
 import requests
@@ -34,21 +33,14 @@ from django.utils.html import escape as _escape
 from django.utils.translation import gettext
 
 from opengov.celery import app
-from tests.commitments.test_comments_outage import (
-    _reset_broker_connections,
-    _SMTPHandler,
-    _SMTPServer,
-)
-from tests.faults.conftest import (
+from tests.faults.conftest import WebServer, service_env, wait_until
+from tests.support import (
     ROOT,
     PrivateRedis,
     SMTPSink,
-    WebServer,
     Worker,
-    free_port,
-    service_env,
+    celery_sending_to,
     spawn_worker,
-    wait_until,
 )
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
@@ -99,34 +91,22 @@ def _open_consultation(private_postgres) -> list:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-class _GatedSMTPHandler(_SMTPHandler):
-    """Receives the whole message, then answers "250 queued" once the server's gate is open."""
-
-    def reply(self, text: str) -> None:
-        if text.startswith("250 OK: queued"):
-            self.server.gate.wait(timeout=WAIT)
-        super().reply(text)
-
-
 class GatedSMTPSink(SMTPSink):
-    """The SMTP sink, with a gate a test can close to hold the mail server's last answer."""
+    """The SMTP sink, with a gate a test can close to hold the mail server's last answer: the
+    whole message is received (and recorded), then "250 queued" waits for the gate to open."""
 
-    def start(self) -> None:
+    def __init__(self):
+        super().__init__()
         self.gate = threading.Event()
         self.gate.set()
-        self._server = _SMTPServer(("127.0.0.1", self.port), _GatedSMTPHandler)
-        self._server.received = self.received
-        self._server.gate = self.gate
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+
+    def record(self, recipients: list[str], raw: bytes) -> None:
+        super().record(recipients, raw)
+        self.gate.wait(timeout=WAIT)
 
     def stop(self) -> None:
         self.gate.set()
         super().stop()
-
-    def to(self, address: str) -> int:
-        """How many e-mails went to `address`."""
-        return sum(address in recipients for recipients, _raw in list(self.received))
 
 
 @dataclasses.dataclass
@@ -149,41 +129,32 @@ def site(private_postgres, tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     broker = PrivateRedis(folder)
     broker.start()
-    saved = {
-        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    app.conf.broker_url = broker.url
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = f"test-faults-{uuid.uuid4().hex[:8]}"
-    _reset_broker_connections()
-    sink = GatedSMTPSink(free_port())
-    sink.start()
-    env = service_env(
-        database_url=private_postgres.url("infitah"),
-        redis_url=broker.url,
-        queue=app.conf.task_default_queue,
-        email_port=sink.port,
-    )
-    web = worker = None
-    try:
-        web = WebServer({**env, "LOG_LEVEL": "WARNING"}, folder / "web.log", wait=False)
-        worker = spawn_worker(env, folder / "worker.log", wait=False)
-        consultation = _open_consultation(private_postgres)
-        web.wait_ready()
-        worker.wait_ready()
-        with translation.override("ar"):
-            paths = (
-                reverse("commitments:plan", args=consultation),
-                reverse("commitments:plan_comment", args=consultation),
-            )
-        yield Site(web, worker, sink, *paths)
-    finally:
-        for service in (worker, web, sink, broker):
-            if service is not None:
-                service.stop()
-        for key, value in saved.items():
-            app.conf[key] = value
-        _reset_broker_connections()
+    with celery_sending_to(broker.url, queue_prefix="test-faults") as queue:
+        sink = GatedSMTPSink()
+        sink.start()
+        env = service_env(
+            database_url=private_postgres.url("infitah"),
+            redis_url=broker.url,
+            queue=queue,
+            email_port=sink.port,
+        )
+        web = worker = None
+        try:
+            web = WebServer({**env, "LOG_LEVEL": "WARNING"}, folder / "web.log", wait=False)
+            worker = spawn_worker(env, folder / "worker.log", wait=False)
+            consultation = _open_consultation(private_postgres)
+            web.wait_ready()
+            worker.wait_ready()
+            with translation.override("ar"):
+                paths = (
+                    reverse("commitments:plan", args=consultation),
+                    reverse("commitments:plan_comment", args=consultation),
+                )
+            yield Site(web, worker, sink, *paths)
+        finally:
+            for service in (worker, web, sink, broker):
+                if service is not None:
+                    service.stop()
 
 
 @dataclasses.dataclass
@@ -352,17 +323,19 @@ def test_postgres_restart_under_load_loses_no_comment_and_the_server_recovers(
     wait_until(
         lambda: len(JOB_ENDED.findall(site.worker.output()[mark:])) >= len(comments),
         what="the worker to run every comment's job",
-        worker=site.worker,
+        diagnostics=site.worker.diagnostics,
     )
     _age_comments(private_postgres, "citizen%")
     app.send_task("commitments.requeue_comment_confirmations")
     wait_until(
         lambda: all(_comments(private_postgres)[address] for address in comments),
         what="every confirmation e-mail to go",
-        worker=site.worker,
+        diagnostics=site.worker.diagnostics,
     )
     wait_until(
-        lambda: all(site.sink.to(address) for address in comments), timeout=10, what="the sink"
+        lambda: all(site.sink.count(to=address) for address in comments),
+        timeout=10,
+        what="the sink",
     )
     _drain(site)  # anything sent twice would have been sent by now
     # Sent twice only when the restart cut the job after the mail server had it (see
@@ -370,7 +343,7 @@ def test_postgres_restart_under_load_loses_no_comment_and_the_server_recovers(
     cut = len(
         re.findall(r"send_comment_confirmation\[[^\]]+\] raised", site.worker.output()[mark:])
     )
-    twice = sum(site.sink.to(address) - 1 for address in comments)
+    twice = sum(site.sink.count(to=address) - 1 for address in comments)
     assert twice <= cut
 
 
@@ -396,7 +369,7 @@ def _drain(site: Site) -> None:
     wait_until(
         lambda: done.search(site.worker.output()[mark:]),
         what="the worker to end the jobs queued before",
-        worker=site.worker,
+        diagnostics=site.worker.diagnostics,
     )
 
 
@@ -409,7 +382,7 @@ def _sweep(site: Site, mark: int) -> list[str]:
     wait_until(
         lambda: len(done.findall(site.worker.output()[mark:])) > before,
         what="the sweep",
-        worker=site.worker,
+        diagnostics=site.worker.diagnostics,
     )
     return done.findall(site.worker.output()[mark:])
 
@@ -430,7 +403,9 @@ def _confirmation_job_meets_the_database_down(site, private_postgres, address) -
     job = re.compile(r"send_comment_confirmation\[[^\]]+\] (raised unexpected|retry):.*")
     try:
         wait_until(
-            lambda: job.search(site.worker.output()[mark:]), what="the job", worker=site.worker
+            lambda: job.search(site.worker.output()[mark:]),
+            what="the job",
+            diagnostics=site.worker.diagnostics,
         )
     finally:
         private_postgres.start()
@@ -449,11 +424,11 @@ def test_confirmation_job_that_meets_the_database_down_goes_once_it_is_back(site
     wait_until(
         lambda: _comments(private_postgres)[address],
         what="the confirmation e-mail to go",
-        worker=site.worker,
+        diagnostics=site.worker.diagnostics,
     )
     assert _sweep(site, mark) == ["1", "0"], "a later sweep sends nothing"
     _drain(site)  # a second e-mail would have been sent by now
-    assert site.sink.to(address) == 1
+    assert site.sink.count(to=address) == 1
 
 
 def test_confirmation_job_that_meets_the_database_down_is_retried(site, private_postgres):
@@ -472,12 +447,14 @@ def test_confirmation_job_cut_after_sending_is_not_sent_twice(site, private_post
         assert _post_comment(session, site, token, address).status_code == 302
         # The mail server has the whole message and is about to say "queued" when PostgreSQL
         # restarts under the job (which holds the comment's row lock meanwhile).
-        wait_until(lambda: site.sink.to(address), what="the e-mail to reach the mail server")
+        wait_until(lambda: site.sink.count(to=address), what="the e-mail to reach the mail server")
         private_postgres.restart()
     finally:
         site.sink.gate.set()
     wait_until(
-        lambda: JOB_ENDED.search(site.worker.output()[mark:]), what="the job", worker=site.worker
+        lambda: JOB_ENDED.search(site.worker.output()[mark:]),
+        what="the job",
+        diagnostics=site.worker.diagnostics,
     )
 
     # The beat sweep, once the comment is old enough, must not send it again.
@@ -486,10 +463,10 @@ def test_confirmation_job_cut_after_sending_is_not_sent_twice(site, private_post
     wait_until(
         lambda: _comments(private_postgres)[address],
         what="the e-mail to be recorded as sent",
-        worker=site.worker,
+        diagnostics=site.worker.diagnostics,
     )
     _drain(site)  # a second e-mail would have been sent by now
-    assert site.sink.to(address) == 1
+    assert site.sink.count(to=address) == 1
 
 
 def test_comment_posted_while_postgres_is_down_is_not_said_to_be_kept(site, private_postgres):

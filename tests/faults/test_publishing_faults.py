@@ -89,7 +89,7 @@ def _wait_for_status(publication, status, worker, timeout=WAIT) -> PlanPublicati
             pytest.fail(f"the publication failed: {publication.error}\n{worker.output()}")
         return current == status
 
-    wait_until(reached, timeout=timeout, what=f"status {status}", worker=worker)
+    wait_until(reached, timeout=timeout, what=f"status {status}", diagnostics=worker.diagnostics)
     return publication
 
 
@@ -174,7 +174,12 @@ def test_redis_down_when_the_coordinator_publishes_then_the_sweep_renders_it_onc
 
     _assert_published_once(publication, media)
     assert publication.attempts == 1
-    wait_until(lambda: _renderings(worker) == 1, timeout=5, what="the task's log", worker=worker)
+    wait_until(
+        lambda: _renderings(worker) == 1,
+        timeout=5,
+        what="the task's log",
+        diagnostics=worker.diagnostics,
+    )
     page = client.get(reverse("admin:consultations_actionplan_change", args=[plan.pk]))
     assert f"v1 · {PlanPublication.Status.DONE.label}" in page.content.decode()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 import struct
 import unicodedata
 import zlib
@@ -19,15 +18,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
+from tests.support import free_port
 
 # The port of the trap server the tests run: any request it receives is a fetch a payload caused.
-TRAP_PORT = _free_port()
+TRAP_PORT = free_port()
 TRAP = f"http://127.0.0.1:{TRAP_PORT}"
 
 MARKER = re.compile(r"zq\d\dq")
