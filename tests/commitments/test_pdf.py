@@ -229,24 +229,35 @@ def test_plan_pdf_reads_the_plan_in_a_bounded_number_of_queries(rendered):
     assert len(set(counts.values())) == 1, counts
 
 
-def test_plan_pdf_lays_out_an_arabic_heading_that_starts_with_latin_from_the_right(tmp_path):
-    commitment = CommitmentFactory(title_ar="OGP Local: منصة رقمية للعرائض")
+def _render_to(tmp_path, plan, language: str):
+    """The plan's PDF in `language`, written to tmp_path/plan.pdf (its path)."""
     path = tmp_path / "plan.pdf"
     path.write_bytes(
         render_plan_pdf(
-            commitment.plan,
-            "ar",
+            plan,
+            language,
             version=1,
             published_on=PUBLISHED_ON,
-            public_url="https://infitah.example.ma/ar/",
+            public_url=f"https://infitah.example.ma/{language}/",
         )
     )
-    bbox = subprocess.run(
+    return path
+
+
+def _bbox(path) -> str:
+    """pdftotext's words with their boxes (XHTML)."""
+    return subprocess.run(
         [PDFTOTEXT, "-enc", "UTF-8", "-bbox", str(path), "-"],
         capture_output=True,
         check=True,
         text=True,
     ).stdout
+
+
+def test_plan_pdf_lays_out_an_arabic_heading_that_starts_with_latin_from_the_right(tmp_path):
+    commitment = CommitmentFactory(title_ar="OGP Local: منصة رقمية للعرائض")
+    path = _render_to(tmp_path, commitment.plan, "ar")
+    bbox = _bbox(path)
     words = [
         (float(x), float(y), BIDI_MARKS.sub("", word))
         for x, y, word in re.findall(
@@ -276,16 +287,7 @@ def test_plan_pdf_uses_the_shipped_amiri_on_a_machine_without_it(monkeypatch, tm
     )
     monkeypatch.setenv("FONTCONFIG_FILE", str(config))
     commitment = CommitmentFactory(title_ar="ميزانية مفتوحة")
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(
-        render_plan_pdf(
-            commitment.plan,
-            "ar",
-            version=1,
-            published_on=PUBLISHED_ON,
-            public_url="https://infitah.example.ma/ar/",
-        )
-    )
+    path = _render_to(tmp_path, commitment.plan, "ar")
     output = subprocess.run(
         [PDFFONTS, str(path)], capture_output=True, check=True, text=True
     ).stdout
@@ -301,22 +303,8 @@ def test_plan_pdf_breaks_a_word_too_long_for_its_table_column(tmp_path):
     # break opportunity) must wrap inside its cell, not run over the due date.
     number = "9876543210" * 6
     milestone = MilestoneFactory(title_fr=f"Publier le marché {number}")
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(
-        render_plan_pdf(
-            milestone.commitment.plan,
-            "fr",
-            version=1,
-            published_on=PUBLISHED_ON,
-            public_url="https://infitah.example.ma/fr/",
-        )
-    )
-    bbox = subprocess.run(
-        [PDFTOTEXT, "-enc", "UTF-8", "-bbox", str(path), "-"],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
+    path = _render_to(tmp_path, milestone.commitment.plan, "fr")
+    bbox = _bbox(path)
     words = [
         (float(x_min), float(x_max), word)
         for x_min, x_max, word in re.findall(
