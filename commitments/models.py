@@ -51,6 +51,19 @@ class CommitmentQuerySet(models.QuerySet):
 class Commitment(BilingualModel, TimeStampedModel):
     """An action-plan commitment with every field OGP asks of one."""
 
+    # Its texts, each stored in Arabic and French (commitments/translation.py); the open data
+    # and the API give them in this order.
+    TEXT_FIELDS = (
+        "title",
+        "problem",
+        "status_quo",
+        "description",
+        "expected_results",
+        "ogp_relevance",
+        "lead_agency",
+        "partners",
+    )
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         ONGOING = "ongoing", _("Ongoing")

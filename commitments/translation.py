@@ -16,16 +16,7 @@ from .models import (
 
 @register(Commitment)
 class CommitmentTranslation(TranslationOptions):
-    fields = (
-        "title",
-        "problem",
-        "status_quo",
-        "description",
-        "expected_results",
-        "ogp_relevance",
-        "lead_agency",
-        "partners",
-    )
+    fields = Commitment.TEXT_FIELDS
 
 
 @register(Milestone)

@@ -120,16 +120,7 @@ _register(
             "reference",
             "theme",
             "status",
-            *_b(
-                "title",
-                "problem",
-                "status_quo",
-                "description",
-                "expected_results",
-                "ogp_relevance",
-                "lead_agency",
-                "partners",
-            ),
+            *_b(*Commitment.TEXT_FIELDS),
             "transparency",
             "participation",
             "accountability",
@@ -152,20 +143,7 @@ _register(
             c.reference,
             c.theme.slug if c.theme else "",
             c.status,
-            *[
-                getattr(c, f"{n}_{code}") or ""
-                for n in (
-                    "title",
-                    "problem",
-                    "status_quo",
-                    "description",
-                    "expected_results",
-                    "ogp_relevance",
-                    "lead_agency",
-                    "partners",
-                )
-                for code in LANGS
-            ],
+            *[getattr(c, f"{n}_{code}") or "" for n in Commitment.TEXT_FIELDS for code in LANGS],
             c.transparency,
             c.participation,
             c.accountability,

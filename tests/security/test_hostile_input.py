@@ -1199,16 +1199,7 @@ def test_council_logo_refuses_decompression_bombs(targets):
 
 # --- the hostile world: a public plan whose every text is a payload -------------------------------
 
-COMMITMENT_TEXTS = (
-    "title",
-    "problem",
-    "status_quo",
-    "description",
-    "expected_results",
-    "ogp_relevance",
-    "lead_agency",
-    "partners",
-)
+COMMITMENT_TEXTS = Commitment.TEXT_FIELDS
 
 
 @dataclass
