@@ -9,6 +9,7 @@ docker-compose.yml runs, less TLS (SECURE_HTTPS=false: the proxy terminates TLS 
 
 from __future__ import annotations
 
+import argparse
 import base64
 import contextlib
 import hashlib
@@ -1014,6 +1015,16 @@ class MailReport:
             k: None if isinstance(v, float) and math.isnan(v) else v for k, v in vars(self).items()
         }
         return data | {"lost": self.lost}
+
+
+def script_parser(doc: str, *, epilog_from: int = 2) -> argparse.ArgumentParser:
+    """A bench script's parser: its docstring's first paragraph as the description, and the
+    paragraphs from `epilog_from` on as the epilog, laid out as written."""
+    return argparse.ArgumentParser(
+        description=" ".join(doc.split("\n\n")[0].split()),
+        epilog=doc.split("\n\n", epilog_from)[epilog_from],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def add_server_arguments(parser) -> None:

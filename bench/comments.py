@@ -37,16 +37,13 @@ from bench._common import (  # noqa: E402
     print_machine,
     print_server_log,
     print_table,
+    script_parser,
     write_json,
 )
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=" ".join(__doc__.split("\n\n")[0].split()),
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = script_parser(__doc__)
     add_server_arguments(parser)
     add_comment_arguments(parser)
     parser.add_argument(

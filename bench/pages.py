@@ -51,6 +51,7 @@ from bench._common import (  # noqa: E402
     print_server_log,
     print_table,
     sample_paths,
+    script_parser,
     server_env,
     setup_django,
     write_json,
@@ -74,11 +75,7 @@ class Run:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=" ".join(__doc__.split("\n\n")[0].split()),
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = script_parser(__doc__)
     add_server_arguments(parser)
     parser.add_argument("--clients", type=int, default=20, help="wrk connections (default 20)")
     parser.add_argument("--duration", type=float, default=20, help="seconds per row (default 20)")

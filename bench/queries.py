@@ -31,6 +31,7 @@ from bench._common import (  # noqa: E402
     print_machine,
     print_table,
     sample_paths,
+    script_parser,
     server_env,
     setup_django,
     write_json,
@@ -89,11 +90,7 @@ def cell(measures: list[dict]) -> str:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=" ".join(__doc__.split("\n\n")[0].split()),
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = script_parser(__doc__, epilog_from=1)
     national = DEFAULT_DATABASE_URL.rsplit("/", 1)[0] + "/infitah_national"
     parser.add_argument(
         "databases",

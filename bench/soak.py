@@ -39,6 +39,7 @@ from bench._common import (  # noqa: E402
     print_server_log,
     print_table,
     sample_paths,
+    script_parser,
     write_json,
 )
 
@@ -46,11 +47,7 @@ PROGRESS_EVERY = 30  # seconds
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=" ".join(__doc__.split("\n\n")[0].split()),
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = script_parser(__doc__)
     add_server_arguments(parser)
     add_comment_arguments(parser)
     parser.add_argument("--duration", type=float, default=300, help="seconds (default 300)")
