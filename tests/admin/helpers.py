@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from django import forms
+
 
 def _encode(value):
     if value is None:
@@ -41,3 +43,26 @@ def admin_form_data(response) -> dict:
         for form in formset.initial_forms:
             _form_fields(form, data)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def form_values(form: forms.BaseForm) -> dict:
+    """A form's current values as its page would post them back, field by field (no file is
+    uploaded again: the stored one stays; an unchecked box and an empty multiple choice are
+    left out, as browsers do)."""
+    data = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        value = form[name].value()
+        if isinstance(field, forms.FileField):
+            continue
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[key] = "on"
+        elif value is None:
+            if not isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+                data[key] = ""
+        elif isinstance(value, list | tuple):
+            data[key] = [str(v) for v in value]
+        else:
+            data[key] = str(value)
+    return data

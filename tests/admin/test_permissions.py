@@ -12,7 +12,6 @@ each test running in its own savepoint), which keeps the several hundred cases f
 import datetime
 
 import pytest
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -33,6 +32,7 @@ from consultations.models import (
 )
 from opengov.roles import COORDINATOR, COUNCIL_STAFF, MODERATOR
 from tests import factories
+from tests.admin.helpers import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -242,37 +242,17 @@ def url(model: str, view: str, *args) -> str:
 # --- building a change form's POST from the page ----------------------------------------------
 
 
-def _form_data(form: forms.BaseForm) -> dict:
-    data = {}
-    for name, field in form.fields.items():
-        key = form.add_prefix(name)
-        value = form[name].value()
-        if isinstance(field, forms.FileField):
-            continue  # nothing uploaded: the stored file stays
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[key] = "on"
-        elif value is None:
-            if not isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-                data[key] = ""
-        elif isinstance(value, list | tuple):
-            data[key] = [str(v) for v in value]
-        else:
-            data[key] = str(value)
-    return data
-
-
-def change_form_data(world, model: str, obj) -> dict:
+def changeform_values(world, model: str, obj) -> dict:
     """What a network administrator's browser would send back unchanged from the change page,
     inlines included (their management forms too)."""
     response = client_for(world, "superuser").get(url(model, "change", obj.pk))
     assert response.status_code == 200
-    data = _form_data(response.context["adminform"].form)
+    data = form_values(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        data.update(_form_data(formset.management_form))
+        data.update(form_values(formset.management_form))
         for form in formset.forms:
-            data.update(_form_data(form))
+            data.update(form_values(form))
     return data
 
 
@@ -316,7 +296,7 @@ def test_permission_matrix(world, model, role, operation, council):
 
     elif operation == "change_post":
         probe = PROBE[model]
-        data = change_form_data(world, model, obj)
+        data = changeform_values(world, model, obj)
         if probe:
             data[probe] = "Changed by the permission test"
         before = model_class.objects.get(pk=obj.pk)
@@ -441,7 +421,7 @@ def test_crafted_turn_into_commitment(world, role, offered):
 @pytest.mark.parametrize(("role", "answers"), [("staff", False), ("coordinator", True)])
 def test_only_coordinators_answer_proposals(world, role, answers):
     proposal = world[OWN]["proposal"]
-    data = change_form_data(world, "proposal", proposal)
+    data = changeform_values(world, "proposal", proposal)
     data.update(
         status=Proposal.Status.NOT_RETAINED,
         response_ar="Out of the council's competences",
@@ -496,7 +476,7 @@ def _edit_cases(edits):
 
 def _progress_post(world, role, model, edits):
     obj = world[OWN][model]
-    data = change_form_data(world, model, obj)
+    data = changeform_values(world, model, obj)
     for field, value, _staff_may in edits:
         data[field] = str(value)
     response = client_for(world, role).post(url(model, "change", obj.pk), data)
@@ -622,12 +602,12 @@ def test_from_proposals_is_forbidden_to_non_coordinators(world, role, method):
 # --- adding under another council -------------------------------------------------------------
 
 
-def add_form_data(client, model: str) -> dict:
+def addform_values(client, model: str) -> dict:
     response = client.get(url(model, "add"))
     assert response.status_code == 200
-    data = _form_data(response.context["adminform"].form)
+    data = form_values(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
-        data.update(_form_data(inline.formset.management_form))
+        data.update(form_values(inline.formset.management_form))
     return data
 
 
@@ -660,7 +640,7 @@ ADDS = [
 def test_add_under_a_council(world, tmp_path, role, model, field, parent, extra, council):
     """Adding under the own council works; under another council the choice is refused."""
     client = client_for(world, role)
-    data = add_form_data(client, model)
+    data = addform_values(client, model)
     data.update({key: str(value) for key, value in extra.items()})
     data[field] = str(world[council][parent].pk)
     if model == "workshop":

@@ -42,7 +42,6 @@ from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urlencode
 
 import pytest
-from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -77,6 +76,7 @@ from consultations.models import ActionPlan, Council, PlanStageChange, Proposal,
 from opengov import opendata, roles
 from opengov.scoping import SCOPES
 from tests import factories
+from tests.admin.helpers import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -866,26 +866,6 @@ def admin_view_kind(route: Route) -> str:
     )
 
 
-def _form_values(form) -> dict:
-    data = {}
-    for name, field in form.fields.items():
-        key = form.add_prefix(name)
-        value = form[name].value()
-        if isinstance(field, forms.FileField):
-            continue
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[key] = "on"
-        elif value is None:
-            if not isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-                data[key] = ""
-        elif isinstance(value, list | tuple):
-            data[key] = [str(v) for v in value]
-        else:
-            data[key] = str(value)
-    return data
-
-
 def admin_form_data(world: World, route: Route, obj: Obj) -> dict:
     """What a network administrator's browser sends back from the object's change page: a
     valid form, so a refusal is the authorisation's and not the form's."""
@@ -896,11 +876,11 @@ def admin_form_data(world: World, route: Route, obj: Obj) -> dict:
         response = world.administrator.get(url)
         data = {}
         if response.status_code == 200 and "adminform" in response.context:
-            data = _form_values(response.context["adminform"].form)
+            data = form_values(response.context["adminform"].form)
             for inline in response.context["inline_admin_formsets"]:
-                data.update(_form_values(inline.formset.management_form))
+                data.update(form_values(inline.formset.management_form))
                 for form in inline.formset.forms:
-                    data.update(_form_values(form))
+                    data.update(form_values(form))
         world.form_cache[cache_key] = data
     return dict(world.form_cache[cache_key])
 
