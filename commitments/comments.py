@@ -8,6 +8,7 @@ cache cannot be reached."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -55,36 +56,99 @@ def clean_text(text: str) -> str:
 
 
 def client_fingerprint(ip: str) -> str:
-    """A keyed hash of the client's address: enough to limit and dedupe, useless to identify."""
+    """A keyed hash of the client's address (opengov.clientaddress.client_address): enough to
+    limit and dedupe, useless to identify."""
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
 
 
+# --- one key per mailbox -------------------------------------------------------------------------
+
+
+def mailbox_refusal(email: str) -> str | None:
+    """Why a valid-looking e-mail address is still refused for comments, or None. Django's
+    EmailField accepts quoted local parts ("a b"@example.org) and domain literals
+    (user@[192.0.2.1]); both are ways to write one mailbox many times, or to aim the council's
+    mail at a bare server, and no citizen needs them."""
+    local, _at, domain = email.strip().rpartition("@")
+    if '"' in local or "\\" in local or domain.startswith("["):
+        return gettext(
+            "Enter an ordinary e-mail address, such as name@example.org: addresses in quotes "
+            "or at a bare IP address are not accepted."
+        )
+    return None
+
+
+def mailbox_key(email: str) -> str:
+    """The one key of the mailbox an address reaches, whatever way it is written: Unicode
+    compatibility forms folded, case folded, a quoted local part unquoted, the "+tag"
+    subaddress dropped, the domain in its ASCII (punycode) form without a trailing dot.
+    Never raises: an unencodable domain is kept as folded text."""
+    local, _at, domain = unicodedata.normalize("NFKC", email.strip()).rpartition("@")
+    if len(local) >= 2 and local.startswith('"') and local.endswith('"'):
+        local = re.sub(r"\\(.)", r"\1", local[1:-1])
+    base = local.split("+", 1)[0]
+    local = (base or local).casefold()
+    domain = domain.strip().rstrip(".").casefold()
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}"
+
+
 # --- rate limits ---------------------------------------------------------------------------------
+#
+# Three budgets per window, each counted only once a submission was valid and saved (a robot
+# caught by the honeypot, an invalid form or a refused post costs nobody anything):
+# - per client address (`per_ip`; an IPv6 client by its /64);
+# - per mailbox from one address (`per_email`): a stranger who names a citizen's address spends
+#   their own budget, not the citizen's, who still comments from their own address;
+# - per mailbox from all addresses (`mails_per_email`): how many confirmation e-mails one inbox
+#   may receive in the window, so the portal cannot be used to flood it from many addresses.
+# Reports have only the per-address budget.
 
 
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one hit; True while within the limit. When the cache is down, let it through."""
-    try:
-        added = cache.add(key, 1, timeout=window)
-        count = 1 if added else cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    except Exception:  # a cache outage must not cost a citizen their comment
-        logger.warning("Rate limiter unavailable; comment accepted without limit", exc_info=True)
-        return True
-    return count <= limit
+def _keyed(text: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:mailbox:{text}".encode()).hexdigest()
 
 
-def within_rate_limits(*, fingerprint: str, email: str, scope: str = "comments") -> bool:
-    """Count one action of `scope` ("comments" or "reports", limited separately) for this
-    client and e-mail; False once either is over its limit for the window."""
+def _budgets(scope: str, fingerprint: str, mailbox: str | None) -> list[tuple[str, int]]:
     limits = settings.COMMENT_RATE_LIMITS
-    window = limits["window"]
-    ok_ip = _hit(f"{scope}:ip:{fingerprint}", limits["per_ip"], window)
-    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    ok_email = _hit(f"{scope}:email:{email_key}", limits["per_email"], window)
-    return ok_ip and ok_email
+    budgets = [(f"{scope}:ip:{fingerprint}", limits["per_ip"])]
+    if mailbox is not None:
+        key = _keyed(mailbox)
+        budgets.append((f"{scope}:email:{key}:{fingerprint}", limits["per_email"]))
+        budgets.append((f"{scope}:mails:{key}", limits["mails_per_email"]))
+    return budgets
+
+
+def within_rate_limits(
+    *, fingerprint: str, mailbox: str | None = None, scope: str = "comments"
+) -> bool:
+    """Whether one more `scope` ("comments" or "reports") from this client (and, for comments,
+    to this mailbox_key) is within every budget. Counts nothing: count_submission does, once
+    the submission is saved. When the cache cannot be reached, True."""
+    budgets = _budgets(scope, fingerprint, mailbox)
+    try:
+        counts = cache.get_many([key for key, _limit in budgets])
+    except Exception:  # a cache outage must not cost a citizen their comment
+        logger.warning("Rate limiter unavailable; accepted without limit", exc_info=True)
+        return True
+    return all(int(counts.get(key) or 0) < limit for key, limit in budgets)
+
+
+def count_submission(*, fingerprint: str, mailbox: str | None = None, scope: str = "comments"):
+    """Count one saved submission against the budgets within_rate_limits checks. Two
+    concurrent posts may both pass the check before either is counted: a budget can be
+    exceeded by the number of requests in flight at once, never more."""
+    window = settings.COMMENT_RATE_LIMITS["window"]
+    for key, _limit in _budgets(scope, fingerprint, mailbox):
+        try:
+            if not cache.add(key, 1, timeout=window):
+                cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+        except Exception:
+            logger.warning("Rate limiter unavailable; submission not counted", exc_info=True)
+            return
 
 
 # --- confirmation links --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, Theme
 
-from .comments import clean_text
+from .comments import clean_text, mailbox_refusal
 from .models import COMMENT_MAX_LENGTH, Commitment
 
 
@@ -128,6 +128,13 @@ class CommentForm(forms.Form):
         if not name:
             raise forms.ValidationError(gettext("Write your name."))
         return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        refusal = mailbox_refusal(email)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return email
 
     def clean_body(self):
         body = clean_text(self.cleaned_data["body"])

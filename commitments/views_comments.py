@@ -10,16 +10,12 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations.models import ActionPlan
+from opengov.clientaddress import client_address
 
 from . import comments
 from .forms import CommentForm
 from .models import Comment
 from .views import _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # Behind the deployment's proxy, REMOTE_ADDR is set from the trusted header (see README).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -35,11 +31,6 @@ def comment_create(
     form = CommentForm(request.POST)
     if form.is_robot:
         return _too_many(request)
-    fingerprint = comments.client_fingerprint(_client_ip(request))
-    if not comments.within_rate_limits(
-        fingerprint=fingerprint, email=request.POST.get("email", "")
-    ):
-        return _too_many(request)
     page = commitment.get_absolute_url() if commitment else plan.get_absolute_url()
     if form.is_valid():
         parent = None
@@ -50,6 +41,13 @@ def comment_create(
             if parent is None:
                 form.add_error(None, gettext("The comment you reply to does not exist."))
         if not form.errors:
+            # Only a valid post is measured against the limits, and counted once it is saved.
+            budget = {
+                "fingerprint": comments.client_fingerprint(client_address(request)),
+                "mailbox": comments.mailbox_key(form.cleaned_data["email"]),
+            }
+            if not comments.within_rate_limits(**budget):
+                return _too_many(request)
             try:
                 comments.comment_post(
                     plan=plan,
@@ -59,12 +57,13 @@ def comment_create(
                     email=form.cleaned_data["email"],
                     body=form.cleaned_data["body"],
                     language=get_language(),
-                    fingerprint=fingerprint,
+                    fingerprint=budget["fingerprint"],
                 )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
+                comments.count_submission(**budget)
                 return HttpResponseRedirect(reverse("commitments:comment_sent") + f"?next={page}")
     if commitment:
         return _render_commitment(request, plan, commitment, form, status=400)
@@ -103,12 +102,11 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if comment is None:
         raise Http404(gettext("No such comment."))
-    fingerprint = comments.client_fingerprint(_client_ip(request))
-    if not comments.within_rate_limits(
-        fingerprint=fingerprint, email=f"report:{fingerprint}", scope="reports"
-    ):
+    fingerprint = comments.client_fingerprint(client_address(request))
+    if not comments.within_rate_limits(fingerprint=fingerprint, scope="reports"):
         return _too_many(request)
     if comments.comment_report(comment=comment, fingerprint=fingerprint):
+        comments.count_submission(fingerprint=fingerprint, scope="reports")
         messages.success(request, gettext("Thank you: a moderator will look at this comment."))
     else:
         messages.info(request, gettext("You have already reported this comment."))

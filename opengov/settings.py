@@ -1,6 +1,7 @@
 """Infitah settings: one module; every difference between development, test and production
 comes from environment variables (see README, "Configuration")."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +37,17 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed when they
+# are the peer; empty: nobody's, the client is REMOTE_ADDR (opengov.clientaddress).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _entry in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_entry!r} is not an IP address or network."
+        ) from _error
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
@@ -165,29 +177,37 @@ CELERY_BEAT_SCHEDULE = {
 # 0 turns the page cache off (benchmarks of the uncached pages do).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
-# Comments: at most so many per client address and per e-mail address in the window (seconds).
+# Comments and reports, counted only once the post was valid and saved (commitments.comments):
+# per client address (IPv6 by /64), per mailbox from one address, and the confirmation e-mails
+# one mailbox may receive from all addresses, in the window (seconds).
 COMMENT_RATE_LIMITS = {
     "per_ip": int(os.environ.get("COMMENT_LIMIT_PER_IP", "10")),
     "per_email": int(os.environ.get("COMMENT_LIMIT_PER_EMAIL", "5")),
+    "mails_per_email": int(os.environ.get("COMMENT_LIMIT_MAILS_PER_EMAIL", "20")),
     "window": 3600,
 }
 
-# Staff sign-in: django-axes counts failed logins per (username, client address) pair, so a
-# council office behind one address is not locked out by a colleague's typos, and a guessing
-# attack on one account from one address stops after AXES_FAILURE_LIMIT tries for the cool-off.
+# Staff sign-in: django-axes counts failed sign-ins (wrong passwords and wrong two-factor codes)
+# per (username, client address) pair; the policy is in opengov.security: a pair is locked after
+# AXES_FAILURE_LIMIT failures, an address after LOGIN_ADDRESS_FAILURE_LIMIT failures across
+# usernames, and a username that collected LOGIN_USERNAME_FAILURE_LIMIT failures from all
+# addresses is locked only for the addresses that failed on it, never for everyone.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "opengov.clientaddress.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "opengov.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Failed attempts are kept in PostgreSQL (not the cache), so a Redis outage neither unlocks
 # accounts nor stops staff from signing in.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "opengov.security.PortalAxesHandler"
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [

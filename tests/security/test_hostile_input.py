@@ -141,7 +141,7 @@ def _module_settings(tmp_path_factory):
     """Uploads go to a temporary folder; comment rate limits do not get in the way of the
     hundreds of posts from one address; every proposal fits on one page."""
     media = tmp_path_factory.mktemp("media")
-    limits = {"per_ip": 100_000, "per_email": 100_000, "window": 3600}
+    limits = {"per_ip": 100_000, "per_email": 100_000, "mails_per_email": 100_000, "window": 3600}
     with override_settings(MEDIA_ROOT=media, COMMENT_RATE_LIMITS=limits, PROPOSALS_PER_PAGE=500):
         cache.clear()
         yield media
