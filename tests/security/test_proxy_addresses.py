@@ -281,6 +281,9 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
         "COMMENT_LIMIT_PER_EMAIL": "100",
         "COMMENT_LIMIT_MAILS_PER_EMAIL": "100",
         "LOGIN_FAILURE_LIMIT": "3",
+        # Gunicorn's own trust of forwarding headers, at its widest: it must still not make
+        # REMOTE_ADDR anything but the peer.
+        "FORWARDED_ALLOW_IPS": "*",
     }
     port = free_port()
     log = tmp_path_factory.mktemp("proxy") / "gunicorn.log"
@@ -368,8 +371,8 @@ def test_a_forged_forwarded_header_is_not_believed(site, open_plan):
         for number in range(3)
     ]
     assert statuses == [302, 302, 429]
-    # Straight to gunicorn from an untrusted peer: the header is ignored altogether (gunicorn
-    # does not rewrite REMOTE_ADDR from it either).
+    # Straight to gunicorn from a peer the portal does not trust: the header is ignored
+    # altogether, and gunicorn, which trusts every peer here, did not put it in REMOTE_ADDR.
     direct = browser("127.0.0.22")
     statuses = [
         comment(direct, site["direct"], open_plan, forwarded=f"198.51.100.{number}")
