@@ -326,8 +326,13 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             client.delete(key)
 
 
+# Data gunicorn must see is committed; serialized_rollback, as every transactional test here,
+# gives the next tests back what the migrations created (the role groups, content types).
+through_the_proxy = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def open_plan(transactional_db):
+def open_plan():
     today = timezone.localdate()
     return factories.ActionPlanFactory(
         stage=ActionPlan.Stage.CONSULTATION,
@@ -356,6 +361,7 @@ def comment(session, base: str, plan, *, forwarded: str | None = None) -> int:
     return response.status_code
 
 
+@through_the_proxy
 def test_two_clients_behind_the_proxy_have_separate_comment_limits(site, open_plan):
     first, second = browser("127.0.0.11"), browser("127.0.0.12")
     assert [comment(first, site["proxied"], open_plan) for _ in range(3)] == [302, 302, 429]
@@ -363,6 +369,7 @@ def test_two_clients_behind_the_proxy_have_separate_comment_limits(site, open_pl
     assert Comment.objects.filter(plan=open_plan).count() == 4
 
 
+@through_the_proxy
 def test_a_forged_forwarded_header_is_not_believed(site, open_plan):
     # Through the proxy: the proxy appends the real peer, which is the one believed.
     liar = browser("127.0.0.21")
@@ -381,6 +388,7 @@ def test_a_forged_forwarded_header_is_not_believed(site, open_plan):
     assert statuses == [302, 302, 429]
 
 
+@through_the_proxy
 def test_ipv6_clients_are_limited_by_their_64(site, open_plan):
     # EDGE is a trusted hop in front of the proxy (a CDN), naming IPv6 clients.
     edge = browser(EDGE)
@@ -390,7 +398,8 @@ def test_ipv6_clients_are_limited_by_their_64(site, open_plan):
     assert comment(edge, site["proxied"], open_plan, forwarded="2001:db8:77:2::a") == 302
 
 
-def test_a_strangers_failures_behind_the_proxy_do_not_lock_out_staff(site, transactional_db):
+@through_the_proxy
+def test_a_strangers_failures_behind_the_proxy_do_not_lock_out_staff(site):
     hasher = PBKDF2PasswordHasher()  # gunicorn knows the production hashers only
     user = factories.UserFactory(username="coordinator", is_staff=True)
     user.password = hasher.encode(PASSWORD, hasher.salt())
