@@ -26,6 +26,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from requests.adapters import HTTPAdapter
 
 from commitments.models import Comment
@@ -157,6 +159,24 @@ def test_a_username_guessed_from_many_addresses_gives_each_address_one_try(staff
     # ...but the username is not locked for everyone: a clean address signs in.
     assert sign_in("198.51.100.20", staff.username, PASSWORD) == 302
     assert AccessAttempt.objects.filter(ip_address="198.51.100.20").count() == 0
+
+
+@pytest.mark.django_db
+def test_wrong_codes_from_a_stranger_do_not_lock_out_the_staff_members_code(staff, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's own wait between codes, tested elsewhere
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    right = f"{totp(device.bin_key):06d}"
+    near = {f"{totp(device.bin_key, t0=shift * device.step):06d}" for shift in range(-3, 4)}
+    wrong = next(f"{n:06d}" for n in range(123456, 999999, 7919) if f"{n:06d}" not in near)
+
+    def sign_in_with(address: str, code: str) -> int:
+        data = {"username": staff.username, "password": PASSWORD, "otp_token": code}
+        return Client(REMOTE_ADDR=address).post("/ar/admin/login/", data).status_code
+
+    # Someone who has the password but not the phone.
+    statuses = [sign_in_with("203.0.113.66", wrong) for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {200}
+    assert sign_in_with("198.51.100.20", right) == 302
 
 
 # --- through a real proxy hop -------------------------------------------------------------------
