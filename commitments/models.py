@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import ActionPlan, Proposal, Theme
+from consultations.models import ActionPlan, PlanOwned, Proposal, Theme
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 
 
@@ -48,7 +48,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.exclude(plan__stage=ActionPlan.Stage.PREPARATION)
 
 
-class Commitment(BilingualModel, TimeStampedModel):
+class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
     """An action-plan commitment with every field OGP asks of one."""
 
     # Its texts, each stored in Arabic and French (commitments/translation.py); the open data
@@ -279,8 +279,10 @@ class MilestoneQuerySet(models.QuerySet):
         )
 
 
-class Milestone(BilingualModel, TimeStampedModel):
+class Milestone(PlanOwned, BilingualModel, TimeStampedModel):
     """A dated step of a commitment with its deliverable."""
+
+    PLAN_PATH = "commitment__plan"
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
@@ -361,8 +363,10 @@ class Milestone(BilingualModel, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Indicator(BilingualModel, TimeStampedModel):
+class Indicator(PlanOwned, BilingualModel, TimeStampedModel):
     """A measure of a commitment's result: baseline, target and latest value."""
+
+    PLAN_PATH = "commitment__plan"
 
     commitment = models.ForeignKey(
         Commitment,
@@ -420,7 +424,7 @@ def plan_document_path(_instance, filename: str) -> str:
     return f"plans/{uuid.uuid4().hex}.pdf"
 
 
-class PlanPublication(TimeStampedModel):
+class PlanPublication(PlanOwned, TimeStampedModel):
     """One request to publish a plan as PDF (both languages), rendered by a Celery worker.
     Its status is what the coordinator follows in the admin; a failure keeps its error and
     leaves the previous current documents in place."""
@@ -477,9 +481,13 @@ class PlanPublication(TimeStampedModel):
         return f"{self.plan} · v{self.version} · {self.get_status_display()}"
 
 
-class PlanDocument(TimeStampedModel):
+class PlanDocument(PlanOwned, TimeStampedModel):
     """A published PDF of a plan in one language. Never overwritten: a new version is a new
     row and a new file; `is_current` marks the one the public page offers first."""
+
+    # The worker's output of a publication accepted before the plan was closed.
+    ADDS_AFTER_CLOSURE = True
+    CHANGES_AFTER_CLOSURE = True
 
     plan = models.ForeignKey(
         ActionPlan,
@@ -536,12 +544,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(state=Comment.State.CONFIRMED)
 
 
-class Comment(TimeStampedModel):
+class Comment(PlanOwned, TimeStampedModel):
     """A citizen's comment on a plan under consultation (or on one of its commitments).
 
     Saved at once as pending; the e-mailed link confirms it; the plan's setting decides whether a
     confirmed comment is published at once or waits for a moderator. The e-mail is never shown.
+    A closed plan takes no new comment, but its comments can still be moderated and answered.
     """
+
+    CHANGES_AFTER_CLOSURE = True
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for e-mail confirmation")
@@ -634,7 +645,11 @@ class Comment(TimeStampedModel):
         return f"{self.author_name}: {text[:60]}{'…' if len(text) > 60 else ''}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            _merge_errors(errors, error)
         if self.commitment_id and self.plan_id and self.commitment.plan_id != self.plan_id:
             errors["commitment"] = gettext("This commitment belongs to another plan.")
         if self.parent_id:

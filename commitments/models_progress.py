@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import ActionPlan, random_upload_name
+from consultations.models import ActionPlan, PlanOwned, random_upload_name
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.validators import validate_evidence_content, validate_file_size
 
@@ -21,8 +21,10 @@ def evidence_path(_instance, filename: str) -> str:
     return random_upload_name("evidence", filename)
 
 
-class MilestoneUpdate(TimeStampedModel):
+class MilestoneUpdate(PlanOwned, TimeStampedModel):
     """A dated progress entry on a milestone: its new status, a note and evidence."""
+
+    PLAN_PATH = "milestone__commitment__plan"
 
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="updates"
@@ -75,8 +77,10 @@ class MilestoneUpdate(TimeStampedModel):
             )
 
 
-class IndicatorValue(TimeStampedModel):
+class IndicatorValue(PlanOwned, TimeStampedModel):
     """A measured value of an indicator, with its date and source."""
+
+    PLAN_PATH = "indicator__commitment__plan"
 
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
@@ -102,8 +106,13 @@ class IndicatorValue(TimeStampedModel):
         return f"{self.indicator} · {self.value} · {self.measured_on}"
 
 
-class CommitmentAssessment(BilingualModel, TimeStampedModel):
-    """The end-of-commitment assessment asked of OGP Local's monitoring body."""
+class CommitmentAssessment(PlanOwned, BilingualModel, TimeStampedModel):
+    """The end-of-commitment assessment asked of OGP Local's monitoring body. It is filed
+    when the commitment ends, often after the plan is closed: allowed then too."""
+
+    PLAN_PATH = "commitment__plan"
+    ADDS_AFTER_CLOSURE = True
+    CHANGES_AFTER_CLOSURE = True
 
     commitment = models.OneToOneField(
         Commitment,
@@ -141,7 +150,14 @@ class CommitmentAssessment(BilingualModel, TimeStampedModel):
 MAX_ASSESSMENT_EVIDENCE = 3
 
 
-class AssessmentEvidence(TimeStampedModel):
+class AssessmentEvidence(PlanOwned, TimeStampedModel):
+    """A file backing an end-of-commitment assessment (allowed after closure, as its
+    assessment)."""
+
+    PLAN_PATH = "assessment__commitment__plan"
+    ADDS_AFTER_CLOSURE = True
+    CHANGES_AFTER_CLOSURE = True
+
     assessment = models.ForeignKey(
         CommitmentAssessment,
         verbose_name=_("assessment"),
@@ -177,8 +193,12 @@ class AssessmentEvidence(TimeStampedModel):
                 )
 
 
-class PlanSelfAssessment(BilingualModel, TimeStampedModel):
-    """The council's mid-term or end-of-term self-assessment of a plan, exported for OGP."""
+class PlanSelfAssessment(PlanOwned, BilingualModel, TimeStampedModel):
+    """The council's mid-term or end-of-term self-assessment of a plan, exported for OGP. The
+    end-of-term one is written once the plan has ended: allowed after closure."""
+
+    ADDS_AFTER_CLOSURE = True
+    CHANGES_AFTER_CLOSURE = True
 
     class Kind(models.TextChoices):
         MID_TERM = "mid_term", _("Mid-term self-assessment")

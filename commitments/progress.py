@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from consultations.models import ActionPlan
+from consultations.models import ActionPlan, ensure_plan_open
 from opengov.models import language_of
 from opengov.roles import COORDINATOR
 
@@ -32,7 +32,6 @@ from .models import (
     MilestoneUpdate,
     ReminderLog,
 )
-from .services import ensure_plan_editable
 
 REMINDER_DAYS = 30
 FOLLOWED_STAGES = (ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION)
@@ -51,7 +50,7 @@ def milestone_record_progress(
     by: AbstractBaseUser | None,
 ) -> MilestoneUpdate:
     """Record a dated progress entry and make it the milestone's current state."""
-    ensure_plan_editable(milestone.commitment.plan)
+    ensure_plan_open(milestone.commitment.plan)
     update = MilestoneUpdate(
         milestone=milestone,
         status=status,
@@ -93,7 +92,7 @@ def indicator_record_value(
     by: AbstractBaseUser | None,
 ) -> IndicatorValue:
     """Record a measured value; the indicator's latest value follows the most recent date."""
-    ensure_plan_editable(indicator.commitment.plan)
+    ensure_plan_open(indicator.commitment.plan)
     if measured_on > timezone.localdate():
         raise ValidationError({"measured_on": gettext("The date cannot be in the future.")})
     entry = IndicatorValue(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from consultations.models import ActionPlan, PlanStageChange, Proposal
+from consultations.models import ActionPlan, PlanStageChange, Proposal, ensure_plan_open
 
 from .models import Commitment
 from .selectors import plan_readiness
@@ -34,14 +34,6 @@ ANSWER_STATUSES = (
     Proposal.Status.MERGED,
     Proposal.Status.NOT_RETAINED,
 )
-
-
-def ensure_plan_editable(plan: ActionPlan) -> None:
-    """Raise ValidationError when the plan is closed (closed plans are read-only)."""
-    if plan.stage == Stage.CLOSED:
-        raise ValidationError(
-            gettext("The plan %(plan)s is closed: it can no longer be changed.") % {"plan": plan}
-        )
 
 
 def _check_proposals(plan: ActionPlan, proposals: list[Proposal]) -> None:
@@ -77,7 +69,7 @@ def commitment_create_from_proposals(
     title_ar, title_fr, theme, problem_ar …). A single source proposal becomes "retained",
     several become "merged"; every source keeps its link to the commitment."""
     proposals = list(proposals)
-    ensure_plan_editable(plan)
+    ensure_plan_open(plan)
     _check_proposals(plan, proposals)
     commitment = Commitment(plan=plan, **fields)
     commitment.full_clean()
@@ -94,7 +86,7 @@ def proposals_attach_to_commitment(
 ) -> Commitment:
     """Link `proposals` to an existing commitment; each becomes "merged"."""
     proposals = list(proposals)
-    ensure_plan_editable(commitment.plan)
+    ensure_plan_open(commitment.plan)
     _check_proposals(commitment.plan, proposals)
     commitment.source_proposals.add(*proposals)
     _mark_sources(proposals, Proposal.Status.MERGED, by)
@@ -113,7 +105,7 @@ def proposal_answer(
     """Record the coordinator's reasoned response. "Not retained" needs a response in Arabic
     or in French: OGP's co-creation standard asks that every proposal gets an answer."""
     if proposal.plan_id:
-        ensure_plan_editable(proposal.plan)
+        ensure_plan_open(proposal.plan)
     if status not in ANSWER_STATUSES:
         raise ValidationError({"status": gettext("Choose a valid answer.")})
     response_ar, response_fr = response_ar.strip(), response_fr.strip()

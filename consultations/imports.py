@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.spreadsheets import csv_bytes
 
-from .models import Proposal, Theme, WorkingGroup, Workshop
+from .models import Proposal, Theme, WorkingGroup, Workshop, ensure_plan_open
 
 MAX_ROWS = 2000
 SIGNING_SALT = "consultations.import-proposals"
@@ -240,8 +240,21 @@ def _group_lookup(workshop: Workshop) -> tuple[dict[str, WorkingGroup], list[Wor
     return lookup, groups
 
 
+def _closed_plan_error(workshop: Workshop) -> ValidationError | None:
+    """The refusal to add proposals to the workshop of a closed plan, or None."""
+    try:
+        ensure_plan_open(workshop.plan, what=Proposal._meta.verbose_name_plural)
+    except ValidationError as error:
+        return error
+    return None
+
+
 def parse_rows(workshop: Workshop, table: list[list[str]]) -> ParseResult:
     result = ParseResult()
+    closed = _closed_plan_error(workshop)
+    if closed is not None:
+        result.file_errors.append(CellError(0, "", closed.messages[0]))
+        return result
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
         result.file_errors.append(CellError(1, "", gettext("The file is empty.")))
@@ -415,7 +428,11 @@ def unsign_rows(workshop: Workshop, token: str) -> ParseResult | None:
 
 @transaction.atomic
 def import_rows(workshop: Workshop, result: ParseResult) -> list[Proposal]:
-    """Save every row, or none: any error raises before the transaction commits."""
+    """Save every row, or none: any error raises before the transaction commits (a closed
+    plan, whose workshops take no new proposal, included)."""
+    closed = _closed_plan_error(workshop)
+    if closed is not None:
+        raise closed
     if not result.ok:
         raise ValidationError(gettext("The file has errors; nothing was imported."))
     proposals = []

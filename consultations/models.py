@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -219,6 +219,10 @@ class ActionPlanQuerySet(models.QuerySet):
             consultation_closes_on__gte=on,
         )
 
+    def open_for_changes(self):
+        """Plans whose records may still be added or changed: every stage but closed."""
+        return self.exclude(stage=ActionPlan.Stage.CLOSED)
+
 
 class ActionPlan(BilingualModel, TimeStampedModel):
     """A council's OGP Local action plan for a period of years."""
@@ -304,12 +308,32 @@ class ActionPlan(BilingualModel, TimeStampedModel):
     def period(self) -> str:
         return f"{self.start_year}-{self.end_year}"
 
+    @property
+    def is_closed(self) -> bool:
+        """A closed plan is final: its records can no longer be added, changed or moved
+        (see PlanOwned for the few kinds that follow a plan after its end)."""
+        return self.stage == self.Stage.CLOSED
+
     def clean(self) -> None:
         errors = {}
         try:
             super().clean()
         except ValidationError as error:
             errors.update(error.update_error_dict({}))
+        if self._state.adding:
+            if self.is_closed:
+                # A plan that ended before the portal is entered in an earlier stage, its
+                # records added, and the move to "closed" recorded last.
+                errors["stage"] = gettext(
+                    "A plan cannot be created closed: enter it in an earlier stage, add its "
+                    "records, then close it."
+                )
+        elif ActionPlan.objects.filter(
+            pk=self.pk, stage=self.Stage.CLOSED
+        ).exists() and differs_from_stored(self):
+            errors[NON_FIELD_ERRORS] = gettext(
+                "The plan %(plan)s is closed: it can no longer be changed."
+            ) % {"plan": self}
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = gettext("The end year cannot be before the start year.")
         opens, closes = self.consultation_opens_on, self.consultation_closes_on
@@ -341,6 +365,119 @@ class ActionPlan(BilingualModel, TimeStampedModel):
         )
 
 
+def differs_from_stored(obj: models.Model) -> bool:
+    """Whether a saved row's editable values differ from its stored ones. A translated field
+    is compared language by language (its untranslated twin follows the active language)."""
+    names = {field.name for field in obj._meta.concrete_fields}
+    fields = [
+        field
+        for field in obj._meta.concrete_fields
+        if field.editable
+        and not field.primary_key
+        and not any(f"{field.name}_{code}" in names for code, _name in settings.LANGUAGES)
+    ]
+    stored = (
+        type(obj)
+        ._base_manager.filter(pk=obj.pk)
+        .values_list(*[field.attname for field in fields])
+        .first()
+    )
+    if stored is None:
+        return True
+    return any(
+        getattr(obj, field.attname) != value for field, value in zip(fields, stored, strict=True)
+    )
+
+
+def ensure_plan_open(plan: ActionPlan | None, *, what=None) -> None:
+    """Raise ValidationError (translated) when `plan` is closed; `what` names the kind of
+    record refused (a verbose_name_plural), or the plan itself when None. No plan: nothing to
+    check."""
+    if plan is None or not plan.is_closed:
+        return
+    if what is None:
+        raise ValidationError(
+            gettext("The plan %(plan)s is closed: it can no longer be changed.") % {"plan": plan}
+        )
+    raise ValidationError(
+        gettext(
+            "The plan %(plan)s is closed: its %(what)s can no longer be added, changed or moved."
+        )
+        % {"plan": plan, "what": what}
+    )
+
+
+class PlanOwned:
+    """Mixin for the models whose rows belong to an action plan (PLAN_PATH: the lookup from a
+    row to its plan; opengov.scoping reads it too). Its clean(), so every full_clean() (admin
+    forms, imports, services, the shell), refuses:
+
+    - a new row in a closed plan, unless ADDS_AFTER_CLOSURE;
+    - a change to a row of a closed plan, unless CHANGES_AFTER_CLOSURE (validating a row of a
+      closed plan as it is stored passes: full_clean() also checks existing data);
+    - always, moving a row into or out of a closed plan (its plan path changed).
+
+    The kinds that follow a plan after its end (the monitoring body's end-of-commitment
+    assessments, the council's end-of-term self-assessment, the worker's output of a
+    publication requested before closure) allow adds and changes; comments allow changes
+    (moderation, the council's reply) but no new comment. The plan's own row is guarded by
+    ActionPlan.clean()."""
+
+    PLAN_PATH = "plan"
+    ADDS_AFTER_CLOSURE = False
+    CHANGES_AFTER_CLOSURE = False
+
+    def owning_plan(self) -> ActionPlan | None:
+        """The plan this (possibly unsaved) row points at, or None while a link is unset."""
+        obj = self
+        for part in self.PLAN_PATH.split("__"):
+            if getattr(obj, obj._meta.get_field(part).attname) is None:
+                return None
+            obj = getattr(obj, part)
+        return obj
+
+    def _stored_plan(self) -> tuple[int | None, bool]:
+        """(plan id, closed?) of the row as stored."""
+        row = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values_list(self.PLAN_PATH, f"{self.PLAN_PATH}__stage")
+            .first()
+        )
+        if row is None:
+            return None, False
+        return row[0], row[1] == ActionPlan.Stage.CLOSED
+
+    def validate_plan_open(self) -> None:
+        what = self._meta.verbose_name_plural
+        plan = self.owning_plan()
+        if self._state.adding:
+            if not self.ADDS_AFTER_CLOSURE:
+                ensure_plan_open(plan, what=what)
+            return
+        stored_id, stored_closed = self._stored_plan()
+        closed = plan is not None and plan.is_closed
+        if not (closed or stored_closed):
+            return
+        moved = stored_id != (plan.pk if plan is not None else None)
+        if moved or (not self.CHANGES_AFTER_CLOSURE and differs_from_stored(self)):
+            ensure_plan_open(plan if closed else ActionPlan.objects.get(pk=stored_id), what=what)
+
+    def clean(self) -> None:
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.validate_plan_open()
+        except ValidationError as error:
+            field = self.PLAN_PATH.split("__")[0]
+            errors.setdefault(field, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
 PARTICIPANT_CATEGORY_FIELDS = (
     "participants_civil_society",
     "participants_deconcentrated_services",
@@ -366,7 +503,7 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(Q(plan__isnull=True) | ~Q(plan__stage=ActionPlan.Stage.PREPARATION))
 
 
-class Workshop(BilingualModel, TimeStampedModel):
+class Workshop(PlanOwned, BilingualModel, TimeStampedModel):
     """A consultation workshop or meeting, with attendance by stakeholder category and by sex."""
 
     class Kind(models.TextChoices):
@@ -480,8 +617,10 @@ class Workshop(BilingualModel, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class WorkshopDocument(BilingualModel, TimeStampedModel):
+class WorkshopDocument(PlanOwned, BilingualModel, TimeStampedModel):
     """A document or photo from a workshop (attendance sheet, report, picture)."""
+
+    PLAN_PATH = "workshop__plan"
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("Document")
@@ -510,8 +649,10 @@ class WorkshopDocument(BilingualModel, TimeStampedModel):
         return self.title or Path(self.file.name).name
 
 
-class WorkingGroup(BilingualModel, TimeStampedModel):
+class WorkingGroup(PlanOwned, BilingualModel, TimeStampedModel):
     """A thematic working group within a workshop."""
+
+    PLAN_PATH = "workshop__plan"
 
     workshop = models.ForeignKey(
         Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="groups"
@@ -576,7 +717,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(Q(plan__isnull=True) | ~Q(plan__stage=ActionPlan.Stage.PREPARATION))
 
 
-class Proposal(BilingualModel, TimeStampedModel):
+class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
     """A problem, solution, proposal or recommendation from a working group or sent online."""
 
     class Kind(models.TextChoices):
@@ -743,7 +884,7 @@ class Proposal(BilingualModel, TimeStampedModel):
         super().save(*args, **kwargs)
 
 
-class PlanStageChange(models.Model):
+class PlanStageChange(PlanOwned, models.Model):
     """A plan's move from one stage to another: who, when, from, to. Never edited."""
 
     plan = models.ForeignKey(

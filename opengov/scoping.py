@@ -1,9 +1,13 @@
 """Council scoping: a staff user sees and changes only the objects of the councils they work for.
 
-One table says how each model reaches its council and its plan; the admin mixin below (and any
-export or API that lists council data) filters through it, so no path forgets the rule."""
+One table says how each model reaches its council and its plan (the plan path is the model's own
+PLAN_PATH, which its clean() uses to refuse changes in a closed plan); the admin mixin below (and
+any export or API that lists council data) filters through it, so no path forgets the rule. The
+mixin also keeps closed plans, and the rows of closed plans, out of the choices of the forms that
+add to a plan."""
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 
 from commitments.models import (
@@ -22,6 +26,7 @@ from commitments.models import (
 from consultations.models import (
     ActionPlan,
     Council,
+    PlanOwned,
     PlanStageChange,
     Proposal,
     WorkingGroup,
@@ -35,22 +40,22 @@ from .roles import council_ids_for
 SCOPES: dict[type[models.Model], tuple[str, str | None]] = {
     Council: ("pk", None),
     ActionPlan: ("council", ""),
-    PlanStageChange: ("plan__council", "plan"),
-    Workshop: ("council", "plan"),
-    WorkshopDocument: ("workshop__council", "workshop__plan"),
-    WorkingGroup: ("workshop__council", "workshop__plan"),
-    Proposal: ("council", "plan"),
-    Commitment: ("plan__council", "plan"),
-    Milestone: ("commitment__plan__council", "commitment__plan"),
-    Indicator: ("commitment__plan__council", "commitment__plan"),
-    PlanPublication: ("plan__council", "plan"),
-    PlanDocument: ("plan__council", "plan"),
-    Comment: ("plan__council", "plan"),
-    MilestoneUpdate: ("milestone__commitment__plan__council", "milestone__commitment__plan"),
-    IndicatorValue: ("indicator__commitment__plan__council", "indicator__commitment__plan"),
-    CommitmentAssessment: ("commitment__plan__council", "commitment__plan"),
-    AssessmentEvidence: ("assessment__commitment__plan__council", "assessment__commitment__plan"),
-    PlanSelfAssessment: ("plan__council", "plan"),
+    PlanStageChange: ("plan__council", PlanStageChange.PLAN_PATH),
+    Workshop: ("council", Workshop.PLAN_PATH),
+    WorkshopDocument: ("workshop__council", WorkshopDocument.PLAN_PATH),
+    WorkingGroup: ("workshop__council", WorkingGroup.PLAN_PATH),
+    Proposal: ("council", Proposal.PLAN_PATH),
+    Commitment: ("plan__council", Commitment.PLAN_PATH),
+    Milestone: ("commitment__plan__council", Milestone.PLAN_PATH),
+    Indicator: ("commitment__plan__council", Indicator.PLAN_PATH),
+    PlanPublication: ("plan__council", PlanPublication.PLAN_PATH),
+    PlanDocument: ("plan__council", PlanDocument.PLAN_PATH),
+    Comment: ("plan__council", Comment.PLAN_PATH),
+    MilestoneUpdate: ("milestone__commitment__plan__council", MilestoneUpdate.PLAN_PATH),
+    IndicatorValue: ("indicator__commitment__plan__council", IndicatorValue.PLAN_PATH),
+    CommitmentAssessment: ("commitment__plan__council", CommitmentAssessment.PLAN_PATH),
+    AssessmentEvidence: ("assessment__commitment__plan__council", AssessmentEvidence.PLAN_PATH),
+    PlanSelfAssessment: ("plan__council", PlanSelfAssessment.PLAN_PATH),
 }
 
 
@@ -102,7 +107,34 @@ def is_read_only(obj: models.Model | None) -> bool:
     if obj is None or obj.pk is None:
         return False
     plan = plan_of(obj)
-    return plan is not None and plan.stage == ActionPlan.Stage.CLOSED
+    return plan is not None and plan.is_closed
+
+
+def without_closed_plans(field: models.Field, queryset: models.QuerySet) -> models.QuerySet:
+    """The choices of the foreign key `field` less closed plans and their rows, when the
+    field's model takes no new row in a closed plan (PlanOwned.ADDS_AFTER_CLOSURE false).
+    Other fields keep every choice: a plan's predecessor is usually closed, and an
+    assessment may be filed on a closed plan's commitment."""
+    owner, target = field.model, queryset.model
+    if not issubclass(owner, PlanOwned) or owner.ADDS_AFTER_CLOSURE:
+        return queryset
+    if target is ActionPlan:
+        return queryset.open_for_changes()
+    if issubclass(target, PlanOwned):
+        return queryset.exclude(**{f"{target.PLAN_PATH}__stage": ActionPlan.Stage.CLOSED})
+    return queryset
+
+
+def _autocomplete_source_field(request, admin_site) -> models.Field | None:
+    """The foreign key an admin autocomplete request fills, or None for other requests."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name != f"{admin_site.name}:autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        return model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, FieldDoesNotExist):
+        return None
 
 
 class CouncilScopedAdminMixin:
@@ -115,8 +147,19 @@ class CouncilScopedAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if formfield is not None and is_scoped(db_field.related_model):
-            formfield.queryset = scope_queryset(formfield.queryset, request.user)
+            formfield.queryset = without_closed_plans(
+                db_field, scope_queryset(formfield.queryset, request.user)
+            )
         return formfield
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete of a foreign key searches through the target's admin: the same
+        # closed-plan rule as the form field, so the list never offers what the form refuses.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        field = _autocomplete_source_field(request, self.admin_site)
+        if isinstance(field, models.ForeignKey) and field.related_model is queryset.model:
+            queryset = without_closed_plans(field, queryset)
+        return queryset, may_have_duplicates
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
