@@ -50,6 +50,12 @@ def web_env(**extra: str) -> dict[str, str]:
     }
 
 
+ACCESS_FORMAT = (
+    'access "%(r)s" %(s)s xff="%({x-forwarded-for}i)s" proto="%({x-forwarded-proto}i)s" '
+    'host="%({host}i)s"'
+)
+
+
 class Gunicorn:
     """gunicorn serving the project on 127.0.0.1:<free port>, in a process group of its own
     (stopped with its workers), logging to a file; waits until /healthz answers."""
@@ -87,7 +93,8 @@ class Gunicorn:
             "--no-control-socket",
         ]
         if access_log:
-            command += ["--access-logfile", "-"]
+            # What the proxy passed on: the tests read the forwarded headers from this log.
+            command += ["--access-logfile", "-", "--access-logformat", ACCESS_FORMAT]
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 command,
@@ -111,6 +118,10 @@ class Gunicorn:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def requests_seen(self) -> list[str]:
+        """The access-log lines so far (with access_log=True): one per answered request."""
+        return [line for line in self.output().splitlines() if line.startswith("access ")]
+
     def stop(self) -> None:
         stop_process(self.process)
 
@@ -126,8 +137,10 @@ class Nginx:
         for name in ("client_body", "proxy", "logs"):
             (directory / name).mkdir(exist_ok=True)
         self.config = directory / "nginx.conf"
+        # Root's pytest folders are private: workers running as "nobody" could not read them.
+        user = "user root;\n" if os.geteuid() == 0 else ""
         self.config.write_text(
-            "daemon off;\nworker_processes 1;\n"
+            f"{user}daemon off;\nworker_processes 1;\n"
             f"pid {directory}/nginx.pid;\nerror_log {directory}/logs/error.log info;\n"
             "events { worker_connections 256; }\n"
             "http {\n"
@@ -190,6 +203,95 @@ def nginx_test(config: Path, prefix: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
+    )
+
+
+class Caddy:
+    """Caddy in the foreground with the shipped Caddyfile, its site address replaced by plain
+    HTTP on a free loopback port and its admin endpoint off; `upstream` and `files` fill the
+    Caddyfile's {$INFITAH_UPSTREAM} and {$INFITAH_FILES}."""
+
+    def __init__(self, directory: Path, *, upstream: str, files: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config = shipped_caddyfile(directory, site=f"http://127.0.0.1:{self.port}")
+        self.env = {
+            **os.environ,
+            "HOME": str(directory),
+            "XDG_DATA_HOME": str(directory / "data"),
+            "XDG_CONFIG_HOME": str(directory / "config"),
+            "INFITAH_UPSTREAM": upstream,
+            "INFITAH_FILES": str(files),
+        }
+        self.log = directory / "caddy.log"
+        self.process: subprocess.Popen | None = None
+
+    def validate(self) -> subprocess.CompletedProcess:
+        return caddy_validate(self.config, self.env)
+
+    def start(self) -> Caddy:
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [caddy_binary(), "run", "--adapter", "caddyfile", "--config", str(self.config)],
+                env=self.env,
+                cwd=self.directory,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(
+            self._listening,
+            timeout=20,
+            interval=0.05,
+            what="caddy to listen",
+            diagnostics=lambda: self.log.read_text(errors="replace"),
+        )
+        return self
+
+    def _listening(self) -> bool:
+        if self.process.poll() is not None:
+            pytest.fail(f"caddy exited:\n{self.log.read_text(errors='replace')}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 1):
+            return True
+        return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+
+
+def shipped_caddyfile(directory: Path, *, site: str | None = None) -> Path:
+    """deploy/Caddyfile and the file it imports, copied into `directory`; with `site`, the site
+    address replaced by it and the admin endpoint and automatic HTTPS turned off (a test run)."""
+    text = (DEPLOY / "Caddyfile").read_text()
+    if site is not None:
+        assert text.count("infitah.example.ma {") == 1
+        text = text.replace("infitah.example.ma {", f"{site} {{")
+        assert text.startswith("#") and "\n{\n" in text
+        text = text.replace("\n{\n", "\n{\n\tadmin off\n\tauto_https off\n", 1)
+    (directory / "caddy").mkdir(exist_ok=True)
+    shutil.copy(DEPLOY / "caddy" / "infitah.caddy", directory / "caddy" / "infitah.caddy")
+    config = directory / "Caddyfile"
+    config.write_text(text)
+    return config
+
+
+def caddy_binary() -> str:
+    found = shutil.which("caddy")
+    if found is None:
+        pytest.skip("needs caddy (apt-get install caddy; .ci/run installs it)")
+    return found
+
+
+def caddy_validate(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [caddy_binary(), "validate", "--adapter", "caddyfile", "--config", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
 
