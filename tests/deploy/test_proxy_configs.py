@@ -20,6 +20,7 @@ from tests.servers import (
     Caddy,
     Gunicorn,
     Nginx,
+    caddy_validate,
     chunk,
     nginx_test,
     read_response,
@@ -121,8 +122,6 @@ def test_shipped_nginx_conf_passes_nginx_t(tmp_path):
 def test_shipped_caddyfile_validates(tmp_path):
     config = shipped_caddyfile(tmp_path)
     env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    from tests.servers import caddy_validate
-
     checked = caddy_validate(config, env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Valid configuration" in checked.stdout + checked.stderr
