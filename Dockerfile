@@ -26,4 +26,4 @@ RUN SECRET_KEY=build-only STATIC_MANIFEST=true python manage.py compiletranslati
 
 USER infitah
 EXPOSE 8000
-CMD ["gunicorn", "opengov.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "opengov.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "8", "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "5", "--limit-request-line", "4094", "--limit-request-fields", "50", "--access-logfile", "-"]

@@ -1043,7 +1043,7 @@ def add_server_arguments(parser) -> None:
         "--worker-class",
         default="sync",
         choices=["sync", "gthread"],
-        help="gunicorn worker class (default sync, as the Dockerfile deploys)",
+        help="gunicorn worker class (default sync; the Dockerfile deploys gthread)",
     )
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per gthread worker (default 1)"

@@ -19,8 +19,9 @@ database as after any change to the data, by a second server started with PAGE_C
 Each server's rows start with its own floor row.
 
 Why sync workers: the pages spend their time in Python (ORM, templates), which the GIL runs one
-thread at a time, so threads add no throughput on 2 cores; sync workers are what the Dockerfile
-and docker-compose.yml deploy, behind a proxy that buffers slow clients. --worker-class gthread
+thread at a time, so threads add no throughput on 2 cores. (The Dockerfile and
+docker-compose.yml deploy gthread workers, so that a slow client that reaches gunicorn holds a
+thread, not a process: bench/slow_clients.py.) --worker-class gthread
 --threads N measures the other choice.
 
 Latency percentiles are wrk's own (its histogram, closed loop: they include the time a request

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it refuses oversized bodies before anything reads them (opengov.bodies).
+    "opengov.bodies.RequestBodyLimitMiddleware",
     "opengov.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -258,7 +260,19 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded documents and photos (workshops, evidence): the largest accepted file.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Whole request bodies (opengov.bodies), refused with 413 before they are read: any public route
+# (comment, reply, report, language switch) takes a few times the longest comment; the admin takes
+# one upload and the form around it, and only from signed-in staff.
+PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", str(64 * 1024)))
+STAFF_MAX_BODY_BYTES = int(
+    os.environ.get("STAFF_MAX_BODY_BYTES", str(MAX_UPLOAD_BYTES + 1024 * 1024))
+)
+# Form fields other than files, parsed in memory: the largest admin form (a commitment with its
+# milestones and indicators in both languages) is far below both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Files in one form: a workshop with its documents is the most the admin sends at once.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # E-mail
 EMAIL_BACKEND = os.environ.get(

@@ -204,7 +204,7 @@ def private_postgres():
 
 
 class WebServer:
-    """gunicorn serving the project (sync workers, as in docker-compose.yml). Waits until it
+    """gunicorn serving the project (sync workers; docker-compose.yml runs gthread). Waits until it
     answers, unless `wait` is false (the caller calls wait_ready() once it has done something
     else while gunicorn boots)."""
 
