@@ -17,7 +17,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -63,7 +63,10 @@ def client_fingerprint(ip: str) -> str:
 
 
 def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one hit; True while within the limit. When the cache is down, let it through."""
+    """Count one hit; True while within the limit. When the cache is down, let it through.
+    Counted in the "counters" cache (the broker's Redis, which never evicts): a flood of page
+    requests filling the page cache cannot reset anyone's count."""
+    cache = caches["counters"]
     try:
         added = cache.add(key, 1, timeout=window)
         count = 1 if added else cache.incr(key)
