@@ -97,6 +97,8 @@ def known_query(query: QueryDict, params: Params) -> QueryDict | None:
     """The query as the cache sees it: the declared parameters, each one value (the last, which
     is what QueryDict.get and form fields read), normalised, empty ones left out, sorted by name.
     None when the query holds anything else or a value is refused: that answer is not cached."""
+    if not query:
+        return query  # most requests: nothing to normalise
     if not set(query).issubset(params):
         return None
     known = QueryDict(mutable=True)
