@@ -18,7 +18,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -106,6 +106,12 @@ def mailbox_key(email: str) -> str:
 # Reports have only the per-address budget.
 
 
+def _counters():
+    """The rate-limit counters live in the "counters" cache (the broker's Redis, which never
+    evicts): a flood of page requests filling the page cache cannot reset anyone's count."""
+    return caches["counters"]
+
+
 def _keyed(text: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:mailbox:{text}".encode()).hexdigest()
 
@@ -128,7 +134,7 @@ def within_rate_limits(
     the submission is saved. When the cache cannot be reached, True."""
     budgets = _budgets(scope, fingerprint, mailbox)
     try:
-        counts = cache.get_many([key for key, _limit in budgets])
+        counts = _counters().get_many([key for key, _limit in budgets])
     except Exception:  # a cache outage must not cost a citizen their comment
         logger.warning("Rate limiter unavailable; accepted without limit", exc_info=True)
         return True
@@ -142,10 +148,10 @@ def count_submission(*, fingerprint: str, mailbox: str | None = None, scope: str
     window = settings.COMMENT_RATE_LIMITS["window"]
     for key, _limit in _budgets(scope, fingerprint, mailbox):
         try:
-            if not cache.add(key, 1, timeout=window):
-                cache.incr(key)
+            if not _counters().add(key, 1, timeout=window):
+                _counters().incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+            _counters().set(key, 1, timeout=window)
         except Exception:
             logger.warning("Rate limiter unavailable; submission not counted", exc_info=True)
             return

@@ -1,16 +1,21 @@
-"""An Atom feed per public plan: its stage changes, new commitments and completed milestones."""
+"""An Atom feed per public plan: its stage changes, new commitments and completed milestones.
+
+Its links are absolute under SITE_URL (opengov.urls_absolute): Django's syndication framework
+would otherwise prefix each path with the request's host (Host: portal.example:9999)."""
 
 import datetime
 import re
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan, PlanStageChange
+from opengov.urls_absolute import absolute_url
 
 from .models import Commitment, Milestone
 
@@ -56,7 +61,12 @@ class PlanFeed(Feed):
         return xml_safe(plan)
 
     def link(self, plan):
-        return plan.get_absolute_url()
+        return absolute_url(plan.get_absolute_url())
+
+    def feed_url(self, plan):
+        return absolute_url(
+            reverse("commitments:plan_feed", args=[plan.council.slug, plan.start_year])
+        )
 
     def subtitle(self, plan):
         return gettext("Updates of the plan: stages, commitments and milestones.")
@@ -112,7 +122,7 @@ class PlanFeed(Feed):
         return escape(item.description)
 
     def item_link(self, item):
-        return item.link
+        return absolute_url(item.link)
 
     def item_pubdate(self, item):
         return item.when

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -17,6 +16,7 @@ from django.utils import timezone, translation
 
 from opengov.models import language_of
 from opengov.roles import COORDINATOR, MODERATOR
+from opengov.urls_absolute import absolute_url
 
 from .comments import confirmation_token
 from .models import Comment, CommentReport
@@ -41,8 +41,8 @@ def comment_confirmation_send(comment_id: int, language: str) -> bool:
             ):
                 return False
             with translation.override(language):
-                link = settings.SITE_URL + reverse(
-                    "commitments:comment_confirm", args=[confirmation_token(comment)]
+                link = absolute_url(
+                    reverse("commitments:comment_confirm", args=[confirmation_token(comment)])
                 )
                 context = {"comment": comment, "plan": comment.plan, "link": link}
                 subject = render_to_string(
@@ -112,7 +112,7 @@ def moderators_notify() -> int:
     )
     sent = 0
     told: set[int] = set()
-    queue_url = settings.SITE_URL + reverse("admin:commitments_comment_changelist")
+    queue_url = absolute_url(reverse("admin:commitments_comment_changelist"))
     for user in users:
         mine = [c for council in user.councils.all() for c in by_council.get(council, [])]
         if not mine:

@@ -8,7 +8,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -168,7 +167,6 @@ def coordinators_remind(today: datetime.date | None = None) -> int:
                 "user": user,
                 "overdue": [m for m, s in new if s == "overdue"],
                 "due_soon": [m for m, s in new if s == "due_soon"],
-                "site": settings.SITE_URL,
                 "days": REMINDER_DAYS,
                 "count": len(new),
             }

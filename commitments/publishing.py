@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
+from opengov.urls_absolute import absolute_url
 
 from .models import PlanDocument, PlanPublication
 
@@ -32,7 +33,7 @@ def _public_url(plan: ActionPlan, language: str) -> str:
 
     with translation.override(language):
         path = plan.get_absolute_url()
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 @transaction.atomic

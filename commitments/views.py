@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
-from opengov.pagecache import cached_page
+from opengov.pagecache import cached_page, integer
 
 from . import selectors
 from .forms import CommentForm
@@ -22,8 +22,12 @@ def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
         raise Http404(gettext("No such action plan.")) from missing
 
 
+# The page of comments shown under a plan or a commitment (?comments=2).
+COMMENT_PAGE_PARAMS = {"comments": integer}
+
+
 @require_safe
-@cached_page(council="council_slug")
+@cached_page(params=COMMENT_PAGE_PARAMS, council="council_slug")
 def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> HttpResponse:
     plan = _plan_or_404(council_slug, start_year)
     return _render_plan(request, plan, CommentForm())
@@ -56,7 +60,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
 
 
 @require_safe
-@cached_page(council="council_slug")
+@cached_page(params=COMMENT_PAGE_PARAMS, council="council_slug")
 def commitment_detail(
     request: HttpRequest, council_slug: str, start_year: int, reference: str
 ) -> HttpResponse:

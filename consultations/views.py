@@ -6,15 +6,28 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from opengov.pagecache import cached_page
+from opengov.pagecache import cached_page, integer, text, word
 
 from . import selectors
 from .forms import CouncilFilterForm, ProposalFilterForm
 from .models import Council, Workshop
 
+# The query parameters each listing reads (its filter form's fields and the page number), with
+# their normalisers: anything else is served without the page cache (opengov.pagecache).
+COUNCIL_LIST_PARAMS = {"q": text, "kind": word, "region": word, "page": integer}
+PROPOSAL_LIST_PARAMS = {
+    "q": text,
+    "council": integer,
+    "plan": integer,
+    "theme": integer,
+    "kind": word,
+    "status": word,
+    "page": integer,
+}
+
 
 @require_safe
-@cached_page
+@cached_page(params=COUNCIL_LIST_PARAMS)
 def council_list(request: HttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -64,7 +77,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@cached_page(params=PROPOSAL_LIST_PARAMS)
 def proposal_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices(request.GET.get("council"), request.GET.get("plan"))
     form = ProposalFilterForm(request.GET or None, choices=choices)

@@ -27,6 +27,7 @@ from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Wo
 
 from .dataversion import data_version
 from .spreadsheets import csv_bytes
+from .urls_absolute import absolute_url
 
 LANGS = ("ar", "fr")
 PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
@@ -430,7 +431,6 @@ def decidim_columns() -> list[str]:
 
 def decidim_results(plan: ActionPlan | None = None) -> list[list]:
     """Commitments (and their milestones as child results) as Decidim accountability results."""
-    site = settings.SITE_URL
     commitments = DATASETS["commitments"].queryset().prefetch_related("milestones")
     if plan is not None:
         commitments = commitments.filter(plan=plan)
@@ -459,7 +459,7 @@ def decidim_results(plan: ActionPlan | None = None) -> list[list]:
                 *status,
                 progress,
                 timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
-                site + c.get_absolute_url(),
+                absolute_url(c.get_absolute_url()),
                 c.plan_id,
                 "",
             ]
@@ -485,7 +485,7 @@ def decidim_results(plan: ActionPlan | None = None) -> list[list]:
                     *status,
                     100 if m.status == "completed" else 0,
                     timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
-                    site + c.get_absolute_url(),
+                    absolute_url(c.get_absolute_url()),
                     c.plan_id,
                     "",
                 ]

@@ -1,6 +1,7 @@
 """Whole answers cached in Redis until the public data changes, with conditional GET.
 
-The key holds the data version (opengov.dataversion), the language and the full path. Pages
+The key holds the data version (opengov.dataversion), the language, the path and the query
+parameters the view reads, normalised and sorted (never the host, never a raw header). Pages
 of one council (under /councils/<slug>/) are keyed by that council's version, so a change
 elsewhere leaves them cached; every other page by the network version, which any public change
 bumps. Answers carry an ETag and a Last-Modified date from the same version and
@@ -10,7 +11,19 @@ Pages with a form keep working from the cache: the CSRF token written into the p
 as a placeholder and replaced by the reader's own token on every answer. Readers with a session
 or a pending flash message (staff, someone who has just posted a comment) always get a freshly
 rendered page. The cache is an optimisation only: when Redis is down, pages are rendered from
-the database as if there were no cache."""
+the database as if there were no cache.
+
+Every cached view declares the query parameters it reads, each with its normaliser (Params). A
+request whose query holds only those is answered under one key per meaning: `?b=2&a=1`,
+`?a=1&b=2&b=2` and `?a=01&b=2&c=` are one entry, and the view is given that normalised query
+(request.GET and the path the page writes into its links), so what is stored depends on the key
+alone. A request with any other parameter, or a value its normaliser refuses (`?page=abc`), is
+answered without the cache, neither read nor stored: otherwise every random `?x=...` a client
+sends would become a new entry in the cache's memory (the API refuses such a request instead,
+opengov.api.views). Nothing else of the request enters the key; the API adds the media type it
+chose from a closed set, never the Accept header as sent. The cache runs in its own Redis with an
+eviction policy (docker-compose.yml), so a flood of valid keys evicts old pages, never the Celery
+queues or the rate-limit counters, which live in the broker's Redis (the "counters" cache)."""
 
 from __future__ import annotations
 
@@ -18,20 +31,98 @@ import contextlib
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from .dataversion import data_version
+from .params import ascii_int
 
 CSRF_PLACEHOLDER = "__infitah_csrf_token__"
 _CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# --- query parameters ----------------------------------------------------------------------------
+
+
+class Refused(ValueError):
+    """A value no answer may be cached for (the view still gets it and reports it)."""
+
+
+def integer(value: str) -> str:
+    """An id or a page number, in ASCII digits: "007" and " 7" are "7"."""
+    number = ascii_int(value.strip())
+    if number is None:
+        raise Refused(value)
+    return str(number)
+
+
+def text(value: str) -> str:
+    """Free text (a search): runs of whitespace are one space, outer whitespace goes."""
+    return " ".join(value.split())
+
+
+_WORD = re.compile(r"[-\w]{1,100}", re.ASCII)
+
+
+def word(value: str) -> str:
+    """A choice or a slug (kind, status, region): ASCII letters, digits, "-" and "_"."""
+    value = value.strip()
+    if not _WORD.fullmatch(value):
+        raise Refused(value)
+    return value
+
+
+_OPAQUE = re.compile(r"[A-Za-z0-9+/=_-]{1,200}")
+
+
+def opaque(value: str) -> str:
+    """A token the application wrote itself (the API's cursor): base64 characters only."""
+    value = value.strip()
+    if not _OPAQUE.fullmatch(value):
+        raise Refused(value)
+    return value
+
+
+Params = Mapping[str, Callable[[str], str]]
+
+
+def known_query(query: QueryDict, params: Params) -> QueryDict | None:
+    """The query as the cache sees it: the declared parameters, each one value (the last, which
+    is what QueryDict.get and form fields read), normalised, empty ones left out, sorted by name.
+    None when the query holds anything else or a value is refused: that answer is not cached."""
+    if not query:
+        return query  # most requests: nothing to normalise
+    if not set(query).issubset(params):
+        return None
+    known = QueryDict(mutable=True)
+    try:
+        for name in sorted(query):
+            value = query.getlist(name)[-1]
+            if value.strip():
+                known[name] = params[name](value)
+    except Refused:
+        return None
+    known._mutable = False
+    return known
+
+
+def use_query(request: HttpRequest, query: QueryDict) -> None:
+    """Hand the view `query` as the request's: request.GET, get_full_path() (the links a page
+    writes, such as the language switch) and the page's canonical link all follow it."""
+    encoded = query.urlencode()
+    request.GET = query
+    request.META["QUERY_STRING"] = encoded
+    request.page_cache_query = encoded
+
+
+# --- the cache ------------------------------------------------------------------------------------
 
 
 def _digest(*parts: str) -> str:
@@ -66,19 +157,23 @@ def conditional(
     namespace: str,
     produce: Callable[[], HttpResponse],
     *,
+    query: QueryDict,
+    variant: str = "",
     vary: tuple[str, ...] = (),
     cache_control: str = "public, max-age=60",
     seconds: int | None = None,
     council: str | None = None,
 ) -> HttpResponse:
-    """The cached answer for this request, or produce() and keep it when it is a 200. With a
-    council's slug, the answer shows that council's data only and follows its version."""
+    """The cached answer for this request, or produce() and keep it when it is a 200. `query`
+    is the request's query as known_query() normalised it (the view must read that one, see
+    use_query()); `variant` what else the answer depends on, from a closed set (the API's media
+    type); `vary` only names the request headers the answer varies on, for the Vary header.
+    With a council's slug, the answer shows that council's data only and follows its version."""
     seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
     version, modified = data_version(council)
     # The date too: pages say which milestones are overdue today.
     key_parts = [str(version), str(timezone.localdate())]
-    key_parts += [translation.get_language() or "", request.get_full_path()]
-    key_parts += [request.META.get(f"HTTP_{name.upper().replace('-', '_')}", "") for name in vary]
+    key_parts += [translation.get_language() or "", request.path, query.urlencode(), variant]
     digest = _digest(*key_parts)
     etag = f'"{digest}"'
     key = f"{namespace}:{digest}"
@@ -123,18 +218,27 @@ def _personal(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
 
 
-def cached_page(view=None, *, council: str | None = None):
+def cached_page(view=None, *, params: Params | None = None, council: str | None = None):
     """Serve a public page from the cache for anonymous readers (see the module docstring).
-    `council` names the URL argument holding the council's slug, for a page that shows that
-    council's data only (@cached_page(council="slug"))."""
+    `params` declares the query parameters the view reads, each with its normaliser
+    ({"page": integer, "q": text}); none by default. `council` names the URL argument holding
+    the council's slug, for a page that shows that council's data only
+    (@cached_page(council="slug"))."""
     if view is None:
-        return functools.partial(cached_page, council=council)
+        return functools.partial(cached_page, params=params, council=council)
+    declared: Params = params or {}
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _personal(request):
             return view(request, *args, **kwargs)
+        query = known_query(request.GET, declared)
+        if query is None:  # an unknown parameter or a refused value: rendered, never stored
+            return view(request, *args, **kwargs)
+        use_query(request, query)
         scope = kwargs[council] if council else None
-        return conditional(request, "page", lambda: view(request, *args, **kwargs), council=scope)
+        return conditional(
+            request, "page", lambda: view(request, *args, **kwargs), query=query, council=scope
+        )
 
     return wrapper

@@ -123,19 +123,30 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: Celery broker and cache. Without REDIS_URL, tasks run eagerly in-process and the
-# cache is local memory, so the demo needs no service.
+# Redis. REDIS_URL is the Celery broker and keeps the counters that must not be lost (comment
+# rate limits: the "counters" cache); it must never evict (docker-compose.yml runs it with
+# noeviction). CACHE_REDIS_URL is the page cache ("default": pages, API answers, data versions),
+# which anyone can fill with valid URLs: in production a Redis instance of its own with a memory
+# cap and allkeys-lru, so a flood evicts old pages and never a queue or a counter (maxmemory
+# applies to a whole instance, not to one database). It defaults to REDIS_URL, so a single Redis
+# still works for the demo and the tests. Without REDIS_URL, tasks run eagerly in-process and
+# both caches are local memory, so the demo needs no service.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or REDIS_URL
+_CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "infitah")
+
+
+def _cache(url: str, name: str) -> dict:
+    if url:
+        return {
             "BACKEND": "opengov.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "infitah"),
+            "LOCATION": url,
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
         }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+
+
+CACHES = {"default": _cache(CACHE_REDIS_URL, "pages"), "counters": _cache(REDIS_URL, "counters")}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -14,6 +14,7 @@ from commitments.models import Commitment, Milestone, overdue_condition
 from consultations.models import ActionPlan, Council, Workshop
 from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
+from opengov.urls_absolute import absolute_url
 
 HOME_PLANS = 12
 
@@ -78,7 +79,7 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         f"Contact: {settings.SECURITY_CONTACT}",
         f"Expires: {expires.replace(microsecond=0).isoformat()}",
         "Preferred-Languages: ar, fr, en",
-        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+        f"Canonical: {absolute_url('/.well-known/security.txt')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

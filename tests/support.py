@@ -304,13 +304,12 @@ def using_private_redis(settings, directory: Path, *, queue_prefix: str) -> Iter
     server.start()
     settings.REDIS_URL = server.url
     # Changing CACHES closes and forgets the cache connections (Django's setting_changed).
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "opengov.cache.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": f"outage-{uuid.uuid4().hex[:6]}",
-        }
+    cache = {
+        "BACKEND": "opengov.cache.RedisCache",
+        "LOCATION": server.url,
+        "KEY_PREFIX": f"outage-{uuid.uuid4().hex[:6]}",
     }
+    settings.CACHES = {"default": cache, "counters": cache}
     try:
         with celery_sending_to(server.url, queue_prefix=queue_prefix):
             yield server

@@ -1,5 +1,6 @@
 """The open-data API's shapes. Every translated field appears in both languages (`title_ar`,
-`title_fr`) so that one call serves both; e-mail addresses and moderation data never appear."""
+`title_fr`) so that one call serves both; e-mail addresses and moderation data never appear.
+Links (`url`) are under SITE_URL (opengov.urls_absolute), never the request's host."""
 
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from consultations.models import (
     WorkingGroup,
     Workshop,
 )
+from opengov.urls_absolute import absolute_url
 
 
 def bilingual(*names: str) -> list[str]:
@@ -44,7 +46,7 @@ class CouncilSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -61,7 +63,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "commitments:plan_document",
             args=[obj.plan.council.slug, obj.plan.start_year, obj.pk],
         )
-        return self.context["request"].build_absolute_uri(path)
+        return absolute_url(path)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -87,7 +89,7 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -151,7 +153,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class WorkingGroupSerializer(serializers.ModelSerializer):
@@ -199,7 +201,7 @@ class WorkshopSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class ProposalSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 router = DefaultRouter(trailing_slash=True)
+router.APIRootView = views.APIRootView
 router.register("councils", views.CouncilViewSet, basename="council")
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("commitments", views.CommitmentViewSet, basename="commitment")

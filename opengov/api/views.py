@@ -2,17 +2,27 @@
 preparation, no comment that is not published, no e-mail address.
 
 Answers carry an ETag and a Last-Modified date drawn from the data version (opengov.dataversion)
-and honour If-None-Match / If-Modified-Since; their bodies are cached until the data changes."""
+and honour If-None-Match / If-Modified-Since; their bodies are cached until the data changes.
+
+Each endpoint reads only its declared query parameters (its filters, its pagination's and
+`format`): a request with any other is refused with 400 and the list of those it reads, so that
+a typo is visible instead of silently ignored, and no random parameter ever makes a cache entry.
+Links in answers (`url`, `next`, `previous`) are under SITE_URL, never the request's host."""
 
 from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from rest_framework import exceptions, routers, viewsets
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.request import Request
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from consultations.selectors import public_commitments
-from opengov.pagecache import conditional
+from opengov.pagecache import Params, conditional, integer, known_query, opaque, use_query, word
+from opengov.urls_absolute import site_links
 
 from . import serializers
 
@@ -38,19 +48,85 @@ class LargeCollectionPagination(CursorPagination):
     ordering = "id"
 
 
+def _normaliser(query_filter):
+    # Numbers as integers; slugs, choices, booleans and references as words. Any other value
+    # (a decimal, Arabic text) is still answered, without the cache.
+    return integer if isinstance(query_filter, filters.NumberFilter) else word
+
+
 class CachedConditionalMixin:
-    """Conditional GET and a response cache keyed by the data version (opengov.pagecache)."""
+    """Conditional GET and a response cache keyed by the data version (opengov.pagecache), the
+    normalised known parameters and the media type chosen, from the renderers' closed set.
+    Links built from the request (pagination, DRF's reverse) are under SITE_URL."""
+
+    def known_params(self, kwargs) -> Params:
+        params: dict = {"format": word}
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is not None:
+            params |= {name: _normaliser(f) for name, f in filterset.base_filters.items()}
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        paginator = self.pagination_class
+        if lookup not in kwargs and paginator is not None:  # a list: its pagination's too
+            for name, normaliser in (
+                ("page_query_param", integer),
+                ("page_size_query_param", integer),
+                ("cursor_query_param", opaque),
+            ):
+                if getattr(paginator, name, None):
+                    params[getattr(paginator, name)] = normaliser
+        return params
 
     def dispatch(self, request, *args, **kwargs):
+        site_links(request)
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
         parent = super()
+        query = known_query(request.GET, self.known_params(kwargs))
+        media_type = self._plain_media_type(request, kwargs)
+        if query is None or media_type is None:  # refused by initial(), or answered uncached
+            return parent.dispatch(request, *args, **kwargs)
+        use_query(request, query)
         return conditional(
             request,
             "api",
             lambda: parent.dispatch(request, *args, **kwargs),
+            query=query,
+            variant=media_type,
             vary=("Accept",),
         )
+
+    def _plain_media_type(self, request, kwargs) -> str | None:
+        """The media type of the renderer the Accept header chooses, when it asks for nothing
+        more (such as `indent`); None otherwise: that answer is not cached."""
+        try:
+            renderer, accepted = self.get_content_negotiator().select_renderer(
+                Request(request), self.get_renderers(), kwargs.get("format")
+            )
+        except (exceptions.NotAcceptable, Http404, ValueError):
+            return None
+        _type, options = parse_header_parameters(accepted)
+        return None if set(options) - {"q"} else renderer.media_type
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        known = self.known_params(kwargs)
+        unknown = sorted(set(request.query_params) - set(known))
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    "detail": gettext(
+                        "Unknown query parameter: %(unknown)s. This endpoint reads: %(known)s."
+                    )
+                    % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known))}
+                }
+            )
+
+
+class APIRootView(routers.APIRootView):
+    """The list of endpoints, its links under SITE_URL."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(site_links(request), *args, **kwargs)
 
 
 class ReadOnly(CachedConditionalMixin, viewsets.ReadOnlyModelViewSet):

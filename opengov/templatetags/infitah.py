@@ -5,14 +5,18 @@
   French page (or the reverse) is read and laid out right.
 - `{{ value|bdi }}`: isolates Latin references (TTA-2024-03), dates and numbers inside text of the
   other direction.
-- `{% alternate_links %}`: hreflang alternates of the current page.
-- `{% url_in language %}`: the current page in another language."""
+- `{% alternate_links %}`: hreflang alternates and the canonical link of the current page, all
+  under SITE_URL (opengov.urls_absolute), never the request's host.
+- `{% url_in language %}`: the current page in another language.
+- `{{ path|absolute }}`: a path of the portal as an absolute URL under SITE_URL (e-mails)."""
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
+
+from opengov.urls_absolute import absolute_url
 
 register = template.Library()
 
@@ -78,13 +82,22 @@ def alternate_links(context):
         return ""
     links = []
     for code, _name in settings.LANGUAGES:
-        url = request.build_absolute_uri(translate_url(_local(request.path), code))
+        url = absolute_url(translate_url(_local(request.path), code))
         links.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, url))
-    default = request.build_absolute_uri(
-        translate_url(_local(request.path), settings.LANGUAGE_CODE)
-    )
+    default = absolute_url(translate_url(_local(request.path), settings.LANGUAGE_CODE))
     links.append(format_html('<link rel="alternate" hreflang="x-default" href="{}">', default))
+    # The query a cached page was rendered with (opengov.pagecache: known parameters only,
+    # normalised), so that ?page=2 names itself and an unknown parameter names the plain page.
+    query = getattr(request, "page_cache_query", "")
+    canonical = absolute_url(_local(request.path) + (f"?{query}" if query else ""))
+    links.append(format_html('<link rel="canonical" href="{}">', canonical))
     return format_html("".join(["{}"] * len(links)), *links)
+
+
+@register.filter
+def absolute(path) -> str:
+    """The portal's path as an absolute URL under SITE_URL, never the request's host."""
+    return absolute_url(path)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 import schemathesis
 import yaml
+from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
@@ -460,7 +461,7 @@ def test_plan_in_both_languages_with_its_documents(client, world):
     assert (data["title_ar"], data["title_fr"]) == (plan.title_ar, plan.title_fr)
     assert data["council"] == "region-a"
     assert (data["start_year"], data["end_year"], data["stage"]) == (2024, 2026, "implementation")
-    assert data["url"].startswith("http://testserver/")
+    assert data["url"].startswith(f"{django_settings.SITE_URL}/")
     assert data["url"].endswith(plan.get_absolute_url())
     assert len(data["documents"]) == 1
     document = data["documents"][0]
@@ -469,7 +470,7 @@ def test_plan_in_both_languages_with_its_documents(client, world):
     assert document["sha256"] == "a" * 64 and document["size"] == 1234
     assert document["is_current"] is True
     assert document["url"] == (
-        f"http://testserver{plan.get_absolute_url()}documents/{world.document.pk}/"
+        f"{django_settings.SITE_URL}{plan.get_absolute_url()}documents/{world.document.pk}/"
     )
     other = client.get(f"{API}plans/{world.plan_b.pk}/").json()
     assert other["documents"] == []
@@ -651,7 +652,7 @@ def test_page_size_and_next_links(client):
     first = client.get(f"{API}councils/", {"page_size": 3}).json()
     assert first["count"] == 7 and len(first["results"]) == 3
     assert first["previous"] is None
-    assert first["next"].startswith("http://testserver/api/v1/councils/")
+    assert first["next"].startswith(f"{django_settings.SITE_URL}/api/v1/councils/")
     assert "page=2" in first["next"] and "page_size=3" in first["next"]
     seen = [c["slug"] for c in first["results"]]
     url = first["next"]

@@ -266,8 +266,13 @@ SITE = "http://testserver/"  # the test client's host
 
 
 def _same_site(url: str) -> bool:
-    """A URL of the portal itself: a path ("/..." but not "//host") or the test server's."""
-    return (url.startswith("/") and not url.startswith(("//", "/\\"))) or url.startswith(SITE)
+    """A URL of the portal itself: a path ("/..." but not "//host"), the test server's or one
+    under SITE_URL (the absolute links the portal writes: alternates, canonical link)."""
+    from django.conf import settings
+
+    return (url.startswith("/") and not url.startswith(("//", "/\\"))) or url.startswith(
+        (SITE, f"{settings.SITE_URL}/")
+    )
 
 
 class _Page(HTMLParser):
