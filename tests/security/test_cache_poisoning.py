@@ -325,7 +325,12 @@ def test_emptying_the_page_cache_keeps_the_comment_rate_limits(settings):
         "KEY_PREFIX": f"counters-{uuid.uuid4().hex[:8]}",
     }
     pages = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "flood"}
-    settings.COMMENT_RATE_LIMITS = {"per_ip": 1, "per_email": 100, "window": 60}
+    settings.COMMENT_RATE_LIMITS = {
+        "per_ip": 1,
+        "per_email": 100,
+        "mails_per_email": 100,
+        "window": 60,
+    }
     today = timezone.localdate()
     plan = factories.ActionPlanFactory(
         stage=ActionPlan.Stage.CONSULTATION,
