@@ -31,8 +31,9 @@ class ProposalImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(gettext("Send a .csv or .xlsx file."))
         upload.seek(0)
-        if upload.name.lower().endswith(".xlsx") or upload.read(4) == b"PK\x03\x04":
-            # Checked before openpyxl ever opens it: sizes member by member, no XML DTD.
+        if upload.read(4) == b"PK\x03\x04":
+            # A workbook is checked before openpyxl ever opens it: sizes member by member, no
+            # XML DTD. (Anything else named .xlsx is reported by the preview as unreadable.)
             try:
                 check_workbook(upload)
             except FileProblem as problem:
