@@ -1,4 +1,5 @@
-"""Validators shared by the apps' upload fields."""
+"""Validators shared by the apps' upload fields: the size limit. What a file is, and its stored
+name, are decided by its content in opengov.uploads (SniffedFileField)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+# The extension validators below judged the typed name; no field uses them any more. They stay
+# because earlier migrations name them.
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp"]
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
