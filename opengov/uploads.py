@@ -165,12 +165,16 @@ def _zip_type_from_prefix(head: bytes) -> str | None:
         name = head[position + 30 : position + 30 + name_length].decode("utf-8", "replace")
         data = position + 30 + name_length + extra_length
         if name == "mimetype" and method == zipfile.ZIP_STORED:
-            mimetype = head[data : data + compressed].decode("ascii", "replace").strip()
-            return _odf_type(mimetype.encode())
+            # Its size may be in a data descriptor after it: compare with the known values.
+            stored = head[data : data + 60]
+            return next((t for t in (ODT, ODS, ODP) if stored.startswith(t.encode())), None)
         names.append(name)
-        if flags & 0x08:  # sizes follow the data: the next header cannot be found from here
-            break
-        position = data + compressed
+        if flags & 0x08:  # sizes follow the data: look for the next header (names only)
+            position = head.find(ZIP_MAGIC, data)
+            if position < 0:
+                break
+        else:
+            position = data + compressed
     return _ooxml_type(names)
 
 

@@ -676,3 +676,35 @@ def test_evidence_with_a_dtd_is_refused(world, media):
     with translation.override("en"):
         assert "document type declaration" in " ".join(caught.value.message_dict[field])
     assert files_under(media) == []
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in: it writes sizes in data descriptors."""
+
+    def __init__(self):
+        self.written = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self.written.write(data)
+
+
+@pytest.mark.parametrize("descriptors", [False, True], ids=["sizes-in-headers", "descriptors"])
+def test_prefix_sniffer_types_office_files_without_inflating(descriptors):
+    """The bounded-prefix sniffer (the data migration's) reads OpenDocument and OOXML types
+    from the local headers alone, with the sizes before or after the data."""
+    for members, expected in (
+        ([("mimetype", uploads.ODS.encode()), ("content.xml", b"<x/>")], uploads.ODS),
+        ([("[Content_Types].xml", CONTENT_TYPES), ("ppt/presentation.xml", b"<p/>")], uploads.PPTX),
+    ):
+        target = _Unseekable() if descriptors else io.BytesIO()
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members:
+                method = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+                archive.writestr(zipfile.ZipInfo(name), data, compress_type=method)
+        data = (target.written if descriptors else target).getvalue()
+        head = data[: uploads.SNIFF_BYTES]
+        assert uploads.sniff_content_type(head) == expected
+        assert uploads.sniff(io.BytesIO(data), "document").content_type == expected
