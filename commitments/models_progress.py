@@ -74,7 +74,7 @@ class MilestoneUpdate(TimeStampedModel):
         return reverse("commitments:evidence", args=["milestone", self.pk])
 
     def download_name(self) -> str:
-        extension = download_extension(self.evidence_content_type)
+        extension = download_extension(self.evidence_content_type, self.evidence_file.name)
         return f"evidence-milestone-{self.pk}.{extension}"
 
     def clean(self) -> None:
@@ -183,7 +183,8 @@ class AssessmentEvidence(TimeStampedModel):
         return reverse("commitments:evidence", args=["assessment", self.pk])
 
     def download_name(self) -> str:
-        return f"evidence-assessment-{self.pk}.{download_extension(self.content_type)}"
+        extension = download_extension(self.content_type, self.file.name)
+        return f"evidence-assessment-{self.pk}.{extension}"
 
     def clean(self) -> None:
         super().clean()

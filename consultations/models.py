@@ -497,7 +497,7 @@ class WorkshopDocument(BilingualModel, TimeStampedModel):
         return reverse("consultations:workshop_document", args=[self.pk])
 
     def download_name(self) -> str:
-        extension = download_extension(self.content_type)
+        extension = download_extension(self.content_type, self.file.name)
         return f"workshop-{self.workshop_id}-document-{self.pk}.{extension}"
 
 

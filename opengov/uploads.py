@@ -437,7 +437,12 @@ def attachment_response(
     return response
 
 
-def download_extension(content_type: str) -> str:
+def download_extension(content_type: str, stored_name: str = "") -> str:
+    """The extension a download gets: the stored type's (old MS Office files keep the one
+    they were stored under: .doc, .xls or .ppt)."""
+    stored = stored_name.rsplit(".", 1)[-1].lower() if "." in stored_name else ""
+    if content_type == OLE and stored in OLE_EXTENSIONS:
+        return stored
     return EXTENSIONS.get(content_type, "bin")
 
 

@@ -708,3 +708,16 @@ def test_prefix_sniffer_types_office_files_without_inflating(descriptors):
         head = data[: uploads.SNIFF_BYTES]
         assert uploads.sniff_content_type(head) == expected
         assert uploads.sniff(io.BytesIO(data), "document").content_type == expected
+
+
+@pytest.mark.parametrize(("name", "extension"), [("t.xls", "xls"), ("t.html", "doc")])
+def test_old_office_files_keep_an_office_extension_and_nothing_else(world, name, extension):
+    """Old MS Office files share one container format: .doc, .xls or .ppt as typed, else .doc."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    evidence = _evidence(world, SimpleUploadedFile(name, ole))
+    evidence.full_clean()
+    evidence.save()
+    assert evidence.file.name.endswith(f".{extension}")
+    response = Client().get(evidence.download_url())
+    assert response["Content-Type"] == uploads.OLE
+    assert response["Content-Disposition"].endswith(f'.{extension}"')
