@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, PlanOwned, Proposal, Theme
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+from opengov.uploads import SniffedFileField
 
 
 def _merge_errors(errors: dict, error: ValidationError) -> None:
@@ -503,7 +504,8 @@ class PlanDocument(PlanOwned, TimeStampedModel):
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(_("file"), upload_to=plan_document_path, max_length=200)
+    # Written by the portal, never by a user; still judged and served like an upload.
+    file = SniffedFileField(_("file"), upload_to=plan_document_path, max_length=200, accept="pdf")
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))
     generated_at = models.DateTimeField(_("generated at"))
@@ -529,6 +531,12 @@ class PlanDocument(PlanOwned, TimeStampedModel):
 
     def download_name(self) -> str:
         return f"{self.plan.council.slug}-{self.plan.period}-{self.language}-v{self.version}.pdf"
+
+    def download_url(self) -> str:
+        council = self.plan.council
+        return reverse(
+            "commitments:plan_document", args=[council.slug, self.plan.start_year, self.pk]
+        )
 
 
 # --- comments on draft plans -------------------------------------------------------------------

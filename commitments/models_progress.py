@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, PlanOwned, random_upload_name
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
-from opengov.validators import validate_evidence_content, validate_file_size
+from opengov.uploads import SniffedFileField, content_type_field, download_extension
+from opengov.validators import validate_file_size
 
 from .models import Commitment, CompletionLevel, Indicator, Milestone, OpenedGovernment
 
@@ -33,13 +35,16 @@ class MilestoneUpdate(PlanOwned, TimeStampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     evidence_url = models.URLField(_("evidence link"), blank=True)
-    evidence_file = models.FileField(
+    evidence_file = SniffedFileField(
         _("evidence document"),
         upload_to=evidence_path,
         blank=True,
         max_length=200,
-        validators=[validate_file_size, validate_evidence_content],
+        accept="document",
+        content_type_field="evidence_content_type",
+        validators=[validate_file_size],
     )
+    evidence_content_type = content_type_field(_("evidence content type"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -66,6 +71,13 @@ class MilestoneUpdate(PlanOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.milestone} · {self.get_status_display()} · {self.created_at:%Y-%m-%d}"
+
+    def download_url(self) -> str:
+        return reverse("commitments:evidence", args=["milestone", self.pk])
+
+    def download_name(self) -> str:
+        extension = download_extension(self.evidence_content_type, self.evidence_file.name)
+        return f"evidence-milestone-{self.pk}.{extension}"
 
     def clean(self) -> None:
         super().clean()
@@ -165,12 +177,15 @@ class AssessmentEvidence(PlanOwned, TimeStampedModel):
         related_name="evidence",
     )
     title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(
+    file = SniffedFileField(
         _("file"),
         upload_to=evidence_path,
         max_length=200,
-        validators=[validate_file_size, validate_evidence_content],
+        accept="document",
+        content_type_field="content_type",
+        validators=[validate_file_size],
     )
+    content_type = content_type_field()
 
     class Meta:
         verbose_name = _("evidence file")
@@ -179,6 +194,13 @@ class AssessmentEvidence(PlanOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def download_url(self) -> str:
+        return reverse("commitments:evidence", args=["assessment", self.pk])
+
+    def download_name(self) -> str:
+        extension = download_extension(self.content_type, self.file.name)
+        return f"evidence-assessment-{self.pk}.{extension}"
 
     def clean(self) -> None:
         super().clean()

@@ -1,6 +1,6 @@
 """Public pages of an action plan and its commitments."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
 from opengov.pagecache import cached_page, integer
+from opengov.uploads import attachment_response
 
 from . import selectors
 from .forms import CommentForm
@@ -115,15 +116,8 @@ def plan_document(request: HttpRequest, council_slug: str, start_year: int, pk: 
     except PlanDocument.DoesNotExist as missing:
         raise Http404(gettext("No such document.")) from missing
     try:
-        handle = document.file.open("rb")
+        response = attachment_response(document.file, "application/pdf", document.download_name())
     except FileNotFoundError as missing:
         raise Http404(gettext("No such document.")) from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.download_name(),
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400, immutable"
     return response

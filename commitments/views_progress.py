@@ -1,15 +1,17 @@
 """Public pages of implementation: a plan's progress report (page and CSV) and the evidence
-files, served with a content type taken from their content and as a download."""
+files, served as downloads under the content type sniffed when they were uploaded."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from consultations.models import ActionPlan
 from opengov.pagecache import cached_page
+from opengov.scoping import council_id_of, plan_of
 from opengov.spreadsheets import csv_bytes
-from opengov.validators import sniff_content_type
+from opengov.uploads import attachment_response, may_download
 
 from .exports import neutralise
 from .models import AssessmentEvidence, MilestoneUpdate
@@ -68,64 +70,35 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
     return response
 
 
-# The download's extension follows the content, never the uploaded name.
-EVIDENCE_EXTENSIONS = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "application/vnd.ms-office": "doc",
+# kind -> (model, its file field, the path from it to its plan)
+EVIDENCE = {
+    "milestone": (MilestoneUpdate, "evidence_file", "milestone__commitment__plan__council"),
+    "assessment": (AssessmentEvidence, "file", "assessment__commitment__plan__council"),
 }
 
 
 @require_safe
 def evidence_file(request: HttpRequest, kind: str, pk: int):
-    """An evidence file of a public plan. The content type comes from the file's bytes, the
-    download name from the record (never the uploaded name), and the browser is told not to
-    sniff or display it in the page."""
-    if kind == "milestone":
-        record = (
-            MilestoneUpdate.objects.select_related("milestone__commitment__plan")
-            .filter(pk=pk)
-            .first()
-        )
-        plan = record.milestone.commitment.plan if record else None
-        stored = record.evidence_file if record else None
-    elif kind == "assessment":
-        record = (
-            AssessmentEvidence.objects.select_related("assessment__commitment__plan")
-            .filter(pk=pk)
-            .first()
-        )
-        plan = record.assessment.commitment.plan if record else None
-        stored = record.file if record else None
-    else:
-        raise Http404
-    if record is None or not stored or plan.stage == plan.Stage.PREPARATION:
+    """An evidence file, as an attachment under the type sniffed at upload (the file is not
+    read to serve it) and a name made from the record, never the uploaded name. Public for
+    plans past preparation; for a plan in preparation, its council's staff only."""
+    if kind not in EVIDENCE:
         raise Http404(gettext("No such document."))
+    model, field, path = EVIDENCE[kind]
+    record = model.objects.select_related(path).filter(pk=pk).first()
+    stored = getattr(record, field) if record else None
+    if not stored or not may_download(request.user, record, plan_of(record), council_id_of(record)):
+        raise Http404(gettext("No such document."))
+    content_type = record.evidence_content_type if kind == "milestone" else record.content_type
     try:
-        handle = stored.open("rb")
+        return attachment_response(
+            stored,
+            content_type,
+            record.download_name(),
+            private=plan_of(record).stage == ActionPlan.Stage.PREPARATION,
+        )
     except FileNotFoundError as missing:
         raise Http404(gettext("No such document.")) from missing
-    content_type = sniff_content_type(handle.read(16), handle) or "application/octet-stream"
-    handle.seek(0)
-    extension = EVIDENCE_EXTENSIONS.get(content_type, "bin")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"evidence-{kind}-{pk}.{extension}",
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_safe

@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.widgets import QuickSelect
 
+from .imports import FileProblem, check_workbook
 from .models import ActionPlan, Council, Theme
 from .selectors import ProposalFilters
 
@@ -29,6 +30,15 @@ class ProposalImportForm(forms.Form):
             )
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(gettext("Send a .csv or .xlsx file."))
+        upload.seek(0)
+        if upload.read(4) == b"PK\x03\x04":
+            # A workbook is checked before openpyxl ever opens it: sizes member by member, no
+            # XML DTD. (Anything else named .xlsx is reported by the preview as unreadable.)
+            try:
+                check_workbook(upload)
+            except FileProblem as problem:
+                raise forms.ValidationError(str(problem)) from problem
+        upload.seek(0)
         return upload
 
 

@@ -13,6 +13,7 @@ import io
 import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core import signing
@@ -23,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.spreadsheets import csv_bytes
+from opengov.uploads import UnsafeArchive, check_archive
 
 from .models import Proposal, Theme, WorkingGroup, Workshop, ensure_plan_open
 
@@ -162,22 +164,36 @@ def _read_csv(data: bytes) -> list[list[str]]:
         ) from error
 
 
+def check_workbook(file) -> None:
+    """FileProblem unless the workbook is safe to give to openpyxl: every member checked for
+    its declared and inflated sizes, and no XML DTD or entity (opengov.uploads.check_archive)."""
+    try:
+        check_archive(file)
+    except UnsafeArchive as problem:
+        if problem.code in ("archive_damaged", "archive_encrypted"):
+            raise FileProblem(
+                gettext("The Excel file cannot be read; save it again as .xlsx.")
+            ) from problem
+        raise FileProblem(" ".join(problem.messages)) from problem
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    check_workbook(io.BytesIO(data))
+    rows = []
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            rows.append(["" if v is None else str(v) for v in values])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, ParseError) as error:
         raise FileProblem(
             gettext("The Excel file cannot be read; save it again as .xlsx.")
         ) from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else str(v) for v in values])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
     return rows
 
 

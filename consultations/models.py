@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
-from opengov.validators import (
-    validate_document_or_image_extension,
-    validate_file_size,
-    validate_image_extension,
+from opengov.uploads import (
+    SniffedFileField,
+    content_type_field,
+    download_extension,
 )
+from opengov.validators import validate_file_size
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -36,8 +37,6 @@ def random_upload_name(prefix: str, filename: str) -> str:
 
 # More people than any workshop could hold, far below the 32-bit sum the database checks.
 MAX_PARTICIPANTS = 1_000_000
-# A logo is drawn small; bigger images are refused before anyone decodes them in full.
-MAX_LOGO_PIXELS = 4000 * 4000
 
 
 def council_logo_path(_instance, filename: str) -> str:
@@ -97,11 +96,14 @@ class Council(BilingualModel, TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(
+    # Shown inline from /media: PNG, JPEG or WebP only, verified with Pillow, stored under the
+    # sniffed extension (opengov.uploads).
+    logo = SniffedFileField(
         _("logo"),
         upload_to=council_logo_path,
         blank=True,
-        validators=[validate_image_extension, validate_file_size],
+        accept="image",
+        validators=[validate_file_size],
     )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -153,27 +155,6 @@ class Council(BilingualModel, TimeStampedModel):
                 )
             if self.parent.kind != self.Kind.REGION:
                 raise ValidationError({"parent": gettext("The parent must be a region.")})
-        if self.logo and not getattr(self.logo, "_committed", True):
-            # A new upload: read its size from the header only, then refuse what is too big.
-            from PIL import Image
-
-            try:
-                with Image.open(self.logo) as image:
-                    width, height = image.size
-            except Exception as error:  # not an image Pillow can read
-                raise ValidationError({"logo": gettext("This file is not an image.")}) from error
-            finally:
-                self.logo.seek(0)
-            if width * height > MAX_LOGO_PIXELS:
-                raise ValidationError(
-                    {
-                        "logo": gettext(
-                            "This image is %(width)d by %(height)d pixels; a logo may have at "
-                            "most 16 million pixels (for example 4000 by 4000)."
-                        )
-                        % {"width": width, "height": height}
-                    }
-                )
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -631,11 +612,14 @@ class WorkshopDocument(PlanOwned, BilingualModel, TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DOCUMENT)
     title = models.CharField(_("title"), max_length=255, blank=True)
-    file = models.FileField(
+    file = SniffedFileField(
         _("file"),
         upload_to=workshop_document_path,
-        validators=[validate_document_or_image_extension, validate_file_size],
+        accept="document",
+        content_type_field="content_type",
+        validators=[validate_file_size],
     )
+    content_type = content_type_field()
 
     required_in_one_language = ("title",)
 
@@ -647,6 +631,13 @@ class WorkshopDocument(PlanOwned, BilingualModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title or Path(self.file.name).name
+
+    def download_url(self) -> str:
+        return reverse("consultations:workshop_document", args=[self.pk])
+
+    def download_name(self) -> str:
+        extension = download_extension(self.content_type, self.file.name)
+        return f"workshop-{self.workshop_id}-document-{self.pk}.{extension}"
 
 
 class WorkingGroup(PlanOwned, BilingualModel, TimeStampedModel):

@@ -7,10 +7,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from opengov.pagecache import cached_page, integer, text, word
+from opengov.uploads import attachment_response, may_download
 
 from . import selectors
 from .forms import CouncilFilterForm, ProposalFilterForm
-from .models import Council, Workshop
+from .models import ActionPlan, Council, Workshop, WorkshopDocument
 
 # The query parameters each listing reads (its filter form's fields and the page number), with
 # their normalisers: anything else is served without the page cache (opengov.pagecache).
@@ -99,3 +100,25 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
         },
     )
+
+
+@require_safe
+def workshop_document(request: HttpRequest, pk: int):
+    """A workshop's document or photo, as an attachment under the type sniffed at upload (the
+    file is not read to serve it). Public with its workshop; a document of a workshop under a
+    plan in preparation only for its council's staff."""
+    document = WorkshopDocument.objects.select_related("workshop__plan").filter(pk=pk).first()
+    plan = document.workshop.plan if document else None
+    if document is None or not document.file:
+        raise Http404(gettext("No such document."))
+    if not may_download(request.user, document, plan, document.workshop.council_id):
+        raise Http404(gettext("No such document."))
+    try:
+        return attachment_response(
+            document.file,
+            document.content_type,
+            document.download_name(),
+            private=plan is not None and plan.stage == ActionPlan.Stage.PREPARATION,
+        )
+    except FileNotFoundError as missing:
+        raise Http404(gettext("No such document.")) from missing

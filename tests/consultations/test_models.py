@@ -143,15 +143,20 @@ CLEAN_REFUSALS = {
         "The action plan must be one of this council's plans.",
         lambda: changed(WF(), plan=PF()),
     ),
+    # Judged by content, whatever the name (opengov.uploads).
     "document-not-a-document": (
         "file",
-        "are not accepted",
-        lambda: factories.WorkshopDocumentFactory.build(workshop=WF(), file__filename="x.exe"),
+        "not a PDF, an image or an office document",
+        lambda: factories.WorkshopDocumentFactory.build(
+            workshop=WF(), file__filename="x.pdf", file__data=b"MZ\x90\x00 an executable"
+        ),
     ),
-    "document-without-extension": (
+    "document-a-page": (
         "file",
-        "are not accepted",
-        lambda: factories.WorkshopDocumentFactory.build(workshop=WF(), file__filename="pv"),
+        "not a PDF, an image or an office document",
+        lambda: factories.WorkshopDocumentFactory.build(
+            workshop=WF(), file__filename="pv", file__data=b"<html><script>x()</script>"
+        ),
     ),
     "group-of-another-workshop": (
         "working_group",
@@ -183,6 +188,9 @@ CLEAN_ACCEPTS = {
     "workshop-everyone-by-sex": lambda: changed(WF(), participants_women=14),
     "network-meeting-without-plan": lambda: changed(WF(), plan=None),
     "document-pdf": lambda: factories.WorkshopDocumentFactory.build(workshop=WF()),
+    "document-pdf-without-extension": lambda: factories.WorkshopDocumentFactory.build(
+        workshop=WF(), file__filename="pv"
+    ),
     "proposal-from-a-group": PropF,
     "proposal-sent-online": lambda: Proposal(plan=PF(), council=CF(), title_fr="Idée"),
     "stage-change": lambda: PlanStageChange(plan=PF(), from_stage="adopted", to_stage="closed"),

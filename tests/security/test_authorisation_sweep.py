@@ -22,8 +22,10 @@ escapes silently. Positive controls prove the sweep can see a leak: the same adm
 BRAVO's markers to a network administrator, ALPHA's staff reach ALPHA's objects through the same
 fills, and the public fills of BRAVO's published plan answer with its markers.
 
-Media files (workshop documents, plan PDFs, evidence) are served by the proxy, not by a URL
-pattern: their names are random, so the sweep checks that no hidden file's name is disclosed.
+Uploaded files (workshop documents, evidence) and plan PDFs are linked only through their
+download views (consultations:workshop_document, commitments:evidence, commitments:plan_document),
+which the sweep fills like any view; their storage names are random, and the sweep also checks
+that no hidden file's name is disclosed.
 """
 
 from __future__ import annotations
@@ -72,7 +74,14 @@ from commitments.models import (
     PlanSelfAssessment,
 )
 from consultations import imports
-from consultations.models import ActionPlan, Council, PlanStageChange, Proposal, Workshop
+from consultations.models import (
+    ActionPlan,
+    Council,
+    PlanStageChange,
+    Proposal,
+    Workshop,
+    WorkshopDocument,
+)
 from opengov import opendata, roles
 from opengov.scoping import SCOPES
 from tests import factories
@@ -592,6 +601,7 @@ class Fill:
 # is filled with every BRAVO object of every model.
 VIEW_MODELS = {
     "consultations:workshop": Workshop,
+    "consultations:workshop_document": WorkshopDocument,
     "commitments:comment_report": Comment,
     "commitments:plan_document": PlanDocument,
 }
@@ -1392,7 +1402,12 @@ def test_public_fills_serve_bravo_published_plan(world, routes):
         if not answered:
             unanswered.append(route.label)
         seen.add(route.label)
-    assert "commitments:evidence" in seen and "commitments:plan_document" in seen
+    downloads = {
+        "commitments:evidence",
+        "commitments:plan_document",
+        "consultations:workshop_document",
+    }
+    assert downloads <= seen
     assert not unanswered, f"no fill of BRAVO's published plan answered: {unanswered}"
 
 
