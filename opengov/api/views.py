@@ -7,12 +7,14 @@ and honour If-None-Match / If-Modified-Since; their bodies are cached until the 
 from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from consultations.selectors import public_commitments
 from opengov.pagecache import conditional
+from opengov.params import ascii_int
 
 from . import serializers
 
@@ -36,6 +38,15 @@ class LargeCollectionPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "id"
+
+    def decode_cursor(self, request):
+        """The cursor, or 404 (DRF's answer to a broken cursor) when its position is not an id:
+        a forged cursor must not reach the query as `id > 'abc'`."""
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor is not None else None
+        if position is not None and ascii_int(position) is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class CachedConditionalMixin:
