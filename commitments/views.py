@@ -31,9 +31,7 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
 
 
 def _comments_context(request, plan: ActionPlan, commitment, form) -> dict:
-    page = selectors.published_comments(
-        plan, commitment, page_number(request.GET.get("comments"))
-    )
+    page = selectors.published_comments(plan, commitment, page_number(request.GET.get("comments")))
     return {
         "comments": page.object_list,
         "comments_page": page,
