@@ -39,8 +39,14 @@ _CELL_REFERENCE = re.compile(r"(?:\$?[A-Za-z]{1,3}\$?[0-9]+|[Rr][0-9]+[Cc][0-9]+
 _COMPUTED = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_.]*\(|\||[\w'\]]![$A-Za-z]")
 
 
-def _is_formula_at(text: str, start: int) -> bool:
-    """Whether a spreadsheet would compute the field that begins at text[start]."""
+def _last_computed(text: str) -> int:
+    """Where the text's last function call, DDE link or sheet reference starts (-1: none)."""
+    return max((m.start() for m in _COMPUTED.finditer(text)), default=-1)
+
+
+def _is_formula_at(text: str, start: int, last_computed: list[int]) -> bool:
+    """Whether a spreadsheet would compute the field that begins at text[start]
+    (`last_computed`: _last_computed(text), worked out on first need and kept in the list)."""
     first = text[start : start + 1]
     if not first or first == "'":
         return False
@@ -48,25 +54,37 @@ def _is_formula_at(text: str, start: int) -> bool:
         return True
     if first not in _SIGNS:
         return False
-    rest = text[start:].lstrip(_SIGNS + " ")
-    if not rest:
+    end = len(text)
+    after = start
+    while after < end and (text[after] in _SIGNS or text[after] == " "):
+        after += 1
+    if after == end:
         return False
-    if rest.startswith(_AFTER_SIGN_START) or rest[0].isdigit():
+    if text[after] in _AFTER_SIGN_START or text[after].isdigit():
         return True
-    return bool(_CELL_REFERENCE.match(rest) or _COMPUTED.search(rest))
+    if _CELL_REFERENCE.match(text, after):
+        return True
+    if not last_computed:
+        last_computed.append(_last_computed(text))
+    return last_computed[0] >= after
 
 
 def neutralise(value):
     """The text with an apostrophe before each place a spreadsheet would start a formula (the
-    rule above); anything else unchanged. Idempotent: a neutralised text is left as it is."""
+    rule above); anything else unchanged. Idempotent: a neutralised text is left as it is.
+    Linear in the length of the text, however many separators it holds."""
     if not isinstance(value, str) or not value:
         return value
-    places = [m.end() for m in _SEGMENT_START.finditer(value) if _is_formula_at(value, m.end())]
+    last_computed: list[int] = []
+    places = [
+        m.end()
+        for m in _SEGMENT_START.finditer(value)
+        if _is_formula_at(value, m.end(), last_computed)
+    ]
     if value[0] in "\t\r" and 0 not in places:
         places.insert(0, 0)
-    for place in reversed(places):
-        value = value[:place] + "'" + value[place:]
-    return value
+    bounds = zip([0, *places], [*places, len(value)], strict=True)
+    return "'".join(value[begin:end] for begin, end in bounds)
 
 
 def is_formula(value) -> bool:
