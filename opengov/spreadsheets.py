@@ -30,9 +30,14 @@ from decimal import Decimal
 
 # Where a reader may start a field inside a cell: the cell's start and after each of these.
 SEPARATORS = ";,\t\r\n"
-_SEGMENT_START = re.compile(rf"(?:^|[{re.escape(SEPARATORS)}])[ \t\r\n\"]*")
 _SIGNS = "+-@\uff0b\uff0d\uff20"  # and their full-width forms
 _EQUALS = "=\uff1d"
+# Places where a field may start (after spaces and double quotes) with a sign or equals: the
+# only places worth a closer look, at the start of the cell and after a separator (two patterns:
+# one that begins with a character set is scanned much faster than an alternation with ^).
+_LEAD = r"[ \t\r\n\"]*(?=[" + re.escape(_SIGNS + _EQUALS) + "])"
+_CANDIDATE_FIRST = re.compile(_LEAD)
+_CANDIDATE_INSIDE = re.compile(f"[{re.escape(SEPARATORS)}]{_LEAD}")
 _AFTER_SIGN_START = tuple("0123456789.($\"'={#[!") + tuple(_EQUALS)
 _CELL_REFERENCE = re.compile(r"(?:\$?[A-Za-z]{1,3}\$?[0-9]+|[Rr][0-9]+[Cc][0-9]+)(?![\w.(])")
 # Anywhere after the sign: a function call, a DDE link, a sheet reference.
@@ -75,12 +80,14 @@ def neutralise(value):
     Linear in the length of the text, however many separators it holds."""
     if not isinstance(value, str) or not value:
         return value
+    first = _CANDIDATE_FIRST.match(value)
+    if first is None and value[0] not in "\t\r" and not _CANDIDATE_INSIDE.search(value):
+        return value  # most texts: no sign or equals where a field could start
+    candidates = {m.end() for m in _CANDIDATE_INSIDE.finditer(value)}
+    if first is not None:
+        candidates.add(first.end())  # a tab or line break at the start is found by both
     last_computed: list[int] = []
-    places = [
-        m.end()
-        for m in _SEGMENT_START.finditer(value)
-        if _is_formula_at(value, m.end(), last_computed)
-    ]
+    places = [p for p in sorted(candidates) if _is_formula_at(value, p, last_computed)]
     if value[0] in "\t\r" and 0 not in places:
         places.insert(0, 0)
     bounds = zip([0, *places], [*places, len(value)], strict=True)
@@ -95,6 +102,8 @@ def is_formula(value) -> bool:
 def cell_text(value) -> str:
     """A cell as text: empty for None, true/false, numbers as written (a number is never a
     formula, whatever its sign), everything else as str() and neutralised."""
+    if type(value) is str:  # most cells: checked first
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
