@@ -1,22 +1,12 @@
-"""Spreadsheet exports (CSV in UTF-8 with BOM so Excel opens Arabic, and XLSX). A cell that a
-spreadsheet would read as a formula (= + - @, tab, carriage return) is escaped with a leading
-apostrophe: a comment cannot run anything on the computer of whoever opens the export."""
-
-import io
+"""Spreadsheet exports of comments (CSV and XLSX, opengov.spreadsheets): a cell that a
+spreadsheet would read as a formula is neutralised there, so a comment cannot run anything on the
+computer of whoever opens the export."""
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from opengov.spreadsheets import csv_bytes
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from opengov.spreadsheets import csv_bytes, xlsx_bytes
 
 
 def _rows(comments):
@@ -49,20 +39,11 @@ def _rows(comments):
 
 def comments_export_response(comments, fmt: str) -> HttpResponse:
     """The comments as a download; e-mail addresses are never exported."""
-    rows = [[neutralise(v) for v in row] for row in _rows(comments)]
+    rows = list(_rows(comments))
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "comments"
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
         response = HttpResponse(
-            out.getvalue(),
+            xlsx_bytes(rows, "comments"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

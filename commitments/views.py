@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
 from opengov.pagecache import cached_page, integer
+from opengov.params import page_number
 from opengov.uploads import attachment_response
 
 from . import selectors
@@ -35,7 +36,7 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
 
 
 def _comments_context(request, plan: ActionPlan, commitment, form) -> dict:
-    page = selectors.published_comments(plan, commitment, request.GET.get("comments"))
+    page = selectors.published_comments(plan, commitment, page_number(request.GET.get("comments")))
     return {
         "comments": page.object_list,
         "comments_page": page,

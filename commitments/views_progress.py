@@ -13,7 +13,6 @@ from opengov.scoping import council_id_of, plan_of
 from opengov.spreadsheets import csv_bytes
 from opengov.uploads import attachment_response, may_download
 
-from .exports import neutralise
 from .models import AssessmentEvidence, MilestoneUpdate
 from .progress import plan_progress_report
 from .views import _plan_or_404
@@ -53,11 +52,11 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
             milestones = [m for m in c.milestones.all() if m.status != "cancelled"]
             rows.append(
                 [
-                    neutralise(str(theme.theme or "")),
-                    neutralise(c.reference),
-                    neutralise(c.title),
+                    str(theme.theme or ""),
+                    c.reference,
+                    c.title,
                     c.get_completion_display(),
-                    neutralise(c.completion_override_reason),
+                    c.completion_override_reason,
                     sum(1 for m in milestones if m.status == "completed"),
                     len(milestones),
                     sum(1 for m in milestones if m.is_overdue(on=today)),

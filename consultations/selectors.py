@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import cached_property
 
-from opengov.params import ascii_int
+from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_query
 
 from .models import (
     PARTICIPANT_CATEGORY_FIELDS,
@@ -159,12 +159,17 @@ def workshop_proposals_without_group(workshop: Workshop) -> list[Proposal]:
 
 
 def _search(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
-    text = text.strip()[:200]
+    """Proposals matching the search text; text with no word in it ("---") matches none."""
+    text = text.strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
+        # Rebuilt from its words: operators typed as text never make a query error.
+        terms = websearch_query(text)
+        if not terms:
+            return queryset.none()
         # The stored tsvector (kept by a trigger, under the GIN index proposal_search_document_gin).
-        query = SearchQuery(text, config="simple", search_type="websearch")
+        query = SearchQuery(terms, config="simple", search_type="websearch")
         return queryset.filter(search_document=query)
     condition = Q()
     for word in text.split():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from opengov.pagecache import cached_page, integer, text, word
+from opengov.params import page_number
 from opengov.uploads import attachment_response, may_download
 
 from . import selectors
@@ -35,7 +36,9 @@ def council_list(request: HttpRequest) -> HttpResponse:
     councils = selectors.council_directory(
         kind=data.get("kind") or "", region=data.get("region"), text=data.get("q") or ""
     )
-    page = Paginator(councils, selectors.COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(councils, selectors.COUNCILS_PER_PAGE).get_page(
+        page_number(request.GET.get("page"))
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -86,7 +89,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     paginator = selectors.CappedPaginator(
         selectors.proposals_public(filters), selectors.per_page(), searching=bool(filters.text)
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,7 +12,6 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,7 +20,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from commitments.exports import neutralise
 from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 
@@ -364,20 +362,12 @@ _register(
 )
 
 
-def _value(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | Decimal):
-        return str(value)  # a number, negative ones included, is data, not a formula
-    return neutralise(value if isinstance(value, str) else str(value))
-
-
 def rows(dataset: Dataset, queryset: QuerySet | None = None) -> Iterable[list]:
+    """The header and the rows as values; to_csv() makes them text (a number, negative ones
+    included, stays a number: data, not a formula)."""
     yield dataset.columns
     for obj in queryset if queryset is not None else dataset.queryset():
-        yield [_value(v) for v in dataset.row(obj)]
+        yield dataset.row(obj)
 
 
 to_csv = csv_bytes
@@ -490,7 +480,7 @@ def decidim_results(plan: ActionPlan | None = None) -> list[list]:
                     "",
                 ]
             )
-    return [[_value(v) for v in row] for row in table]
+    return table
 
 
 # --- the ZIP -------------------------------------------------------------------------------
@@ -502,10 +492,12 @@ def readme_text() -> str:
         "=================",
         "",
         f"Generated {timezone.now().isoformat(timespec='seconds')} from {settings.SITE_URL}.",
-        "Each dataset is given as CSV (UTF-8 with BOM, comma-separated) and JSON. Texts are in",
-        "Arabic (_ar) and French (_fr). Only public data: plans in preparation, unpublished",
-        "comments and e-mail addresses are never included. A cell that starts with = + - @ is",
-        "prefixed with an apostrophe so spreadsheets do not run it as a formula.",
+        "Each dataset is given as CSV (UTF-8 with BOM, comma-separated, every field quoted) and",
+        "JSON. Texts are in Arabic (_ar) and French (_fr). Only public data: plans in",
+        "preparation, unpublished comments and e-mail addresses are never included. In the CSVs,",
+        "an apostrophe is put before any text a spreadsheet would run as a formula (= at the start",
+        "of a cell or after a ; , tab or line break in it, or + - @ followed by a number, a",
+        "reference or a function call): remove it to get the text as entered, or use the JSON.",
         "",
     ]
     for dataset in DATASETS.values():

@@ -15,6 +15,7 @@ from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from rest_framework import exceptions, routers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
@@ -22,6 +23,7 @@ from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDo
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from consultations.selectors import public_commitments
 from opengov.pagecache import Params, conditional, integer, known_query, opaque, use_query, word
+from opengov.params import ascii_int
 from opengov.urls_absolute import site_links
 
 from . import serializers
@@ -46,6 +48,15 @@ class LargeCollectionPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "id"
+
+    def decode_cursor(self, request):
+        """The cursor, or 404 (DRF's answer to a broken cursor) when its position is not an id:
+        a forged cursor must not reach the query as `id > 'abc'`."""
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor is not None else None
+        if position is not None and ascii_int(position) is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 def _normaliser(query_filter):

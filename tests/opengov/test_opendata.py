@@ -477,8 +477,9 @@ def test_decidim_results_header_and_separator(client, world):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(BOM)
     first_line = response.content.decode("utf-8-sig").splitlines()[0]
-    header = first_line.split(";")
-    assert header == opendata.decidim_columns()
+    # Every field quoted (opengov.spreadsheets), the header too.
+    assert first_line == ";".join(f'"{column}"' for column in opendata.decidim_columns())
+    header = [column.strip('"') for column in first_line.split(";")]
     for column in DECIDIM_REQUIRED:
         assert column in header, column
     assert "," not in first_line

@@ -44,7 +44,6 @@ from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urlencode
 
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -54,10 +53,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 from django.test import Client, RequestFactory, override_settings
-from django.urls import URLResolver, get_resolver, resolve
-from django.urls.resolvers import LocalePrefixPattern
-from django.utils import timezone, translation
-from django.utils.regex_helper import normalize
+from django.utils import timezone
 
 from commitments import comments as comment_services
 from commitments.models import (
@@ -80,17 +76,25 @@ from consultations.models import (
     PlanStageChange,
     Proposal,
     Workshop,
-    WorkshopDocument,
 )
 from opengov import opendata, roles
 from opengov.scoping import SCOPES
 from tests import factories
 from tests.admin.helpers import form_values
+from tests.security.routes import (
+    FORMATS,
+    KINDS,
+    LANGUAGES,
+    Route,
+    Unfillable,
+    build_path,
+    collect_routes,
+    view_model,
+)
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 A, B = "alpha", "bravo"  # ALPHA's staff sweep; BRAVO owns the objects they must not reach
 PDF = b"%PDF-1.4\n"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -480,111 +484,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 # --- the URL patterns ---------------------------------------------------------------------------
 
 
-class Unfillable(Exception):
-    """The sweep does not know how to fill or request this pattern."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Route:
-    key: str  # the pattern, with "{lang}/" for the language prefix
-    lang: str | None  # the prefix's language; None outside i18n_patterns
-    levels: tuple  # the URLResolvers from the root, then the URLPattern
-    name: str  # namespaced name, "" for an unnamed pattern
-    model_admin: object  # the ModelAdmin whose get_urls() holds it, or None
-    in_admin: bool
-
-    @property
-    def callback(self):
-        return self.levels[-1].callback
-
-    @property
-    def label(self) -> str:
-        return self.name or self.key
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        names: list[str] = []
-        for level in self.levels:
-            if isinstance(level.pattern, LocalePrefixPattern):
-                continue
-            regex = level.pattern.regex
-            named = list(regex.groupindex)
-            names += named + [f"_{i}" for i in range(regex.groups - len(named))]
-        return tuple(names)
-
-
-def _walk(resolver, levels, namespaces):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            spaces = namespaces + ((entry.namespace,) if entry.namespace else ())
-            yield from _walk(entry, (*levels, entry), spaces)
-        else:
-            yield (*levels, entry), namespaces
-
-
-def collect_routes() -> list[Route]:
-    """Every URL pattern of the resolver, once per language prefix for i18n_patterns."""
-    admins = {
-        f"{m._meta.app_label}/{m._meta.model_name}/": ma for m, ma in admin.site._registry.items()
-    }
-    routes = []
-    for lang in LANGUAGES:
-        with translation.override(lang):
-            for levels, namespaces in _walk(get_resolver(), (), ()):
-                i18n = any(isinstance(lv.pattern, LocalePrefixPattern) for lv in levels)
-                if not i18n and lang != LANGUAGES[0]:
-                    continue
-                key = "".join(
-                    "{lang}/" if isinstance(lv.pattern, LocalePrefixPattern) else str(lv.pattern)
-                    for lv in levels
-                )
-                # The admin site, and staff pages mounted beside it (two-factor set-up).
-                in_admin = admin.site.name in namespaces or key.startswith("{lang}/admin/")
-                model_admin = None
-                if in_admin:
-                    for level in levels[:-1]:
-                        model_admin = admins.get(str(level.pattern), model_admin)
-                leaf = levels[-1].name
-                name = ":".join([*namespaces, leaf]) if leaf else ""
-                routes.append(
-                    Route(key, lang if i18n else None, levels, name, model_admin, in_admin)
-                )
-    return routes
-
-
 @pytest.fixture(scope="module")
 def routes():
     return collect_routes()
-
-
-def build_path(route: Route, values: dict) -> str:
-    """The path of `route` with `values` in its parameters, checked by resolving it back."""
-    with translation.override(route.lang or LANGUAGES[0]):
-        path = _fill_levels(route, values)
-        match = resolve(path)
-    if match.func != route.callback:
-        raise Unfillable(f"{path} resolves to {match.view_name or match.func}, not {route.label}")
-    return path
-
-
-def _fill_levels(route: Route, values: dict) -> str:
-    path = "/"
-    for level in route.levels:
-        pattern = level.pattern
-        if isinstance(pattern, LocalePrefixPattern):
-            path += pattern.language_prefix
-            continue
-        converters = getattr(pattern, "converters", {})
-        candidates = normalize(pattern.regex.pattern)
-        template, names = next(
-            ((t, n) for t, n in candidates if set(n) <= set(values)), (None, None)
-        )
-        if template is None:
-            raise Unfillable(f"no way to fill {route.key} with {sorted(values)}")
-        path += template % {
-            n: converters[n].to_url(values[n]) if n in converters else str(values[n]) for n in names
-        }
-    return path
 
 
 # --- filling the patterns -----------------------------------------------------------------------
@@ -597,41 +499,8 @@ class Fill:
     query: tuple = ()  # query-string pairs
 
 
-# Views whose <int:pk> names one model (the sweep tries every BRAVO object of it); any other pk
-# is filled with every BRAVO object of every model.
-VIEW_MODELS = {
-    "consultations:workshop": Workshop,
-    "consultations:workshop_document": WorkshopDocument,
-    "commitments:comment_report": Comment,
-    "commitments:plan_document": PlanDocument,
-}
-# Views whose <str:kind> takes one of a few values (None: the kind names no model).
-KINDS = {
-    "commitments:evidence": {
-        "milestone": MilestoneUpdate,
-        "assessment": AssessmentEvidence,
-        "other": None,
-    },
-    "commitments:self_assessment": {
-        **dict.fromkeys(PlanSelfAssessment.Kind.values),
-        "other": None,
-    },
-}
-FORMATS = ("json", "api")  # the API's format suffixes
-
-
-def _view_model(route: Route):
-    view_class = getattr(route.callback, "cls", None)  # a DRF viewset
-    if view_class is not None:
-        queryset = getattr(view_class, "queryset", None)
-        if queryset is not None:
-            return queryset.model
-        return view_class.serializer_class.Meta.model
-    return VIEW_MODELS.get(route.name)
-
-
 def _objects_for(route: Route, world: World, tag: str) -> list[Obj]:
-    model = _view_model(route)
+    model = view_model(route)
     return world.of(model, tag) if model else world.all_of(tag)
 
 
@@ -710,7 +579,7 @@ def _public_fills(route: Route, world: World, tag: str, params: frozenset) -> li
     if not params:
         return [Fill({})]
     if params == {"slug"}:
-        model = _view_model(route) or Council
+        model = view_model(route) or Council
         if not any(f.name == "slug" for f in model._meta.fields):
             raise Unfillable(f"{route.label}: <slug> of {model._meta.label}, which has none")
         return [Fill({"slug": o.instance.slug}, (o,)) for o in world.of(model, tag)]
