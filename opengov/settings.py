@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "consultations.apps.ConsultationsConfig",
     "commitments.apps.CommitmentsConfig",
     "opendata.apps.OpendataConfig",
+    "devdata.apps.DevdataConfig",
 ]
 
 MIDDLEWARE = [

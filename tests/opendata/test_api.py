@@ -23,8 +23,8 @@ from schemathesis.checks import not_a_server_error
 
 from commitments.models import Comment, Commitment, Milestone, PlanDocument, PlanPublication
 from consultations.models import ActionPlan, Council, Proposal, Workshop
+from devdata.demo import load_demo
 from opengov import dataversion
-from opengov.demo import load_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db
