@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "opengov.apps.OpengovConfig",
     "consultations.apps.ConsultationsConfig",
     "commitments.apps.CommitmentsConfig",
+    "opendata.apps.OpendataConfig",
+    "devdata.apps.DevdataConfig",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +184,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "notify-moderators": {"task": "commitments.notify_moderators", "schedule": 900.0},
-    "rebuild-opendata-zip": {"task": "opengov.rebuild_opendata_zip", "schedule": 600.0},
+    "rebuild-opendata-zip": {"task": "opendata.rebuild_zip", "schedule": 600.0},
     "remind-coordinators": {"task": "commitments.remind_coordinators", "schedule": 86400.0},
 }
 

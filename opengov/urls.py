@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import twofactor, views, views_opendata
+from . import twofactor, views
 
 admin.site.site_header = "Infitah"
 admin.site.site_title = "Infitah"
@@ -17,19 +17,14 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("api/v1/", include("opengov.api.urls")),
+    path("api/v1/", include("opendata.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/two-factor/", include((twofactor.urlpatterns, "twofactor"))),
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
-    path("opendata/", views_opendata.opendata_index, name="opendata"),
-    path("opendata/infitah-opendata.zip", views_opendata.opendata_zip, name="opendata_zip"),
-    path("opendata/results_decidim.csv", views_opendata.results_decidim, name="results_decidim"),
-    path(
-        "opendata/<slug:name>.<str:fmt>", views_opendata.dataset_download, name="opendata_dataset"
-    ),
+    path("", include("opendata.urls")),
     path("", include("consultations.urls")),
     path("", include("commitments.urls")),
     prefix_default_language=True,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from commitments.models import Commitment
 from consultations.models import ActionPlan, Workshop
-from opengov.demo import load_demo
+from devdata.demo import load_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

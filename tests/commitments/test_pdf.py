@@ -23,7 +23,7 @@ from commitments import pdf as plan_pdf
 from commitments.models import Milestone
 from commitments.pdf import render_plan_pdf, safe_url_fetcher
 from consultations.models import ActionPlan
-from opengov.demo import load_demo
+from devdata.demo import load_demo
 from tests.factories import CommitmentFactory, MilestoneFactory
 
 PDFTOTEXT = shutil.which("pdftotext")

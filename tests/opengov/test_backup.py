@@ -50,7 +50,7 @@ from commitments.models import (
     PlanPublication,
 )
 from consultations.models import ActionPlan, Council, Workshop, WorkshopDocument
-from opengov.demo import load_demo
+from devdata.demo import load_demo
 from opengov.management.commands.export_dataset import migration_state
 from opengov.models import StaffProfile
 from opengov.roles import COORDINATOR

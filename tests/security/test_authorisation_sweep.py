@@ -77,7 +77,8 @@ from consultations.models import (
     Proposal,
     Workshop,
 )
-from opengov import opendata, roles
+from opendata import datasets
+from opengov import roles
 from opengov.scoping import SCOPES
 from tests import factories
 from tests.admin.helpers import form_values
@@ -623,8 +624,8 @@ def _public_fills(route: Route, world: World, tag: str, params: frozenset) -> li
             ]
         return fills
     if params == {"name", "fmt"}:  # open-data datasets
-        fills = [Fill({"name": n, "fmt": f}) for n in opendata.DATASETS for f in ("csv", "json")]
-        return [*fills, Fill({"name": next(iter(opendata.DATASETS)), "fmt": "xml"})]
+        fills = [Fill({"name": n, "fmt": f}) for n in datasets.DATASETS for f in ("csv", "json")]
+        return [*fills, Fill({"name": next(iter(datasets.DATASETS)), "fmt": "xml"})]
     raise Unfillable(f"{route.label}: parameters {sorted(params)}")
 
 

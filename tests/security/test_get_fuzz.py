@@ -37,7 +37,7 @@ from commitments.models import (
     PlanSelfAssessment,
 )
 from consultations.models import ActionPlan, Council, Proposal, Workshop
-from opengov import opendata
+from opendata import datasets
 from tests import factories
 from tests.security.routes import (
     KINDS,
@@ -293,7 +293,7 @@ def path_values(route, objects: dict) -> list[dict]:
     if params == {"name", "fmt"}:
         return [
             {"name": name, "fmt": fmt}
-            for name in ("proposals", "commitments", next(iter(opendata.DATASETS)))
+            for name in ("proposals", "commitments", next(iter(datasets.DATASETS)))
             for fmt in ("csv", "json")
         ]
     values = {

@@ -59,7 +59,7 @@ from commitments.models import (
 )
 from commitments.pdf import render_plan_pdf
 from consultations.models import ActionPlan, Proposal, Workshop, WorkshopDocument
-from opengov import opendata
+from opendata import bundle, datasets
 from opengov.roles import COORDINATOR
 from tests import factories
 from tests.admin.helpers import admin_form_data
@@ -1662,8 +1662,8 @@ def _no_formula_and_all_payloads(rows, payloads=ORDINARY) -> None:
 
 
 def test_open_data_csv_neutralises_formulas_and_keeps_text(client, world):
-    assert len(opendata.DATASETS) == 9
-    for name in opendata.DATASETS:
+    assert len(datasets.DATASETS) == 9
+    for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))
         assert response.status_code == 200, name
         rows = _csv_rows(response.content)
@@ -1679,7 +1679,7 @@ def test_open_data_csv_neutralises_formulas_and_keeps_text(client, world):
 
 
 def test_open_data_zip_neutralises_formulas(world):
-    with zipfile.ZipFile(io.BytesIO(opendata.build_zip())) as archive:
+    with zipfile.ZipFile(io.BytesIO(bundle.build_zip())) as archive:
         for name in archive.namelist():
             if name.endswith(".csv"):
                 delimiter = ";" if "decidim" in name else ","

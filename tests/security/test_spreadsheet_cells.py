@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from commitments.models import Comment
 from consultations.models import ActionPlan
-from opengov import opendata
+from opendata import bundle, datasets
 from opengov.spreadsheets import csv_bytes, is_formula, neutralise, xlsx_bytes
 from tests import factories
 
@@ -221,9 +221,9 @@ def hostile_world(db):
 
 
 def test_every_open_data_csv_is_quoted_and_neutral_in_both_readings(client, hostile_world):
-    assert len(opendata.DATASETS) == 9
+    assert len(datasets.DATASETS) == 9
     seen = set()
-    for name in opendata.DATASETS:
+    for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))
         assert response.status_code == 200, name
         raw = response.content.decode("utf-8")[1:]
@@ -240,7 +240,7 @@ def test_every_open_data_csv_is_quoted_and_neutral_in_both_readings(client, host
 
 
 def test_open_data_zip_csvs_are_quoted_and_neutral(hostile_world):
-    with zipfile.ZipFile(io.BytesIO(opendata.build_zip())) as archive:
+    with zipfile.ZipFile(io.BytesIO(bundle.build_zip())) as archive:
         for name in archive.namelist():
             if name.endswith(".csv"):
                 content = archive.read(name)

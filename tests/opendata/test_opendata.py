@@ -21,8 +21,8 @@ from django.utils.html import escape
 
 from commitments.models import Comment, Commitment, Milestone
 from consultations.models import ActionPlan, Council, PlanStageChange, Proposal
-from opengov import opendata
-from opengov.opendata import MILESTONE_ID_OFFSET
+from opendata import bundle, datasets
+from opendata.decidim import MILESTONE_ID_OFFSET, decidim_columns
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -279,7 +279,7 @@ def every_download(client):
 
 
 def test_the_documented_datasets():
-    assert list(opendata.DATASETS) == DATASET_NAMES
+    assert list(datasets.DATASETS) == DATASET_NAMES
 
 
 @pytest.mark.parametrize("name", DATASET_NAMES)
@@ -292,10 +292,10 @@ def test_csv_has_bom_documented_header_and_both_languages(client, world, name):
     assert not response.content[3:].startswith(BOM)
     table = parse_csv(response.content)
     header, rows = table[0], table[1:]
-    assert header == opendata.DATASETS[name].columns
+    assert header == datasets.DATASETS[name].columns
     assert set(KEY_COLUMNS[name]) <= set(header)
     assert rows and all(len(row) == len(header) for row in rows)
-    readme = opendata.readme_text()
+    readme = bundle.readme_text()
     for column in header:
         assert f"  - {column}" in readme, column
     pairs = [(c, c[:-3] + "_fr") for c in header if c.endswith("_ar")]
@@ -478,7 +478,7 @@ def test_decidim_results_header_and_separator(client, world):
     assert response.content.startswith(BOM)
     first_line = response.content.decode("utf-8-sig").splitlines()[0]
     # Every field quoted (opengov.spreadsheets), the header too.
-    assert first_line == ";".join(f'"{column}"' for column in opendata.decidim_columns())
+    assert first_line == ";".join(f'"{column}"' for column in decidim_columns())
     header = [column.strip('"') for column in first_line.split(";")]
     for column in DECIDIM_REQUIRED:
         assert column in header, column
@@ -570,15 +570,15 @@ def test_zip_contains_readme_and_every_dataset(client, world, media):
     sections = readme_sections(readme)
     assert set(sections) == set(DATASET_NAMES)
     for name in DATASET_NAMES:
-        assert sections[name] == opendata.DATASETS[name].columns, name
-        assert opendata.DATASETS[name].description in readme
+        assert sections[name] == datasets.DATASETS[name].columns, name
+        assert datasets.DATASETS[name].description in readme
         table = parse_csv(archive.read(f"{name}.csv"))
         assert table[0] == sections[name]
         data = json.loads(archive.read(f"{name}.json"))
         assert len(data) == len(table) - 1 and all(list(d) == table[0] for d in data)
     assert "results_decidim.csv" in readme and str(MILESTONE_ID_OFFSET) in readme
     decidim = parse_csv(archive.read("results_decidim.csv"), delimiter=";")
-    assert decidim[0] == opendata.decidim_columns()
+    assert decidim[0] == decidim_columns()
     for member in archive.namelist():
         raw = archive.read(member)
         assert SECRET.encode() not in raw, member
@@ -587,17 +587,17 @@ def test_zip_contains_readme_and_every_dataset(client, world, media):
 
 
 def test_zip_rebuild_is_idempotent_until_the_data_changes(world, media):
-    assert opendata.zip_rebuild() == "rebuilt"
+    assert bundle.zip_rebuild() == "rebuilt"
     path = media / "opendata" / "infitah-opendata.zip"
     first = path.read_bytes()
-    assert opendata.zip_rebuild() == "up to date"
+    assert bundle.zip_rebuild() == "up to date"
     assert path.read_bytes() == first
     world.a.commitment.title_fr = "Changé pour le ZIP"
     world.a.commitment.save()
-    assert opendata.zip_rebuild() == "rebuilt"
+    assert bundle.zip_rebuild() == "rebuilt"
     archive = zipfile.ZipFile(path)
     assert "Changé pour le ZIP" in archive.read("commitments.csv").decode("utf-8-sig")
-    assert opendata.zip_rebuild() == "up to date"
+    assert bundle.zip_rebuild() == "up to date"
     assert sorted(p.name for p in (media / "opendata").iterdir()) == [
         "infitah-opendata.zip",
         "infitah-opendata.zip.version",
@@ -605,17 +605,19 @@ def test_zip_rebuild_is_idempotent_until_the_data_changes(world, media):
 
 
 def test_zip_is_rebuilt_when_the_file_is_missing(world, media):
-    assert opendata.zip_rebuild() == "rebuilt"
+    assert bundle.zip_rebuild() == "rebuilt"
     (media / "opendata" / "infitah-opendata.zip").unlink()
-    assert opendata.zip_rebuild() == "rebuilt"
+    assert bundle.zip_rebuild() == "rebuilt"
     assert (media / "opendata" / "infitah-opendata.zip").exists()
 
 
 def test_celery_task_rebuilds_the_zip(world, media):
+    from opendata.tasks import rebuild_zip as rebuild_opendata_zip
     from opengov.celery import app
-    from opengov.tasks import rebuild_opendata_zip
 
-    assert app.tasks["opengov.rebuild_opendata_zip"].name == rebuild_opendata_zip.name
+    # The beat names the task that the worker registered.
+    task_name = django_settings.CELERY_BEAT_SCHEDULE["rebuild-opendata-zip"]["task"]
+    assert app.tasks[task_name].name == rebuild_opendata_zip.name == "opendata.rebuild_zip"
     assert rebuild_opendata_zip.delay().get(timeout=30) == "rebuilt"
     assert zipfile.is_zipfile(media / "opendata" / "infitah-opendata.zip")
     assert rebuild_opendata_zip.delay().get(timeout=30) == "up to date"
@@ -706,7 +708,7 @@ def test_opendata_page_lists_every_dataset(client, world, language, media):
     for name in DATASET_NAMES:
         assert f'href="{dataset_url(name, "csv", language)}"' in html, name
         assert f'href="{dataset_url(name, "json", language)}"' in html, name
-        assert escape(opendata.DATASETS[name].description) in html
+        assert escape(datasets.DATASETS[name].description) in html
     assert f'href="{zip_url(language)}"' in html
     assert f'href="{decidim_url(language)}"' in html
     assert 'href="/api/v1/docs/"' in html

@@ -1,5 +1,5 @@
 """`python manage.py generate_scale --councils N`: fill the database with generated national-scale
-data (see opengov/scale.py). Refuses a database that already holds portal data unless told to
+data (see devdata/scale/). Refuses a database that already holds portal data unless told to
 add to it (--append) or to empty it first (--flush)."""
 
 import datetime
@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from opengov import scale
+from devdata import scale
 
 
 def _date(value: str) -> datetime.date:

@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 from commitments.models import Commitment, Milestone
 from commitments.selectors import plan_readiness
 from consultations.models import ActionPlan, Council, Proposal, Workshop
-from opengov.demo import REGIONS_FIXTURE, load_demo
+from devdata.demo import REGIONS_FIXTURE, load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
-"""`python manage.py load_demo`: load the demo data (idempotent; see opengov/demo.py)."""
+"""`python manage.py load_demo`: load the demo data (idempotent; see devdata/demo/)."""
 
 from django.core.management.base import BaseCommand
 
-from opengov.demo import load_demo
+from devdata.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -10,10 +10,12 @@ from django.views.decorators.http import condition, require_safe
 from consultations.forms import ProposalFilterForm
 from consultations.models import ActionPlan
 from consultations.selectors import filter_choices, proposals_public
+from opengov.dataversion import data_version
+from opengov.params import ascii_int
 
-from . import opendata
-from .dataversion import data_version
-from .params import ascii_int
+from .bundle import ZIP_NAME, zip_rebuild
+from .datasets import DATASETS, rows, to_csv, to_json
+from .decidim import decidim_results
 
 
 def _etag(request, *args, **kwargs):
@@ -26,11 +28,11 @@ def _last_modified(request, *args, **kwargs):
 
 @require_safe
 def opendata_index(request: HttpRequest) -> HttpResponse:
-    zip_ready = default_storage.exists(opendata.ZIP_NAME)
+    zip_ready = default_storage.exists(ZIP_NAME)
     return render(
         request,
-        "opendata.html",
-        {"datasets": opendata.DATASETS.values(), "zip_ready": zip_ready},
+        "opendata/dataset_list.html",
+        {"datasets": DATASETS.values(), "zip_ready": zip_ready},
     )
 
 
@@ -44,11 +46,11 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @require_safe
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    dataset = opendata.DATASETS.get(name)
+    dataset = DATASETS.get(name)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
     if fmt == "json":
-        return _download(opendata.to_json(dataset), f"{name}.json", "application/json")
+        return _download(to_json(dataset), f"{name}.json", "application/json")
     queryset = None
     if name == "proposals" and request.GET:
         form = ProposalFilterForm(
@@ -62,7 +64,7 @@ def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     ):
         lookup = "plan_id" if name == "commitments" else "commitment__plan_id"
         queryset = dataset.queryset().filter(**{lookup: plan_id})
-    content = opendata.to_csv(opendata.rows(dataset, queryset))
+    content = to_csv(rows(dataset, queryset))
     return _download(content, f"{name}.csv", "text/csv; charset=utf-8")
 
 
@@ -74,17 +76,15 @@ def results_decidim(request: HttpRequest) -> HttpResponse:
         plan = ActionPlan.objects.public().filter(pk=plan_id).first()
         if plan is None:
             raise Http404
-    table = opendata.decidim_results(plan)
-    return _download(
-        opendata.to_csv(table, delimiter=";"), "results_decidim.csv", "text/csv; charset=utf-8"
-    )
+    table = decidim_results(plan)
+    return _download(to_csv(table, delimiter=";"), "results_decidim.csv", "text/csv; charset=utf-8")
 
 
 @require_safe
 def opendata_zip(request: HttpRequest):
-    if not default_storage.exists(opendata.ZIP_NAME):
-        opendata.zip_rebuild()  # the first time only; then the beat task keeps it fresh
-    handle = default_storage.open(opendata.ZIP_NAME, "rb")
+    if not default_storage.exists(ZIP_NAME):
+        zip_rebuild()  # the first time only; then the beat task keeps it fresh
+    handle = default_storage.open(ZIP_NAME, "rb")
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         handle,

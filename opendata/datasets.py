@@ -1,35 +1,24 @@
-"""Open-data downloads: one table per public dataset (CSV in UTF-8 with BOM, and JSON), a ZIP of
-everything with a README of the columns (rebuilt by a Celery task when the data changes), and a
-results CSV in the columns of Decidim's accountability import.
+"""Open-data datasets: one table per public dataset, as CSV (UTF-8 with BOM) and JSON. The ZIP of
+everything is in opendata.bundle, the Decidim results CSV in opendata.decidim.
 
 Same rules as the API: only public plans, only published comments, never an e-mail address. Cells
 a spreadsheet would run as a formula are escaped (commitments.exports.neutralise)."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
-
-from .dataversion import data_version
-from .spreadsheets import csv_bytes
-from .urls_absolute import absolute_url
+from opengov.spreadsheets import csv_bytes
 
 LANGS = ("ar", "fr")
 PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
-ZIP_NAME = "opendata/infitah-opendata.zip"
 
 
 def _b(*names: str) -> list[str]:
@@ -378,164 +367,3 @@ def to_json(dataset: Dataset) -> bytes:
         dict(zip(dataset.columns, dataset.row(obj), strict=True)) for obj in dataset.queryset()
     ]
     return json.dumps(objects, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
-
-
-# --- Decidim accountability ----------------------------------------------------------------
-
-DECIDIM_LOCALES = ("ar", "fr")
-# Milestones become child results; their ids are offset so they never collide with commitments'.
-MILESTONE_ID_OFFSET = 10_000_000
-DECIDIM_STATUS = {
-    "not_started": (1, "not_started", "لم يبدأ", "Non commencé"),
-    "ongoing": (2, "ongoing", "جار", "En cours"),
-    "in_progress": (2, "ongoing", "جار", "En cours"),
-    "completed": (3, "completed", "منجز", "Terminé"),
-    "withdrawn": (4, "withdrawn", "مسحوب", "Retiré"),
-    "cancelled": (4, "withdrawn", "مسحوب", "Retiré"),
-}
-
-
-def decidim_columns() -> list[str]:
-    loc = lambda name: [f"{name}/{code}" for code in DECIDIM_LOCALES]  # noqa: E731
-    return [
-        "id",
-        "category/id",
-        *loc("category/name"),
-        "scope/id",
-        *loc("scope/name"),
-        "parent/id",
-        *loc("title"),
-        *loc("description"),
-        "start_date",
-        "end_date",
-        "status/id",
-        "status/key",
-        *loc("status/name"),
-        "progress",
-        "created_at",
-        "url",
-        "component/id",
-        "proposal_urls",
-    ]
-
-
-def decidim_results(plan: ActionPlan | None = None) -> list[list]:
-    """Commitments (and their milestones as child results) as Decidim accountability results."""
-    commitments = DATASETS["commitments"].queryset().prefetch_related("milestones")
-    if plan is not None:
-        commitments = commitments.filter(plan=plan)
-    table = [decidim_columns()]
-    for c in commitments:
-        milestones = [m for m in c.milestones.all() if m.status != "cancelled"]
-        done = sum(1 for m in milestones if m.status == "completed")
-        progress = round(100 * done / len(milestones), 2) if milestones else 0
-        status = DECIDIM_STATUS[c.status]
-        table.append(
-            [
-                c.pk,
-                c.theme_id or "",
-                c.theme.name_ar if c.theme else "",
-                c.theme.name_fr if c.theme else "",
-                c.plan.council_id,
-                c.plan.council.name_ar,
-                c.plan.council.name_fr,
-                "",
-                c.title_ar,
-                c.title_fr,
-                c.description_ar,
-                c.description_fr,
-                c.start_date or "",
-                c.end_date or "",
-                *status,
-                progress,
-                timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
-                absolute_url(c.get_absolute_url()),
-                c.plan_id,
-                "",
-            ]
-        )
-        for m in milestones:
-            status = DECIDIM_STATUS[m.status]
-            table.append(
-                [
-                    MILESTONE_ID_OFFSET + m.pk,
-                    c.theme_id or "",
-                    c.theme.name_ar if c.theme else "",
-                    c.theme.name_fr if c.theme else "",
-                    c.plan.council_id,
-                    c.plan.council.name_ar,
-                    c.plan.council.name_fr,
-                    c.pk,
-                    m.title_ar,
-                    m.title_fr,
-                    m.deliverable_ar,
-                    m.deliverable_fr,
-                    m.start_date or "",
-                    m.due_date,
-                    *status,
-                    100 if m.status == "completed" else 0,
-                    timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
-                    absolute_url(c.get_absolute_url()),
-                    c.plan_id,
-                    "",
-                ]
-            )
-    return table
-
-
-# --- the ZIP -------------------------------------------------------------------------------
-
-
-def readme_text() -> str:
-    lines = [
-        "Infitah open data",
-        "=================",
-        "",
-        f"Generated {timezone.now().isoformat(timespec='seconds')} from {settings.SITE_URL}.",
-        "Each dataset is given as CSV (UTF-8 with BOM, comma-separated, every field quoted) and",
-        "JSON. Texts are in Arabic (_ar) and French (_fr). Only public data: plans in",
-        "preparation, unpublished comments and e-mail addresses are never included. In the CSVs,",
-        "an apostrophe is put before any text a spreadsheet would run as a formula (= at the start",
-        "of a cell or after a ; , tab or line break in it, or + - @ followed by a number, a",
-        "reference or a function call): remove it to get the text as entered, or use the JSON.",
-        "",
-    ]
-    for dataset in DATASETS.values():
-        lines += [f"{dataset.name}.csv / {dataset.name}.json", f"  {dataset.description}"]
-        lines += [f"  - {column}" for column in dataset.columns]
-        lines.append("")
-    lines += [
-        "results_decidim.csv",
-        "  Commitments and their milestones in the columns of Decidim's accountability import",
-        "  (semicolon-separated). Milestone ids are offset by",
-        f"  {MILESTONE_ID_OFFSET} and give their commitment as parent/id.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def build_zip() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", readme_text())
-        for dataset in DATASETS.values():
-            archive.writestr(f"{dataset.name}.csv", to_csv(rows(dataset)))
-            archive.writestr(f"{dataset.name}.json", to_json(dataset))
-        archive.writestr("results_decidim.csv", to_csv(decidim_results(), delimiter=";"))
-    return out.getvalue()
-
-
-def zip_rebuild() -> str:
-    """Write the ZIP for the current data version (idempotent: skipped when up to date)."""
-    version, _modified = data_version()
-    marker = f"{ZIP_NAME}.version"
-    if default_storage.exists(marker) and default_storage.exists(ZIP_NAME):
-        with default_storage.open(marker) as handle:
-            if handle.read().decode() == str(version):
-                return "up to date"
-    content = build_zip()
-    for name, data in ((ZIP_NAME, content), (marker, str(version).encode())):
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        default_storage.save(name, ContentFile(data))
-    return "rebuilt"

@@ -32,7 +32,8 @@ from consultations.models import (
     WorkingGroup,
     Workshop,
 )
-from opengov import dataversion, scale
+from devdata import scale
+from opengov import dataversion
 from tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from schemathesis.checks import not_a_server_error
 
 from commitments.models import Comment, Commitment, Milestone, PlanDocument, PlanPublication
 from consultations.models import ActionPlan, Council, Proposal, Workshop
+from devdata.demo import load_demo
 from opengov import dataversion
-from opengov.demo import load_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 Stage = ActionPlan.Stage
 API = "/api/v1/"
 ENDPOINTS = ["councils", "plans", "commitments", "workshops", "proposals", "comments"]
-# The large collections are paged by cursor: no total, no page number (opengov/api/views.py).
+# The large collections are paged by cursor: no total, no page number (opendata/api/views.py).
 CURSOR_PAGED = {"proposals", "comments"}
 SECRET = "SECRETPREP"  # in every text of the plan in preparation
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpendataConfig(AppConfig):
+    """The open data: the REST API, the datasets and their downloads, the Decidim export and the
+    ZIP of everything (no models; it reads consultations and commitments)."""
+
+    name = "opendata"
