@@ -38,7 +38,7 @@ def coordinators_remind(today: datetime.date | None = None) -> int:
     )
     by_council = defaultdict(list)
     for milestone in open_milestones:
-        state = "overdue" if milestone.due_date < today else "due_soon"
+        state = "overdue" if milestone.is_overdue(today) else "due_soon"
         by_council[milestone.commitment.plan.council_id].append((milestone, state))
     if not by_council:
         return 0
