@@ -197,7 +197,7 @@ def run_one(size: int, language: str) -> dict:
     _setup_django()
     from django.db import transaction
 
-    from commitments.pdf import render_plan_pdf
+    from commitments.publishing.pdf import render_plan_pdf
 
     with transaction.atomic():
         plan = _build_plan(size)

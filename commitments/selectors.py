@@ -3,12 +3,12 @@ what a commitment is pre-filled with when coordinators turn proposals into one."
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext, ngettext
 
 from consultations.models import ActionPlan, Proposal, Workshop
 
-from .models import Commitment, Indicator, Milestone
+from .models import Commitment, Indicator, Milestone, MilestoneUpdate
 
 
 @dataclass(frozen=True)
@@ -223,22 +223,16 @@ def plan_public(council_slug: str, start_year: int) -> ActionPlan:
     )
 
 
-def _with_progress(commitments):
-    counted = ~Q(milestones__status=Milestone.Status.CANCELLED)
-    return commitments.annotate(
-        milestone_total=Count("milestones", filter=counted, distinct=True),
-        milestone_done=Count(
-            "milestones", filter=Q(milestones__status=Milestone.Status.COMPLETED), distinct=True
-        ),
-    )
-
-
 def plan_commitments_by_theme(plan: ActionPlan) -> list[tuple[object, list[Commitment]]]:
-    """The plan's commitments grouped by theme (in theme order), each with
-    milestone_total / milestone_done annotations: one query."""
-    commitments = _with_progress(
-        Commitment.objects.filter(plan=plan).select_related("theme", "plan__council")
-    ).order_by("theme__position", "theme__slug", "position", "reference")
+    """The plan's commitments grouped by theme (in theme order), with their milestones for
+    Commitment.milestone_counts(): two queries."""
+    milestones = Milestone.objects.only("id", "commitment_id", "status", "due_date")
+    commitments = (
+        Commitment.objects.filter(plan=plan)
+        .select_related("theme", "plan__council")
+        .prefetch_related(Prefetch("milestones", queryset=milestones))
+        .order_by("theme__position", "theme__slug", "position", "reference")
+    )
     groups: list[tuple[object, list[Commitment]]] = []
     for commitment in commitments:
         if groups and groups[-1][0] == commitment.theme:
@@ -258,41 +252,14 @@ def plan_workshops(plan: ActionPlan) -> list[Workshop]:
 
 
 def commitment_public(plan: ActionPlan, reference: str) -> Commitment:
-    return Commitment.objects.select_related("theme", "plan__council").get(
-        plan=plan, reference=reference
-    )
-
-
-def commitment_milestones(commitment: Commitment) -> list[Milestone]:
-    """Milestones with their dated progress entries, newest first (two queries)."""
-    from .models import MilestoneUpdate
-
+    """A commitment of `plan` by its reference, or DoesNotExist, with its milestones in date
+    order and their dated progress entries, newest first (three queries)."""
     updates = MilestoneUpdate.objects.order_by("-created_at", "-id")
-    return list(
-        commitment.milestones.prefetch_related(Prefetch("updates", queryset=updates)).order_by(
-            "due_date", "id"
-        )
-    )
-
-
-def commitment_indicators(commitment: Commitment) -> list[Indicator]:
-    """Indicators with their measured values, newest first (two queries)."""
-    from .models import IndicatorValue
-
-    values = IndicatorValue.objects.order_by("-measured_on", "-id")
-    return list(
-        commitment.indicators.prefetch_related(Prefetch("values", queryset=values)).order_by("id")
-    )
-
-
-def commitment_assessment(commitment: Commitment):
-    """The filed end-of-commitment assessment with its evidence files, or None."""
-    from .models import CommitmentAssessment
-
+    milestones = Milestone.objects.prefetch_related(Prefetch("updates", queryset=updates))
     return (
-        CommitmentAssessment.objects.filter(commitment=commitment)
-        .prefetch_related("evidence")
-        .first()
+        Commitment.objects.select_related("theme", "plan__council")
+        .prefetch_related(Prefetch("milestones", queryset=milestones.order_by("due_date", "id")))
+        .get(plan=plan, reference=reference)
     )
 
 
@@ -302,35 +269,3 @@ def commitment_sources(commitment: Commitment) -> list[Proposal]:
         .select_related("workshop", "working_group", "theme")
         .order_by("workshop__starts_on", "pk")
     )
-
-
-def plan_documents(plan: ActionPlan) -> dict:
-    """The current PDF per language and the earlier versions, newest first (one query)."""
-    from .models import PlanDocument
-
-    documents = list(PlanDocument.objects.filter(plan=plan).order_by("-version", "language"))
-    return {
-        "current": [d for d in documents if d.is_current],
-        "earlier": [d for d in documents if not d.is_current],
-    }
-
-
-COMMENTS_PER_PAGE = 20
-
-
-def published_comments(plan: ActionPlan, commitment=None, page=None):
-    """One page of the published comments of a plan page (commitment None) or a commitment page,
-    oldest first, each with its published replies: three queries (count, comments, replies),
-    however many comments the plan has."""
-    from django.core.paginator import Paginator
-
-    from .models import Comment
-
-    replies = Comment.objects.published().order_by("created_at", "id")
-    comments = (
-        Comment.objects.published()
-        .filter(plan=plan, commitment=commitment, parent__isnull=True)
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="published_replies"))
-        .order_by("created_at", "id")
-    )
-    return Paginator(comments, COMMENTS_PER_PAGE).get_page(page)

@@ -1,8 +1,8 @@
-"""Public pages of an action plan and its commitments."""
+"""Public pages of an action plan and its commitments (with their comments: comments/views.py
+posts to them and shows them again with the form's errors)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -10,11 +10,13 @@ from consultations.models import ActionPlan, Proposal
 from consultations.selectors import attendance_of, proposal_counts
 from opengov.pagecache import cached_page, integer
 from opengov.params import page_number
-from opengov.uploads import attachment_response
 
 from . import selectors
-from .forms import CommentForm
-from .models import Commitment, Milestone, PlanDocument
+from .comments.forms import CommentForm
+from .comments.selectors import published_comments
+from .models import Commitment
+from .progress.selectors import commitment_assessment, commitment_indicators
+from .publishing.selectors import plan_documents
 
 
 def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
@@ -36,7 +38,7 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
 
 
 def _comments_context(request, plan: ActionPlan, commitment, form) -> dict:
-    page = selectors.published_comments(plan, commitment, page_number(request.GET.get("comments")))
+    page = published_comments(plan, commitment, page_number(request.GET.get("comments")))
     return {
         "comments": page.object_list,
         "comments_page": page,
@@ -55,7 +57,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "proposals": proposal_counts(Proposal.objects.filter(plan=plan)),
         "themes": selectors.plan_commitments_by_theme(plan),
         "stages": ActionPlan.Stage.choices,
-        "documents": selectors.plan_documents(plan),
+        "documents": plan_documents(plan),
         **_comments_context(request, plan, None, form),
     }
     return render(request, "commitments/plan_detail.html", context, status=status)
@@ -79,46 +81,15 @@ def _commitment_or_404(plan, reference):
 
 
 def _render_commitment(request, plan, commitment, form, status=200) -> HttpResponse:
-    today = timezone.localdate()
-    milestones = selectors.commitment_milestones(commitment)
-    for milestone in milestones:
-        if milestone.status == Milestone.Status.COMPLETED:
-            milestone.state = "done"
-        elif milestone.status == Milestone.Status.CANCELLED:
-            milestone.state = "cancelled"
-        elif milestone.is_overdue(on=today):
-            milestone.state = "overdue"
-        else:
-            milestone.state = "on-track"
-    counted = [m for m in milestones if m.status != Milestone.Status.CANCELLED]
-    done = sum(1 for m in counted if m.status == Milestone.Status.COMPLETED)
     context = {
         "plan": plan,
         "council": plan.council,
         "commitment": commitment,
-        "milestones": milestones,
-        "progress": round(100 * done / len(counted)) if counted else 0,
-        "done": done,
-        "counted": len(counted),
-        "indicators": selectors.commitment_indicators(commitment),
+        "milestones": commitment.milestones.all(),
+        "counts": commitment.milestone_counts(),
+        "indicators": commitment_indicators(commitment),
         "sources": selectors.commitment_sources(commitment),
-        "assessment": selectors.commitment_assessment(commitment),
+        "assessment": commitment_assessment(commitment),
         **_comments_context(request, plan, commitment, form),
     }
     return render(request, "commitments/commitment_detail.html", context, status=status)
-
-
-@require_safe
-def plan_document(request: HttpRequest, council_slug: str, start_year: int, pk: int):
-    """A published PDF of a public plan, any version, as a download with a readable name."""
-    plan = _plan_or_404(council_slug, start_year)
-    try:
-        document = plan.documents.select_related("plan__council").get(pk=pk)
-    except PlanDocument.DoesNotExist as missing:
-        raise Http404(gettext("No such document.")) from missing
-    try:
-        response = attachment_response(document.file, "application/pdf", document.download_name())
-    except FileNotFoundError as missing:
-        raise Http404(gettext("No such document.")) from missing
-    response["Cache-Control"] = "public, max-age=86400, immutable"
-    return response

@@ -192,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
 # 0 turns the page cache off (benchmarks of the uncached pages do).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
-# Comments and reports, counted only once the post was valid and saved (commitments.comments):
+# Comments and reports, counted only once the post was valid and saved (commitments/comments):
 # per client address (IPv6 by /64), per mailbox from one address, and the confirmation e-mails
 # one mailbox may receive from all addresses, in the window (seconds).
 COMMENT_RATE_LIMITS = {

@@ -3,14 +3,14 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from commitments.models import Commitment, Milestone, overdue_condition
+from commitments.models import Commitment, Milestone
 from consultations.models import ActionPlan, Council, Workshop
 from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
@@ -36,19 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("council")
         .order_by("-updated_at", "-pk")[:HOME_PLANS]
     )
-    public_plans = ActionPlan.objects.public()
-    milestones = Milestone.objects.filter(commitment__plan__in=public_plans).aggregate(
-        completed=Count("pk", filter=Q(status=Milestone.Status.COMPLETED)),
-        overdue=Count("pk", filter=overdue_condition(timezone.localdate())),
-    )
+    milestones = Milestone.objects.of_public_plans().counts()
     workshops = Workshop.objects.public()
     totals = {
         "workshops": workshops.count(),
         "attendance": attendance_of(workshops),
         "proposals": network_proposal_counts(),
         "commitments": Commitment.objects.of_public_plans().count(),
-        "milestones_completed": milestones["completed"],
-        "milestones_overdue": milestones["overdue"],
+        "milestones_completed": milestones.done,
+        "milestones_overdue": milestones.overdue,
     }
     return render(
         request,

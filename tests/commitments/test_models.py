@@ -269,7 +269,9 @@ def test_progress_is_the_share_of_milestones_completed(statuses, progress):
     for status in statuses:
         completed_on = D(2024, 6, 1) if status == MS.COMPLETED else None
         MF(commitment=commitment, status=status, completed_on=completed_on)
-    assert commitment.progress() == progress
+    assert commitment.milestone_counts().percent == progress
+    # The query counts the same way as the model method.
+    assert Milestone.objects.filter(commitment=commitment).counts().percent == progress
 
 
 def test_commitment_str_has_reference_and_title():
@@ -282,6 +284,11 @@ def test_public_commitments_exclude_plans_in_preparation():
     public = CoF(plan__stage=ActionPlan.Stage.CONSULTATION)
     CoF(plan__stage=ActionPlan.Stage.PREPARATION)
     assert list(Commitment.objects.of_public_plans()) == [public]
+    # One rule for every row of a plan, whatever the path to the plan.
+    assert list(Milestone.objects.of_public_plans()) == []
+    milestone = MF(commitment=public)
+    MF(commitment__plan__stage=ActionPlan.Stage.PREPARATION)
+    assert list(Milestone.objects.of_public_plans()) == [milestone]
 
 
 def test_ogp_values_are_translated_labels():
@@ -314,6 +321,26 @@ def test_overdue_means_open_and_past_its_due_date(status, due_date, overdue):
     milestone = MF(status=status, due_date=due_date, completed_on=completed_on)
     assert (milestone in Milestone.objects.overdue(on=ON)) is overdue
     assert milestone.is_overdue(on=ON) is overdue
+    assert Milestone.objects.filter(pk=milestone.pk).counts(on=ON).overdue == int(overdue)
+    assert milestone.commitment.milestone_counts(on=ON).overdue == int(overdue)
+
+
+def test_milestone_counts_agree_between_the_model_and_the_query():
+    commitment = CoF()
+    for status, due_date in [
+        (MS.COMPLETED, ON - ONE_DAY),
+        (MS.CANCELLED, ON - ONE_DAY),
+        (MS.NOT_STARTED, ON - ONE_DAY),
+        (MS.IN_PROGRESS, ON + ONE_DAY),
+    ]:
+        completed_on = D(2025, 1, 1) if status == MS.COMPLETED else None
+        MF(commitment=commitment, status=status, due_date=due_date, completed_on=completed_on)
+    expected = (3, 1, 1)
+    by_model = commitment.milestone_counts(on=ON)
+    by_query = Milestone.objects.filter(commitment=commitment).counts(on=ON)
+    assert (by_model.total, by_model.done, by_model.overdue) == expected
+    assert by_query == by_model
+    assert by_model.percent == 33
 
 
 @pytest.mark.parametrize(

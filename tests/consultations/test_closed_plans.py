@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from commitments.comments import comment_post
+from commitments.comments.services import comment_post
 from commitments.models import (
     AssessmentEvidence,
     Comment,

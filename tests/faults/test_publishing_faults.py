@@ -26,8 +26,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments import publishing
 from commitments.models import PlanDocument, PlanPublication
+from commitments.publishing import services as publishing
 from consultations.models import ActionPlan
 from tests import factories
 from tests.faults.conftest import wait_until

@@ -37,7 +37,6 @@ from django.db import connection, transaction
 from django.test import TestCase, override_settings
 from django.utils import timezone, translation
 
-from commitments import publishing
 from commitments.models import (
     AssessmentEvidence,
     Comment,
@@ -49,6 +48,7 @@ from commitments.models import (
     PlanDocument,
     PlanPublication,
 )
+from commitments.publishing import services as publishing
 from consultations.models import ActionPlan, Council, Workshop, WorkshopDocument
 from devdata.demo import load_demo
 from opengov.management.commands.export_dataset import migration_state

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from commitments.comments.digest import moderators_notify
 from commitments.models import Comment
-from commitments.notifications import moderators_notify
-from commitments.progress import coordinators_remind
+from commitments.progress.reminders import coordinators_remind
 from consultations.models import ActionPlan
 from opengov.models import StaffProfile, language_of
 from tests import factories

@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from commitments.comments.selectors import COMMENTS_PER_PAGE
 from commitments.models import Comment
-from commitments.selectors import COMMENTS_PER_PAGE
 from consultations.models import ActionPlan
 from tests import factories
 

@@ -55,7 +55,7 @@ from django.db import connection, models, transaction
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from commitments import comments as comment_services
+from commitments.comments import confirmation
 from commitments.models import (
     AssessmentEvidence,
     Comment,
@@ -614,9 +614,9 @@ def _public_fills(route: Route, world: World, tag: str, params: frozenset) -> li
     if params == {"token"}:  # comment confirmation links: only the author's e-mail holds one
         fills = []
         for o in [o for o in world.of(Comment, tag) if not o.public][:2]:
-            genuine = comment_services.confirmation_token(o.instance)
+            genuine = confirmation.confirmation_token(o.instance)
             wrong_address = signing.dumps(
-                {"c": o.pk, "e": "0" * 16}, salt=comment_services.CONFIRMATION_SALT, compress=True
+                {"c": o.pk, "e": "0" * 16}, salt=confirmation.CONFIRMATION_SALT, compress=True
             )
             fills += [
                 Fill({"token": genuine[:-3] + "AAA"}, (o,)),
@@ -1286,7 +1286,7 @@ def test_genuine_confirmation_link_opens(world, routes):
     the same comment opens its page."""
     comment = next(o for o in world.of(Comment, B) if o.instance.state == Comment.State.PENDING)
     route = next(r for r in routes if r.name == "commitments:comment_confirm")
-    token = comment_services.confirmation_token(comment.instance)
+    token = confirmation.confirmation_token(comment.instance)
     response = world.client("anonymous").get(build_path(route, {"token": token}))
     assert response.status_code == 200
     assert comment.instance.body.lower() in content_of(response)

@@ -46,7 +46,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from commitments import comments as comment_services
+from commitments.comments import confirmation, services as comment_services
 from commitments.models import (
     AssessmentEvidence,
     Comment,
@@ -57,7 +57,7 @@ from commitments.models import (
     MilestoneUpdate,
     PlanSelfAssessment,
 )
-from commitments.pdf import render_plan_pdf
+from commitments.publishing.pdf import render_plan_pdf
 from consultations.models import ActionPlan, Proposal, Workshop, WorkshopDocument
 from opendata import bundle, datasets
 from opengov.roles import COORDINATOR
@@ -276,7 +276,7 @@ def test_comment_is_stored_as_typed_or_refused_and_shown_as_text(client, forum, 
     # The pages are checked on the plan's channel; every payload is also on the hostile world's
     # plan and commitment pages, as comments and replies (test_public_page_...).
     confirm = reverse(
-        "commitments:comment_confirm", args=[comment_services.confirmation_token(comment)]
+        "commitments:comment_confirm", args=[confirmation.confirmation_token(comment)]
     )
     if channel == "plan":
         clean_page(client.get(confirm).content.decode(), [body])

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from commitments.comments import mailbox_key, mailbox_refusal
+from commitments.comments.services import mailbox_key, mailbox_refusal
 from commitments.models import Comment
 from consultations.models import ActionPlan
 from tests import factories

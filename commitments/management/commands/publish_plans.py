@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from commitments.models import PlanPublication
-from commitments.publishing import PUBLISHABLE_STAGES, plan_publish
+from commitments.publishing.services import PUBLISHABLE_STAGES, plan_publish
 from consultations.models import ActionPlan
 
 

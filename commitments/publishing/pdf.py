@@ -42,10 +42,11 @@ from consultations.models import (
     Workshop,
 )
 
-from .models import Commitment, Indicator, Milestone
+from ..models import Commitment, Indicator, Milestone
 
 TEMPLATE = "commitments/pdf/plan.html"
-STYLESHEET = Path(__file__).resolve().parent / "templates" / "commitments" / "pdf" / "plan.css"
+APP_DIR = Path(__file__).resolve().parent.parent
+STYLESHEET = APP_DIR / "templates" / "commitments" / "pdf" / "plan.css"
 # Static paths of the fonts, shipped in the repository (SIL OFL, see static/fonts/amiri/OFL.txt)
 # so that the PDF looks the same whatever fonts the worker's machine has.
 FONTS = (

@@ -1,36 +1,24 @@
-"""Admin of the action plans' content: commitments with their milestones and indicators, the
-coordinator's "proposals into a commitment" page, and the plan's workflow (stage actions and
-readiness checklist), mixed into the ActionPlan admin registered by consultations."""
+"""Admin of the action plans' content: commitments with their milestones and indicators (staff
+record progress, coordinators define them), and the coordinator's "proposals into a commitment"
+page."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
-from consultations.models import ActionPlan
-from opengov.admin_base import (
-    NotFoundInsteadOfRedirectMixin,
-    PortalHistoryAdmin,
-    PortalStackedInline,
-)
-from opengov.scoping import CouncilScopedAdminMixin
+from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline
 
-from .admin_plan import PlanWorkflowAdminMixin
-from .admin_progress import IndicatorValueInline, MilestoneUpdateInline, save_progress_formset
-from .admin_views import commitment_from_proposals_view
-from .models import (
+from ..models import (
     Commitment,
     CompletionLevel,
     Indicator,
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
-    PlanDocument,
-    PlanPublication,
 )
-from .publishing import plan_publish, publication_retry
+from ..progress.admin import IndicatorValueInline, MilestoneUpdateInline, save_progress_formset
+from .from_proposals import commitment_from_proposals_view
 
 # What council staff may change on a milestone or an indicator: its progress, not its definition.
 # Translated fields are named with and without their language suffix (modeltranslation needs both).
@@ -48,69 +36,6 @@ INDICATOR_PROGRESS_FIELDS = ("latest_value", "latest_value_on", "source", "sourc
 def defines_commitments(request) -> bool:
     """Coordinators (and administrators) define commitments; staff only report progress."""
     return request.user.has_perm("commitments.add_commitment")
-
-
-admin.site.unregister(ActionPlan)
-
-
-@admin.register(ActionPlan)
-class ActionPlanAdmin(PlanWorkflowAdminMixin, BaseActionPlanAdmin):
-    readonly_fields = ("stage", "readiness_checklist", "stage_history", "publications")
-    fieldsets = (
-        *BaseActionPlanAdmin.fieldsets,
-        (_("Workflow"), {"fields": ("readiness_checklist", "stage_history")}),
-        (_("Publication"), {"fields": ("publications",)}),
-    )
-    actions = [*PlanWorkflowAdminMixin.actions, "publish_pdf"]
-
-    def has_publish_plan_permission(self, request):
-        return request.user.has_perm("consultations.publish_plan")
-
-    @admin.action(description=_("Publish the plan as PDF"), permissions=["publish_plan"])
-    def publish_pdf(self, request, queryset):
-        for plan in queryset:
-            try:
-                publication = plan_publish(plan=plan, by=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request,
-                    gettext("“%(plan)s” cannot be published: %(reason)s")
-                    % {"plan": plan, "reason": " ".join(error.messages)},
-                    level=messages.ERROR,
-                )
-            else:
-                self.message_user(
-                    request,
-                    gettext(
-                        "Version %(version)d of “%(plan)s” is being rendered; its progress "
-                        "shows on the plan's page."
-                    )
-                    % {"version": publication.version, "plan": plan},
-                    level=messages.SUCCESS,
-                )
-
-    @admin.display(description=_("Published versions"))
-    def publications(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        rows = [
-            format_html(
-                "<li>v{} · {} {}{}{}</li>",
-                p.version,
-                p.get_status_display(),
-                f"({p.step})" if p.step else "",
-                format_html(" · {}", p.finished_at.strftime("%Y-%m-%d %H:%M"))
-                if p.finished_at
-                else "",
-                format_html('<pre class="error">{}</pre>', p.error.splitlines()[0])
-                if p.status == PlanPublication.Status.FAILED and p.error
-                else "",
-            )
-            for p in obj.publications.order_by("-version")[:10]
-        ]
-        if not rows:
-            return gettext("Not published yet.")
-        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((r,) for r in rows)))
 
 
 class MilestoneInline(PortalStackedInline):
@@ -151,7 +76,6 @@ class OgpValueFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Commitment)
 class CommitmentAdmin(PortalHistoryAdmin):
     list_display = ("reference", "title", "plan", "theme", "status", "lead_agency")
     list_display_links = ("reference", "title")
@@ -312,7 +236,6 @@ class MilestoneDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Milestone)
 class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     progress_fields = MILESTONE_PROGRESS_FIELDS
     inlines = [MilestoneUpdateInline]
@@ -351,7 +274,6 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     )
 
 
-@admin.register(Indicator)
 class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     progress_fields = INDICATOR_PROGRESS_FIELDS
     inlines = [IndicatorValueInline]
@@ -382,88 +304,3 @@ class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
         (None, {"fields": ("commitment", "name", "unit", ("baseline", "target"))}),
         (_("Progress"), {"fields": ("latest_value", "latest_value_on", "source")}),
     )
-
-
-class PublicationsReadOnlyMixin:
-    """Publications and documents are written by the worker, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PlanPublication)
-class PlanPublicationAdmin(
-    NotFoundInsteadOfRedirectMixin,
-    PublicationsReadOnlyMixin,
-    CouncilScopedAdminMixin,
-    admin.ModelAdmin,
-):
-    list_display = ("plan", "version", "status", "step", "requested_by", "attempts", "finished_at")
-    list_filter = ("status", ("plan__council", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("plan__title_ar", "plan__title_fr")
-    list_select_related = ("plan__council", "requested_by")
-    readonly_fields = (
-        "plan",
-        "version",
-        "status",
-        "step",
-        "requested_by",
-        "attempts",
-        "started_at",
-        "finished_at",
-        "error",
-    )
-    actions = ["try_again"]
-
-    def has_publish_plan_permission(self, request):
-        return request.user.has_perm("consultations.publish_plan")
-
-    @admin.action(description=_("Try the failed publications again"), permissions=["publish_plan"])
-    def try_again(self, request, queryset):
-        count = 0
-        for publication in queryset.filter(status=PlanPublication.Status.FAILED):
-            try:
-                publication_retry(publication=publication)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), level=messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(
-                request,
-                gettext("%(count)d publication(s) queued again.") % {"count": count},
-                level=messages.SUCCESS,
-            )
-
-
-@admin.register(PlanDocument)
-class PlanDocumentAdmin(
-    NotFoundInsteadOfRedirectMixin,
-    PublicationsReadOnlyMixin,
-    CouncilScopedAdminMixin,
-    admin.ModelAdmin,
-):
-    list_display = ("plan", "language", "version", "is_current", "size", "generated_at", "sha256")
-    list_filter = ("language", "is_current", ("plan__council", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("plan__title_ar", "plan__title_fr", "sha256")
-    list_select_related = ("plan__council",)
-    readonly_fields = (
-        "plan",
-        "publication",
-        "language",
-        "version",
-        "file",
-        "sha256",
-        "size",
-        "generated_at",
-        "is_current",
-    )
-
-
-from . import admin_comments  # noqa: E402,F401  (registers the moderation queue)

@@ -20,7 +20,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.comments import comments_requeue_confirmations
+from commitments.comments.confirmation import comments_requeue_confirmations
 from commitments.models import Comment
 from consultations.models import ActionPlan
 from opengov.celery import app

@@ -6,15 +6,13 @@ from django.contrib import admin
 from opengov.admin_base import PortalAdmin, PortalTabularInline
 from opengov.scoping import CouncilScopedAdminMixin
 
-from . import progress
-from .models import (
+from ..models import (
     MAX_ASSESSMENT_EVIDENCE,
     AssessmentEvidence,
-    CommitmentAssessment,
     IndicatorValue,
     MilestoneUpdate,
-    PlanSelfAssessment,
 )
+from . import services as progress
 
 
 class AddOnlyInlineMixin:
@@ -101,7 +99,6 @@ class AssessmentEvidenceInline(CouncilScopedAdminMixin, admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
-@admin.register(CommitmentAssessment)
 class CommitmentAssessmentAdmin(PortalAdmin):
     list_display = ("commitment", "completion", "opened_government", "updated_at")
     list_filter = ("completion", "opened_government")
@@ -116,7 +113,6 @@ class CommitmentAssessmentAdmin(PortalAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(PlanSelfAssessment)
 class PlanSelfAssessmentAdmin(PortalAdmin):
     list_display = ("plan", "kind", "updated_at")
     list_filter = ("kind",)

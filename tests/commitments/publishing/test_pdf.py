@@ -19,9 +19,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from commitments import pdf as plan_pdf
 from commitments.models import Milestone
-from commitments.pdf import render_plan_pdf, safe_url_fetcher
+from commitments.publishing import pdf as plan_pdf
+from commitments.publishing.pdf import render_plan_pdf, safe_url_fetcher
 from consultations.models import ActionPlan
 from devdata.demo import load_demo
 from tests.factories import CommitmentFactory, MilestoneFactory

@@ -1,14 +1,13 @@
-"""E-mails about comments: the citizen's confirmation link, and the moderators' digest of what
-waits for them (one e-mail per moderator per run, never twice for the same comments)."""
+"""The moderators' digest: what waits for them (one e-mail per moderator per run, never twice
+for the same comments), sent by a periodic Celery task."""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 
+from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,63 +17,7 @@ from opengov.models import language_of
 from opengov.roles import COORDINATOR, MODERATOR
 from opengov.urls_absolute import absolute_url
 
-from .comments import confirmation_token
-from .models import Comment, CommentReport
-
-
-def comment_confirmation_send(comment_id: int, language: str) -> bool:
-    """Send the confirmation e-mail of a pending comment, in the language it was written in.
-    Returns False (and sends nothing) when it already went or the comment is no longer pending."""
-    sent_at = None
-    try:
-        with transaction.atomic():
-            comment = (
-                Comment.objects.select_for_update(of=("self",))
-                .select_related("plan__council", "commitment")
-                .filter(pk=comment_id)
-                .first()
-            )
-            if (
-                comment is None
-                or comment.state != Comment.State.PENDING
-                or comment.confirmation_sent_at is not None
-            ):
-                return False
-            with translation.override(language):
-                link = absolute_url(
-                    reverse("commitments:comment_confirm", args=[confirmation_token(comment)])
-                )
-                context = {"comment": comment, "plan": comment.plan, "link": link}
-                subject = render_to_string(
-                    "commitments/email/comment_confirmation_subject.txt", context
-                ).strip()
-                body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
-            # Sent inside the row lock: a second worker run waits, then sees it went.
-            send_mail(subject, body, None, [comment.email])
-            sent_at = timezone.now()
-            comment.confirmation_sent_at = sent_at
-            comment.save(update_fields=["confirmation_sent_at", "updated_at"])
-    except (OperationalError, InterfaceError):
-        if sent_at is None:
-            raise  # nothing went out: the task retries
-        # The database went away after the mail server took the e-mail: record it on a new
-        # connection as soon as the database is back, or the sweep would send it again.
-        _record_sent_when_back(comment_id, sent_at)
-    return True
-
-
-def _record_sent_when_back(comment_id: int, sent_at, attempts: int = 30) -> None:
-    for attempt in range(attempts):
-        connection.close()
-        try:
-            Comment.objects.filter(pk=comment_id, confirmation_sent_at__isnull=True).update(
-                confirmation_sent_at=sent_at, updated_at=timezone.now()
-            )
-            return
-        except (OperationalError, InterfaceError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(1)
+from ..models import Comment, CommentReport
 
 
 def moderators_notify() -> int:
@@ -136,3 +79,8 @@ def moderators_notify() -> int:
     # for the first moderator it gets.
     Comment.objects.filter(pk__in=told).update(moderators_notified_at=timezone.now())
     return sent
+
+
+@shared_task(name="commitments.notify_moderators")
+def notify_moderators() -> int:
+    return moderators_notify()

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from commitments import publishing
 from commitments.models import PlanPublication
+from commitments.publishing import services as publishing
 from consultations.models import ActionPlan
 from tests import factories
 from tests.support import celery_sending_to, celery_worker_env, spawn_worker

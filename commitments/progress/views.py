@@ -3,6 +3,7 @@ files, served as downloads under the content type sniffed when they were uploade
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
@@ -13,9 +14,9 @@ from opengov.scoping import council_id_of, plan_of
 from opengov.spreadsheets import csv_bytes
 from opengov.uploads import attachment_response, may_download
 
-from .models import AssessmentEvidence, MilestoneUpdate
-from .progress import plan_progress_report
-from .views import _plan_or_404
+from ..models import AssessmentEvidence, MilestoneUpdate, PlanSelfAssessment
+from ..views import _plan_or_404
+from .selectors import plan_progress_report
 
 
 @require_safe
@@ -49,7 +50,7 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
     today = timezone.localdate()
     for theme in report["themes"]:
         for c in theme.commitments:
-            milestones = [m for m in c.milestones.all() if m.status != "cancelled"]
+            counts = c.milestone_counts(today)
             rows.append(
                 [
                     str(theme.theme or ""),
@@ -57,9 +58,9 @@ def progress_report_csv(request: HttpRequest, council_slug: str, start_year: int
                     c.title,
                     c.get_completion_display(),
                     c.completion_override_reason,
-                    sum(1 for m in milestones if m.status == "completed"),
-                    len(milestones),
-                    sum(1 for m in milestones if m.is_overdue(on=today)),
+                    counts.done,
+                    counts.total,
+                    counts.overdue,
                 ]
             )
     response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
@@ -106,10 +107,6 @@ def self_assessment_export(
 ) -> HttpResponse:
     """A self-assessment with the progress report, as a Markdown document to send to OGP (in
     the reader's language, falling back to the other one)."""
-    from django.template.loader import render_to_string
-
-    from .models import PlanSelfAssessment
-
     plan = _plan_or_404(council_slug, start_year)
     assessment = plan.self_assessments.filter(kind=kind).first()
     if kind not in PlanSelfAssessment.Kind.values or assessment is None:

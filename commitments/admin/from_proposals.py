@@ -11,10 +11,10 @@ from consultations.models import ActionPlan, Proposal
 from opengov.params import ascii_int
 from opengov.scoping import scope_queryset
 
-from . import services
-from .forms import CommitmentFromProposalsForm
-from .models import Commitment
-from .selectors import commitment_prefill_from_proposals
+from .. import services
+from ..forms import CommitmentFromProposalsForm
+from ..models import Commitment
+from ..selectors import commitment_prefill_from_proposals
 
 
 def _selected_ids(raw: str) -> list[int]:

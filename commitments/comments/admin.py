@@ -12,9 +12,9 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from opengov.admin_base import NotFoundInsteadOfRedirectMixin
 from opengov.scoping import CouncilScopedAdminMixin
 
-from . import comments as services
+from ..models import Comment
+from . import services
 from .exports import comments_export_response
-from .models import Comment
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -54,7 +54,6 @@ class CommentAdminForm(forms.ModelForm):
         widgets = {"official_reply": forms.Textarea(attrs={"rows": 4, "dir": "auto"})}
 
 
-@admin.register(Comment)
 class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admin.ModelAdmin):
     form = CommentAdminForm
     list_display = ("__str__", "plan", "commitment", "state", "report_count", "created_at")

@@ -1,6 +1,6 @@
-"""The coordinator's side of the action plan admin: stage actions that check their
-preconditions, and the readiness checklist. It lives in commitments because the checks read
-commitments; commitments/admin.py mixes it into the plan's ModelAdmin."""
+"""The action plan admin as coordinators use it: the one registered by consultations, with the
+stage actions that check their preconditions, the readiness checklist (both here: the checks
+read commitments) and the publication as PDF (commitments/publishing/admin.py)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -8,10 +8,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 
+from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
 from consultations.models import ActionPlan
 
-from . import services
-from .selectors import plan_readiness
+from .. import services
+from ..publishing.admin import PlanPublishingAdminMixin
+from ..selectors import plan_readiness
 
 Stage = ActionPlan.Stage
 
@@ -113,3 +115,13 @@ class PlanWorkflowAdminMixin:
                 ),
             ),
         )
+
+
+class ActionPlanAdmin(PlanWorkflowAdminMixin, PlanPublishingAdminMixin, BaseActionPlanAdmin):
+    readonly_fields = ("stage", "readiness_checklist", "stage_history", "publications")
+    fieldsets = (
+        *BaseActionPlanAdmin.fieldsets,
+        (_("Workflow"), {"fields": ("readiness_checklist", "stage_history")}),
+        (_("Publication"), {"fields": ("publications",)}),
+    )
+    actions = [*PlanWorkflowAdminMixin.actions, "publish_pdf"]

@@ -24,9 +24,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from commitments import comments as services
+from commitments.comments import confirmation, services
+from commitments.comments.digest import moderators_notify
 from commitments.models import Comment, CommentReport
-from commitments.notifications import moderators_notify
 from consultations.models import ActionPlan
 from opengov.roles import COORDINATOR, COUNCIL_STAFF, MODERATOR
 from tests import factories
@@ -94,7 +94,7 @@ def page(client, obj, language="ar") -> str:
 
 
 def confirm_url(comment) -> str:
-    return reverse("commitments:comment_confirm", args=[services.confirmation_token(comment)])
+    return reverse("commitments:comment_confirm", args=[confirmation.confirmation_token(comment)])
 
 
 def role_user(group: str, council, username: str):
@@ -215,7 +215,7 @@ def test_confirmation_get_shows_button_post_confirms_once(client, moderation):
 
 def test_tampered_token_is_refused_and_changes_nothing(client):
     comment = make_comment(make_plan(), Comment.State.PENDING)
-    good = services.confirmation_token(comment)
+    good = confirmation.confirmation_token(comment)
     other_salt = signing.dumps({"c": comment.pk, "e": "x"}, salt="other", compress=True)
     last = "A" if good[-1] != "A" else "B"
     for token in [good[:-1] + last, good.replace(":", ":x", 1), other_salt, "not-a-token"]:
@@ -248,7 +248,7 @@ def test_token_of_one_comment_does_not_confirm_another(client):
 
     # A well-signed token naming the second comment but issued for the first one's address.
     key = hashlib.sha256(first.email.encode()).hexdigest()[:16]
-    forged = signing.dumps({"c": second.pk, "e": key}, salt=services.CONFIRMATION_SALT)
+    forged = signing.dumps({"c": second.pk, "e": key}, salt=confirmation.CONFIRMATION_SALT)
     url = reverse("commitments:comment_confirm", args=[forged])
     assert client.post(url).status_code == 400
     assert fresh(second).state == Comment.State.PENDING
@@ -674,10 +674,10 @@ def test_sweep_resends_only_emails_that_never_went():
     sent.save()
     recent = make_comment(plan, Comment.State.PENDING, email="recent@example.org")
     Comment.objects.filter(pk__in=[lost.pk, sent.pk]).update(created_at=old)
-    assert services.comments_requeue_confirmations() == 1
+    assert confirmation.comments_requeue_confirmations() == 1
     assert [m.to for m in mail.outbox] == [["lost@example.org"]]
     assert "/ar/comments/confirm/" in mail.outbox[0].body
     assert fresh(lost).confirmation_sent_at is not None
-    assert services.comments_requeue_confirmations() == 0
+    assert confirmation.comments_requeue_confirmations() == 0
     assert len(mail.outbox) == 1
     assert fresh(recent).confirmation_sent_at is None

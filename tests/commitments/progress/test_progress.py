@@ -30,11 +30,8 @@ from commitments.models import (
     PlanSelfAssessment,
     ReminderLog,
 )
-from commitments.progress import (
-    coordinators_remind as remind,
-    indicator_record_value,
-    milestone_record_progress,
-)
+from commitments.progress.reminders import coordinators_remind as remind
+from commitments.progress.services import indicator_record_value, milestone_record_progress
 from consultations.models import ActionPlan
 from opengov.roles import COORDINATOR, COUNCIL_STAFF
 from tests import factories

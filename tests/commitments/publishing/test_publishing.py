@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from commitments import publishing
 from commitments.models import PlanPublication
+from commitments.publishing import services as publishing
 from consultations.models import ActionPlan
 from tests import factories
 
@@ -89,9 +89,9 @@ def test_failure_is_recorded_and_previous_version_stays(
     def broken(*args, **kwargs):
         raise RuntimeError("font cache is corrupt")
 
-    monkeypatch.setattr("commitments.pdf.render_plan_pdf", broken)
+    monkeypatch.setattr("commitments.publishing.pdf.render_plan_pdf", broken)
     # The request that asked for it is not broken by the failure (robust on_commit); the task
-    # will try again (with a real worker: tests/commitments/test_publishing_worker.py).
+    # will try again (with a real worker: tests/commitments/publishing/test_publishing_worker.py).
     _publish(plan, django_capture_on_commit_callbacks)
     waiting = PlanPublication.objects.get(version=2)
     assert waiting.status == PlanPublication.Status.QUEUED

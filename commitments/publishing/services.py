@@ -1,6 +1,7 @@
-"""Publishing a plan as PDF: the coordinator's request (a service) and the rendering (run by a
-Celery worker, see tasks.py). Both languages are rendered and stored before anything is marked
-current, so readers never see half a publication and a failure leaves the previous one."""
+"""Publishing a plan as PDF: the coordinator's request (a service) and the rendering, run by the
+Celery task defined here (pdf.py draws the document). Both languages are rendered and stored
+before anything is marked current, so readers never see half a publication and a failure leaves
+the previous one. Tasks take ids and are safe to run twice (see publication_render)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,20 @@ import hashlib
 import logging
 import traceback
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
 from opengov.urls_absolute import absolute_url
 
-from .models import PlanDocument, PlanPublication
+from ..models import PlanDocument, PlanPublication
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +31,6 @@ PUBLISHABLE_STAGES = (ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION)
 
 
 def _public_url(plan: ActionPlan, language: str) -> str:
-    from django.utils import translation
-
     with translation.override(language):
         path = plan.get_absolute_url()
     return absolute_url(path)
@@ -54,8 +54,6 @@ def plan_publish(*, plan: ActionPlan, by: AbstractBaseUser | None) -> PlanPublic
     publication = PlanPublication(plan=plan, version=last + 1, requested_by=by)
     publication.full_clean()
     publication.save()
-    from .tasks import render_plan_publication
-
     # robust: if the broker is down the request still succeeds; the sweep below queues it later.
     transaction.on_commit(lambda: render_plan_publication.delay(publication.pk), robust=True)
     return publication
@@ -69,8 +67,6 @@ def publications_requeue(older_than_minutes: int = 10) -> int:
     task's hard time limit, so a rendering still running is never taken twice; rendering is
     idempotent anyway. A publication that has used up its attempts is marked failed instead of
     being queued for ever. Returns how many were queued."""
-    from .tasks import render_plan_publication
-
     now = timezone.now()
     waiting = PlanPublication.objects.filter(
         status=PlanPublication.Status.QUEUED,
@@ -108,6 +104,8 @@ def publication_render(publication_id: int, *, final_attempt: bool = True) -> st
 
     Idempotent: a publication already done is left alone, so a task run twice (a retry, a
     redelivered message) publishes once. Returns the publication's final status."""
+    # Imported here: WeasyPrint is heavy, and only the worker that renders needs it (the web
+    # processes queue publications through this module without ever rendering one).
     from .pdf import render_plan_pdf
 
     with transaction.atomic():
@@ -207,7 +205,32 @@ def publication_retry(*, publication: PlanPublication) -> PlanPublication:
     publication.status = PlanPublication.Status.QUEUED
     publication.step = ""
     publication.save()
-    from .tasks import render_plan_publication
-
     transaction.on_commit(lambda: render_plan_publication.delay(publication.pk), robust=True)
     return publication
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@shared_task(
+    name="commitments.render_plan_publication",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+)
+def render_plan_publication(self, publication_id: int) -> str:
+    final = self.request.retries >= self.max_retries
+    try:
+        return publication_render(publication_id, final_attempt=final)
+    except Exception as error:
+        if final:
+            raise
+        # Back off 30 s, 60 s, 120 s: a busy machine or a storage hiccup gets time to recover.
+        delay = settings.PUBLICATION_RETRY_DELAY * 2**self.request.retries
+        raise self.retry(exc=error, countdown=delay) from error
+
+
+@shared_task(name="commitments.requeue_publications")
+def requeue_publications() -> int:
+    return publications_requeue()

@@ -2,14 +2,13 @@
 small pieces they need (cleaning text, signed confirmation links, rate limits).
 
 Nothing a citizen typed is lost because a service is down: a comment is saved before anything
-else happens, its confirmation e-mail is queued once the transaction commits (and a periodic sweep
-queues again those whose e-mail never went), and the rate limiter lets comments through when the
-cache cannot be reached."""
+else happens, its confirmation e-mail is queued once the transaction commits (confirmation.py,
+whose periodic sweep queues again those whose e-mail never went), and the rate limiter lets
+comments through when the cache cannot be reached."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import hashlib
 import logging
 import re
@@ -17,7 +16,6 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,12 +25,10 @@ from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
 
-from .models import Comment, CommentReport, Commitment
+from ..models import Comment, CommentReport, Commitment
+from .confirmation import queue_confirmation
 
 logger = logging.getLogger(__name__)
-
-CONFIRMATION_SALT = "commitments.comment-confirmation"
-CONFIRMATION_MAX_AGE = 7 * 24 * 3600
 
 # Characters that can disguise text: direction overrides and isolates, zero-width characters.
 # The zero-width non-joiner and joiner (U+200C, U+200D) are kept: they shape Arabic letters.
@@ -157,37 +153,7 @@ def count_submission(*, fingerprint: str, mailbox: str | None = None, scope: str
             return
 
 
-# --- confirmation links --------------------------------------------------------------------------
-
-
-def confirmation_token(comment: Comment) -> str:
-    # The e-mail is part of what is signed: a token works only for the address it was sent to.
-    email_key = hashlib.sha256(comment.email.lower().encode()).hexdigest()[:16]
-    return signing.dumps({"c": comment.pk, "e": email_key}, salt=CONFIRMATION_SALT, compress=True)
-
-
-def comment_from_token(token: str) -> Comment | None:
-    """The comment a valid, unexpired token names; None for a tampered or expired token."""
-    try:
-        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    comment = Comment.objects.select_related("plan__council").filter(pk=data.get("c")).first()
-    if comment is None:
-        return None
-    email_key = hashlib.sha256(comment.email.lower().encode()).hexdigest()[:16]
-    return comment if email_key == data.get("e") else None
-
-
 # --- writes --------------------------------------------------------------------------------------
-
-
-def _enqueue_confirmation(comment: Comment) -> None:
-    from .tasks import send_comment_confirmation
-
-    transaction.on_commit(
-        lambda: send_comment_confirmation.delay(comment.pk, comment.language), robust=True
-    )
 
 
 @transaction.atomic
@@ -223,7 +189,7 @@ def comment_post(
     )
     comment.full_clean()
     comment.save()
-    _enqueue_confirmation(comment)
+    queue_confirmation(comment)
     return comment
 
 
@@ -294,21 +260,3 @@ def comment_reply(*, comment: Comment, text: str, by: AbstractBaseUser) -> Comme
     comment.full_clean()
     comment.save()
     return comment
-
-
-def comments_requeue_confirmations(older_than_minutes: int = 5) -> int:
-    """Queue again the confirmation e-mails that never went (broker or mail server down)."""
-    from .tasks import send_comment_confirmation
-
-    limit = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
-    waiting = Comment.objects.filter(
-        state=Comment.State.PENDING,
-        confirmation_sent_at__isnull=True,
-        created_at__lt=limit,
-        created_at__gt=timezone.now() - datetime.timedelta(seconds=CONFIRMATION_MAX_AGE),
-    ).values_list("pk", "language")
-    count = 0
-    for comment_id, language in waiting:
-        send_comment_confirmation.delay(comment_id, language)
-        count += 1
-    return count

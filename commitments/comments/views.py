@@ -9,13 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultations.models import ActionPlan
 from opengov.clientaddress import client_address
 
-from . import comments
+from ..models import Comment
+from ..views import _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
+from . import services as comments
+from .confirmation import comment_from_token
 from .forms import CommentForm
-from .models import Comment
-from .views import _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -80,7 +80,7 @@ def comment_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners that follow links confirm nothing); POST confirms."""
-    comment = comments.comment_from_token(token)
+    comment = comment_from_token(token)
     if comment is None:
         return render(request, "commitments/comment_confirm.html", {"invalid": True}, status=400)
     if request.method == "POST" and comment.state == Comment.State.PENDING:
@@ -95,7 +95,7 @@ def comment_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = (
         Comment.objects.published()
-        .exclude(plan__stage=ActionPlan.Stage.PREPARATION)
+        .of_public_plans()
         .select_related("plan__council", "commitment")
         .filter(pk=pk)
         .first()

@@ -1,0 +1,35 @@
+"""The commitments app's admin. Each sub-domain defines its ModelAdmins next to its services
+(comments/admin.py, progress/admin.py, publishing/admin.py; the core ones are in this package);
+they are all registered here, in one list, in the order they always were."""
+
+from django.contrib import admin
+
+from consultations.models import ActionPlan
+
+from ..comments.admin import CommentAdmin
+from ..models import (
+    Comment,
+    Commitment,
+    CommitmentAssessment,
+    Indicator,
+    Milestone,
+    PlanDocument,
+    PlanPublication,
+    PlanSelfAssessment,
+)
+from ..progress.admin import CommitmentAssessmentAdmin, PlanSelfAssessmentAdmin
+from ..publishing.admin import PlanDocumentAdmin, PlanPublicationAdmin
+from .commitments import CommitmentAdmin, IndicatorAdmin, MilestoneAdmin
+from .plans import ActionPlanAdmin
+
+admin.site.register(CommitmentAssessment, CommitmentAssessmentAdmin)
+admin.site.register(PlanSelfAssessment, PlanSelfAssessmentAdmin)
+# The plan admin registered by consultations, replaced by the one with workflow and publication.
+admin.site.unregister(ActionPlan)
+admin.site.register(ActionPlan, ActionPlanAdmin)
+admin.site.register(Commitment, CommitmentAdmin)
+admin.site.register(Milestone, MilestoneAdmin)
+admin.site.register(Indicator, IndicatorAdmin)
+admin.site.register(PlanPublication, PlanPublicationAdmin)
+admin.site.register(PlanDocument, PlanDocumentAdmin)
+admin.site.register(Comment, CommentAdmin)

@@ -1,0 +1,166 @@
+"""Citizens' comments on plans under consultation, and readers' reports of them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy as _
+
+from consultations.models import ActionPlan, PlanOwned
+from opengov.models import TimeStampedModel
+
+from .base import PublicPlansQuerySet, merge_errors
+from .commitments import Commitment
+
+COMMENT_MAX_LENGTH = 3000
+
+
+class CommentQuerySet(PublicPlansQuerySet):
+    def published(self):
+        return self.filter(state=Comment.State.PUBLISHED)
+
+    def awaiting_moderation(self):
+        return self.filter(state=Comment.State.CONFIRMED)
+
+
+class Comment(PlanOwned, TimeStampedModel):
+    """A citizen's comment on a plan under consultation (or on one of its commitments).
+
+    Saved at once as pending; the e-mailed link confirms it; the plan's setting decides whether a
+    confirmed comment is published at once or waits for a moderator. The e-mail is never shown.
+    A closed plan takes no new comment, but its comments can still be moderated and answered.
+    """
+
+    CHANGES_AFTER_CLOSURE = True
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for e-mail confirmation")
+        CONFIRMED = "confirmed", _("Waiting for moderation")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="comments"
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    author_name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("e-mail"))
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    consent_at = models.DateTimeField(_("consent given at"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation e-mail sent at"), null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    moderators_notified_at = models.DateTimeField(
+        _("moderators notified at"), null=True, blank=True
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    official_reply = models.TextField(_("official reply of the council"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    client_hash = models.CharField(_("client fingerprint"), max_length=64, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["plan", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(body__strip__gt=""),
+                name="comment_body_not_empty",
+                violation_error_message=_("Write your comment."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="hidden") | Q(hidden_reason__strip__gt=""),
+                name="comment_hidden_has_reason",
+                violation_error_message=_("Say why the comment is hidden."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "state", "created_at"], name="comment_plan_state_idx"),
+            models.Index(fields=["commitment", "state"], name="comment_commitment_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        text = " ".join(self.body.split())
+        return f"{self.author_name}: {text[:60]}{'…' if len(text) > 60 else ''}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            merge_errors(errors, error)
+        if self.commitment_id and self.plan_id and self.commitment.plan_id != self.plan_id:
+            errors["commitment"] = gettext("This commitment belongs to another plan.")
+        if self.parent_id:
+            parent = self.parent
+            if parent.parent_id:
+                errors["parent"] = gettext("Replies go to a comment, not to another reply.")
+            elif parent.plan_id != self.plan_id or parent.commitment_id != self.commitment_id:
+                errors["parent"] = gettext("The reply must be on the same page as the comment.")
+        if self.state == self.State.HIDDEN and not self.hidden_reason.strip():
+            errors["hidden_reason"] = gettext("Say why the comment is hidden.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CommentReport(models.Model):
+    """A reader's report of a comment; one per comment and reader fingerprint."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    client_hash = models.CharField(_("client fingerprint"), max_length=64)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["comment", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "client_hash"], name="commentreport_once_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} · {self.created_at:%Y-%m-%d}"

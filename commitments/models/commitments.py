@@ -1,0 +1,269 @@
+"""What an action plan commits to: the commitment, its completion levels and what its
+milestones add up to. Milestones and indicators are in milestones.py."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from consultations.models import ActionPlan, PlanOwned, Proposal, Theme
+from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+
+from .base import PublicPlansQuerySet, merge_errors
+
+
+class CompletionLevel(models.TextChoices):
+    """The completion levels of OGP's Independent Reporting Mechanism."""
+
+    NO_EVIDENCE = "no_evidence", _("No evidence available")
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+
+
+class OpenedGovernment(models.TextChoices):
+    """Did the commitment open government? (OGP's Independent Reporting Mechanism)"""
+
+    DID_NOT_CHANGE = "did_not_change", _("Did not change")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+
+
+@dataclass(frozen=True)
+class MilestoneCounts:
+    """What milestones add up to. Cancelled milestones do not count: `total` is the others,
+    `done` the completed ones, `overdue` the open ones past their due date. Counted in Python
+    by Commitment.milestone_counts(), in SQL by Milestone.objects.counts()."""
+
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Share of the counted milestones completed, 0-100."""
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class CommitmentQuerySet(PublicPlansQuerySet):
+    pass
+
+
+class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
+    """An action-plan commitment with every field OGP asks of one."""
+
+    # Its texts, each stored in Arabic and French (commitments/translation.py); the open data
+    # and the API give them in this order.
+    TEXT_FIELDS = (
+        "title",
+        "problem",
+        "status_quo",
+        "description",
+        "expected_results",
+        "ogp_relevance",
+        "lead_agency",
+        "partners",
+    )
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=32,
+        help_text=_("Unique within the plan, e.g. TTA-2024-03."),
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                _("Use capital Latin letters, digits and hyphens, e.g. TTA-2024-03."),
+            )
+        ],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    status_quo = models.TextField(_("status quo"), blank=True)
+    description = models.TextField(_("what will be done"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    ogp_relevance = models.TextField(
+        _("relevance to OGP values"),
+        blank=True,
+        help_text=_("How the commitment advances transparency, participation or accountability."),
+    )
+    transparency = models.BooleanField(_("transparency"), default=False)
+    participation = models.BooleanField(_("civic participation"), default=False)
+    accountability = models.BooleanField(_("public accountability"), default=False)
+    technology_innovation = models.BooleanField(_("technology and innovation"), default=False)
+    lead_agency = models.CharField(_("lead agency"), max_length=255, blank=True)
+    partners = models.TextField(_("supporting actors"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (MAD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    completion_override = models.CharField(
+        _("completion (set by hand)"),
+        max_length=20,
+        choices=CompletionLevel.choices,
+        blank=True,
+        help_text=_("Leave empty to derive the completion from the milestones."),
+    )
+    completion_override_reason = models.TextField(
+        _("why the completion is set by hand"), blank=True, max_length=2000
+    )
+    source_proposals = models.ManyToManyField(
+        Proposal,
+        verbose_name=_("source proposals"),
+        blank=True,
+        related_name="commitments",
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    required_in_one_language = ("title",)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["plan", "position", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reference"],
+                name="commitment_unique_reference_per_plan",
+                violation_error_message=_("The plan already has a commitment with this reference."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="commitment_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="commitment_budget_not_negative",
+            ),
+            in_one_language_constraint("commitment", "title"),
+            models.CheckConstraint(
+                condition=Q(completion_override="") | Q(completion_override_reason__strip__gt=""),
+                name="commitment_override_has_reason",
+                violation_error_message=_("Explain why the completion is set by hand."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "theme"], name="commitment_plan_theme_idx"),
+            models.Index(fields=["status"], name="commitment_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "commitments:commitment",
+            args=[self.plan.council.slug, self.plan.start_year, self.reference],
+        )
+
+    @property
+    def ogp_values(self) -> list[str]:
+        """The labels of the OGP values the commitment advances, in the active language."""
+        names = ("transparency", "participation", "accountability", "technology_innovation")
+        return [
+            str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
+        ]
+
+    def milestone_counts(self, on: datetime.date | None = None) -> MilestoneCounts:
+        """What the commitment's milestones add up to on `on` (today by default), read from
+        self.milestones.all(): prefetch the milestones when listing commitments."""
+        on = on or timezone.localdate()
+        states = [milestone.state(on) for milestone in self.milestones.all()]
+        return MilestoneCounts(
+            total=len(states) - states.count("cancelled"),
+            done=states.count("done"),
+            overdue=states.count("overdue"),
+        )
+
+    def derived_completion(self) -> str:
+        """The completion level the milestones show (cancelled ones do not count): nothing to
+        go on → no evidence; none done or under way → not started; under half done → limited;
+        half or more → substantial; all → complete."""
+        counts = self.milestone_counts()
+        if not counts.total:
+            return CompletionLevel.NO_EVIDENCE
+        if counts.done == counts.total:
+            return CompletionLevel.COMPLETE
+        started = any(m.status == m.Status.IN_PROGRESS for m in self.milestones.all())
+        if counts.done == 0 and not started:
+            return CompletionLevel.NOT_STARTED
+        if 2 * counts.done >= counts.total:
+            return CompletionLevel.SUBSTANTIAL
+        return CompletionLevel.LIMITED
+
+    def completion(self) -> str:
+        """The completion level shown: the override when a coordinator set one (with its
+        reason), else the level derived from the milestones."""
+        return self.completion_override or self.derived_completion()
+
+    def get_completion_display(self) -> str:
+        return str(CompletionLevel(self.completion()).label)
+
+    def clean(self) -> None:
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            merge_errors(errors, error)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors.setdefault("end_date", []).append(
+                gettext("The end date cannot be before the start date.")
+            )
+        if self.completion_override and not (self.completion_override_reason or "").strip():
+            errors.setdefault("completion_override_reason", []).append(
+                gettext("Explain why the completion is set by hand.")
+            )
+        if self.plan_id:
+            plan = self.plan
+            for field in ("start_date", "end_date"):
+                value = getattr(self, field)
+                if value and not plan.start_year <= value.year <= plan.end_year:
+                    errors.setdefault(field, []).append(
+                        gettext("This date falls outside the plan's period (%(period)s).")
+                        % {"period": plan.period}
+                    )
+        if errors:
+            raise ValidationError(errors)
