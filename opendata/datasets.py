@@ -2,7 +2,7 @@
 everything is in opendata.bundle, the Decidim results CSV in opendata.decidim.
 
 Same rules as the API: only public plans, only published comments, never an e-mail address. Cells
-a spreadsheet would run as a formula are escaped (commitments.exports.neutralise)."""
+a spreadsheet would run as a formula are escaped (opengov.spreadsheets.neutralise)."""
 
 from __future__ import annotations
 
