@@ -204,6 +204,10 @@ class ActionPlanQuerySet(models.QuerySet):
         """Plans whose records may still be added or changed: every stage but closed."""
         return self.exclude(stage=ActionPlan.Stage.CLOSED)
 
+    def closed(self):
+        """Plans whose records may no longer be added or changed (see PlanOwned)."""
+        return self.filter(stage=ActionPlan.Stage.CLOSED)
+
 
 class ActionPlan(BilingualModel, TimeStampedModel):
     """A council's OGP Local action plan for a period of years."""
