@@ -7,6 +7,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        from . import counters
+        from . import counters, registry
 
+        registry.register()
         counters.connect_signals()

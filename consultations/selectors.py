@@ -130,7 +130,7 @@ def public_commitments() -> Prefetch:
     commitment = Proposal._meta.get_field("commitments").related_model
     return Prefetch(
         "commitments",
-        queryset=commitment.objects.exclude(plan__stage=ActionPlan.Stage.PREPARATION),
+        queryset=commitment.objects.of_public_plans(),
     )
 
 

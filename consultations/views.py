@@ -12,7 +12,7 @@ from opengov.uploads import attachment_response, may_download
 
 from . import selectors
 from .forms import CouncilFilterForm, ProposalFilterForm
-from .models import ActionPlan, Council, Workshop, WorkshopDocument
+from .models import Council, Workshop, WorkshopDocument
 
 # The query parameters each listing reads (its filter form's fields and the page number), with
 # their normalisers: anything else is served without the page cache (opengov.pagecache).
@@ -121,7 +121,7 @@ def workshop_document(request: HttpRequest, pk: int):
             document.file,
             document.content_type,
             document.download_name(),
-            private=plan is not None and plan.stage == ActionPlan.Stage.PREPARATION,
+            private=plan is not None and not plan.is_public,
         )
     except FileNotFoundError as missing:
         raise Http404(gettext("No such document.")) from missing

@@ -12,18 +12,21 @@ others:
   any change that may show on every council's pages bumps (a council or theme renamed, or a row
   whose council cannot be told): the pages under /councils/<slug>/.
 
-A row that leads to no council, or whose council cannot be looked up, bumps everything: a
-stale page is a bug, an extra re-render is not. Kept in the cache (Redis in production, shared
-by all workers); when the cache is down every read behaves as if the data had just changed."""
+Which councils a row leads to is what its app registered for scoping (opengov.scoping: one table
+for both); this module names no app. A row that leads to no council, or whose council cannot be
+looked up, bumps everything: a stale page is a bug, an extra re-render is not. Kept in the cache
+(Redis in production, shared by all workers); when the cache is down every read behaves as if the
+data had just changed."""
 
 import contextlib
 import datetime
-import functools
 import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.utils import timezone
+
+from . import scoping
 
 KEY = "opengov:data-version"
 SHARED_KEY = "opengov:data-version:shared"
@@ -87,14 +90,12 @@ def bump_on_change(instance=None, **_signal_kwargs) -> None:
 
 
 def bump_unless_private(instance, created=False, **signal_kwargs) -> None:
-    """Saving a comment that waits for its e-mail confirmation or for a moderator (it has never
-    been public: no path leads back to those states), or a new report, changes nothing the
+    """Saving a row its app declares private (a comment that waits for its e-mail confirmation
+    or for a moderator, a new report: see opengov.scoping.Scope.private) changes nothing the
     public sees: every cached page stays valid. Citizens' posts, their confirmation e-mails and
     confirmations would otherwise empty the cache of the whole site."""
-    from commitments.models import Comment
-
-    state = getattr(instance, "state", None)
-    if state in (Comment.State.PENDING, Comment.State.CONFIRMED) or (state is None and created):
+    scope = scoping.scope_of(type(instance))
+    if scope is not None and scope.private is not None and scope.private(instance, created):
         return
     bump_on_change(instance, **signal_kwargs)
 
@@ -122,54 +123,21 @@ def bump_everything(**_signal_kwargs) -> None:
 
 # --- which councils' pages show a row ------------------------------------------------------------
 
-# The foreign keys that lead from a portal row towards its council, followed in this order.
-_TOWARDS_COUNCIL = (
-    "council",
-    "plan",
-    "commitment",
-    "workshop",
-    "working_group",
-    "milestone",
-    "indicator",
-    "comment",
-    "assessment",
-)
 
-
-@functools.cache
 def _slug_lookups(model) -> tuple[str, ...] | None:
-    """The lookups from a row of `model` to the slugs of the councils it leads to ("council__slug",
+    """The lookups from a row of `model` to the slug of the council it leads to ("council__slug",
     "commitment__plan__council__slug"...), or None when its rows may show on any council's pages
     (a council or a theme: their names appear on other councils' pages) or lead to no council."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from consultations.models import Council, Theme
-
-    if issubclass(model, Council | Theme):
+    scope = scoping.scope_of(model)
+    if scope is None or scope.everywhere or scope.council is None:
         return None
-    lookups: list[str] = []
-    for name in _TOWARDS_COUNCIL:
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        # Forward keys only (a reverse one-to-one, like a commitment's assessment, is not).
-        if not (field.concrete and (field.many_to_one or field.one_to_one)):
-            continue
-        if name == "council":
-            lookups.append("council__slug")
-            continue
-        above = _slug_lookups(field.related_model)
-        if above is None:
-            return None
-        lookups += [f"{name}__{lookup}" for lookup in above]
-    return tuple(lookups) or None
+    return ("slug",) if scope.council == "pk" else (f"{scope.council}__slug",)
 
 
 def council_slugs_of(instance) -> list[str] | None:
-    """The slugs of the councils whose pages may show this row (two queries at most: one along
-    its foreign keys, one for the pages of the commitments it is a source of), or None when it
-    may show on any council's pages or they cannot be told."""
+    """The slugs of the councils whose pages may show this row (one query along its foreign
+    keys, and one per page elsewhere its apps registered, such as the pages of the commitments
+    it is a source of), or None when it may show on any council's pages or they cannot be told."""
     found = _stored_slugs(instance)
     if not found:  # the row is gone, or leads nowhere: cannot tell
         return None
@@ -186,65 +154,35 @@ def _stored_slugs(instance) -> set[str] | None:
 
 
 def _pages_elsewhere(instance) -> set[str]:
-    """Councils whose pages show this row although it does not lead to them: a commitment's
-    sources (proposal, with its workshop and working group), whatever their council, and a plan
-    on its successor's page."""
-    from commitments.models import Commitment
-    from consultations.models import ActionPlan, Proposal, WorkingGroup, Workshop
+    """Councils whose pages show this row although it does not lead to them (a commitment's
+    sources, whatever their council; a plan on its successor's page), as the apps registered."""
+    scope = scoping.scope_of(type(instance))
+    if scope is None:
+        return set()
+    return {slug for pages in scope.elsewhere for slug in pages(instance) if slug}
 
-    sourced_from = {
-        Proposal: "source_proposals",
-        Workshop: "source_proposals__workshop",
-        WorkingGroup: "source_proposals__working_group",
-    }
-    for model, lookup in sourced_from.items():
-        if isinstance(instance, model):
-            commitments = Commitment.objects.filter(**{lookup: instance.pk})
-            return set(commitments.values_list("plan__council__slug", flat=True))
-    if isinstance(instance, ActionPlan):
-        successors = ActionPlan.objects.filter(predecessor=instance.pk)
-        return set(successors.values_list("council__slug", flat=True))
-    return set()
+
+def watch(model, scope: scoping.Scope) -> None:
+    """Bump the versions whenever a row of a registered model is saved or deleted."""
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+    label = model._meta.label
+    if scope.moves:
+        pre_save.connect(
+            remember_stored_councils, sender=model, dispatch_uid=f"dataversion-before-save-{label}"
+        )
+    post_save.connect(
+        bump_unless_private if scope.private is not None else bump_on_change,
+        sender=model,
+        dispatch_uid=f"dataversion-save-{label}",
+    )
+    pre_delete.connect(
+        remember_councils, sender=model, dispatch_uid=f"dataversion-before-delete-{label}"
+    )
+    post_delete.connect(bump_on_change, sender=model, dispatch_uid=f"dataversion-delete-{label}")
 
 
 def connect_signals() -> None:
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-
-    from commitments.models import Comment, CommentReport
-
-    private_when_new = {Comment, CommentReport}
-    for app_label in ("consultations", "commitments"):
-        for model in apps.get_app_config(app_label).get_models():
-            if hasattr(model, "instance_type"):
-                # A history row (django-simple-history) is written with the row it records,
-                # whose own save has bumped the same versions.
-                continue
-            if model not in private_when_new:  # comments and reports never move
-                pre_save.connect(
-                    remember_stored_councils,
-                    sender=model,
-                    dispatch_uid=f"dataversion-before-save-{model._meta.label}",
-                )
-            post_save.connect(
-                bump_unless_private if model in private_when_new else bump_on_change,
-                sender=model,
-                dispatch_uid=f"dataversion-save-{model._meta.label}",
-            )
-            pre_delete.connect(
-                remember_councils,
-                sender=model,
-                dispatch_uid=f"dataversion-before-delete-{model._meta.label}",
-            )
-            post_delete.connect(
-                bump_on_change,
-                sender=model,
-                dispatch_uid=f"dataversion-delete-{model._meta.label}",
-            )
-    from commitments.models import Commitment
-
-    m2m_changed.connect(
-        bump_everything,
-        sender=Commitment.source_proposals.through,
-        dispatch_uid="dataversion-sources",
-    )
+    """Watch every model the apps register for scoping, those registered already and those
+    registered later (the apps register from their ready(), after this app's)."""
+    scoping.on_register(watch)

@@ -1,77 +1,133 @@
 """Council scoping: a staff user sees and changes only the objects of the councils they work for.
 
-One table says how each model reaches its council and its plan (the plan path is the model's own
-PLAN_PATH, which its clean() uses to refuse changes in a closed plan); the admin mixin below (and
-any export or API that lists council data) filters through it, so no path forgets the rule. The
-mixin also keeps closed plans, and the rows of closed plans, out of the choices of the forms that
-add to a plan."""
+This module names no app. Each app states, from its AppConfig.ready(), how its models' rows reach
+their council and their plan (`register`, in the app's registry.py next to its models); that one
+table is read here, by the admin mixin below (and any export or API that lists council data, so
+no path forgets the rule), and by the page cache's data versions (opengov.dataversion). A model's
+plan path is its own PLAN_PATH, which its clean() uses to refuse changes in a closed plan: the
+table reads it rather than copying it. The mixin also keeps closed plans, and the rows of closed
+plans, out of the choices of the forms that add to a plan."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db import models
-
-from commitments.models import (
-    AssessmentEvidence,
-    Comment,
-    Commitment,
-    CommitmentAssessment,
-    Indicator,
-    IndicatorValue,
-    Milestone,
-    MilestoneUpdate,
-    PlanDocument,
-    PlanPublication,
-    PlanSelfAssessment,
-)
-from consultations.models import (
-    ActionPlan,
-    Council,
-    PlanOwned,
-    PlanStageChange,
-    Proposal,
-    WorkingGroup,
-    Workshop,
-    WorkshopDocument,
-)
 
 from .roles import council_ids_for
 
-# model -> (lookup from the model to its council, lookup from the model to its plan or None)
-SCOPES: dict[type[models.Model], tuple[str, str | None]] = {
-    Council: ("pk", None),
-    ActionPlan: ("council", ""),
-    PlanStageChange: ("plan__council", PlanStageChange.PLAN_PATH),
-    Workshop: ("council", Workshop.PLAN_PATH),
-    WorkshopDocument: ("workshop__council", WorkshopDocument.PLAN_PATH),
-    WorkingGroup: ("workshop__council", WorkingGroup.PLAN_PATH),
-    Proposal: ("council", Proposal.PLAN_PATH),
-    Commitment: ("plan__council", Commitment.PLAN_PATH),
-    Milestone: ("commitment__plan__council", Milestone.PLAN_PATH),
-    Indicator: ("commitment__plan__council", Indicator.PLAN_PATH),
-    PlanPublication: ("plan__council", PlanPublication.PLAN_PATH),
-    PlanDocument: ("plan__council", PlanDocument.PLAN_PATH),
-    Comment: ("plan__council", Comment.PLAN_PATH),
-    MilestoneUpdate: ("milestone__commitment__plan__council", MilestoneUpdate.PLAN_PATH),
-    IndicatorValue: ("indicator__commitment__plan__council", IndicatorValue.PLAN_PATH),
-    CommitmentAssessment: ("commitment__plan__council", CommitmentAssessment.PLAN_PATH),
-    AssessmentEvidence: ("assessment__commitment__plan__council", AssessmentEvidence.PLAN_PATH),
-    PlanSelfAssessment: ("plan__council", PlanSelfAssessment.PLAN_PATH),
-}
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """What an app says about one of its models.
+
+    - council: the lookup from a row to its council ("pk" for the council itself, None when its
+      rows belong to no council);
+    - plan: the lookup from a row to its action plan ("" for the plan itself, None for none);
+    - adds_after_closure: whether new rows may still be added to a closed plan;
+    - everywhere: whether its rows may show on any council's pages (a council's or a theme's
+      name appears on other councils' pages);
+    - private: (row, created) -> True while the public cannot see the row (a comment waiting
+      for its confirmation): saving it changes no public page;
+    - moves: whether a row may move to another council (else its stored links are not looked up
+      before a save);
+    - elsewhere: functions giving the slugs of other councils whose pages show a row (a proposal
+      on the page of the commitments it fed), added by whichever app shows it there."""
+
+    council: str | None
+    plan: str | None = None
+    adds_after_closure: bool = False
+    everywhere: bool = False
+    private: Callable[[models.Model, bool], bool] | None = None
+    moves: bool = True
+    elsewhere: tuple[Callable[[models.Model], Iterable[str]], ...] = ()
+
+
+_SCOPES: dict[type[models.Model], Scope] = {}
+_PLAN_MODEL: list[type[models.Model]] = []  # the model registered with plan="" (one at most)
+_LISTENERS: list[Callable[[type[models.Model], Scope], None]] = []
+
+_FROM_MODEL = object()
+
+
+def register(
+    model: type[models.Model],
+    *,
+    council: str | None,
+    plan: str | object | None = _FROM_MODEL,
+    everywhere: bool = False,
+    private: Callable[[models.Model, bool], bool] | None = None,
+    moves: bool = True,
+) -> Scope:
+    """State how rows of `model` reach their council and plan (see Scope). The plan path is the
+    model's PLAN_PATH when it has one (a PlanOwned model), else none; "" names the plan model."""
+    if model in _SCOPES:
+        raise ImproperlyConfigured(f"{model._meta.label} is registered twice for scoping.")
+    if plan is _FROM_MODEL:
+        plan = getattr(model, "PLAN_PATH", None)
+    if plan == "":
+        if _PLAN_MODEL:
+            raise ImproperlyConfigured("Only one model may be registered as the plan model.")
+        _PLAN_MODEL.append(model)
+    scope = Scope(
+        council=council,
+        plan=plan,
+        adds_after_closure=getattr(model, "ADDS_AFTER_CLOSURE", False),
+        everywhere=everywhere,
+        private=private,
+        moves=moves,
+    )
+    _SCOPES[model] = scope
+    for listener in _LISTENERS:
+        listener(model, scope)
+    return scope
+
+
+def shown_elsewhere(model: type[models.Model], pages: Callable[[models.Model], Iterable[str]]):
+    """Add to a registered model the slugs of other councils whose pages show its rows: called
+    by the app whose pages show them (commitments for the proposals a commitment came from)."""
+    scope = _SCOPES[model]
+    _SCOPES[model] = dataclasses.replace(scope, elsewhere=(*scope.elsewhere, pages))
+
+
+def on_register(listener: Callable[[type[models.Model], Scope], None]) -> None:
+    """Call listener(model, scope) for every model registered, now and later."""
+    _LISTENERS.append(listener)
+    for model, scope in list(_SCOPES.items()):
+        listener(model, scope)
+
+
+def scope_of(model: type[models.Model]) -> Scope | None:
+    return _SCOPES.get(model)
+
+
+def registered() -> dict[type[models.Model], Scope]:
+    """Every registered model with what its app said about it."""
+    return dict(_SCOPES)
+
+
+def scoped_models() -> list[type[models.Model]]:
+    """The models whose rows belong to one council: what a staff user sees is limited to them."""
+    return [model for model, scope in _SCOPES.items() if scope.council is not None]
 
 
 def is_scoped(model: type[models.Model]) -> bool:
-    return model in SCOPES
+    scope = _SCOPES.get(model)
+    return scope is not None and scope.council is not None
 
 
 def scope_queryset(queryset: models.QuerySet, user) -> models.QuerySet:
     """The part of `queryset` the user may see: everything for superusers, their councils'
     objects for staff, nothing for anyone else. Models without a council pass unchanged."""
-    if queryset.model not in SCOPES:
+    if not is_scoped(queryset.model):
         return queryset
     ids = council_ids_for(user)
     if ids is None:
         return queryset
-    return queryset.filter(**{f"{SCOPES[queryset.model][0]}__in": ids})
+    return queryset.filter(**{f"{_SCOPES[queryset.model].council}__in": ids})
 
 
 def _follow(obj, path: str):
@@ -83,7 +139,7 @@ def _follow(obj, path: str):
 
 
 def council_id_of(obj: models.Model) -> int | None:
-    lookup = SCOPES[type(obj)][0]
+    lookup = _SCOPES[type(obj)].council
     if lookup == "pk":
         return obj.pk
     if "__" not in lookup:
@@ -92,9 +148,10 @@ def council_id_of(obj: models.Model) -> int | None:
     return council.pk if council is not None else None
 
 
-def plan_of(obj: models.Model) -> ActionPlan | None:
+def plan_of(obj: models.Model) -> models.Model | None:
     """The action plan an object belongs to (the plan itself for a plan), or None."""
-    path = SCOPES.get(type(obj), (None, None))[1]
+    scope = _SCOPES.get(type(obj))
+    path = scope.plan if scope is not None else None
     if path is None:
         return None
     if path == "":
@@ -112,16 +169,18 @@ def is_read_only(obj: models.Model | None) -> bool:
 
 def without_closed_plans(field: models.Field, queryset: models.QuerySet) -> models.QuerySet:
     """The choices of the foreign key `field` less closed plans and their rows, when the
-    field's model takes no new row in a closed plan (PlanOwned.ADDS_AFTER_CLOSURE false).
-    Other fields keep every choice: a plan's predecessor is usually closed, and an
-    assessment may be filed on a closed plan's commitment."""
-    owner, target = field.model, queryset.model
-    if not issubclass(owner, PlanOwned) or owner.ADDS_AFTER_CLOSURE:
+    field's model takes no new row in a closed plan (a plan's row that does not add after its
+    closure). Other fields keep every choice: a plan's predecessor is usually closed, and an
+    assessment may be filed on a closed plan's commitment. The plan model's QuerySet says which
+    plans are closed (closed(), open_for_changes())."""
+    owner, target = _SCOPES.get(field.model), _SCOPES.get(queryset.model)
+    if owner is None or not owner.plan or owner.adds_after_closure or target is None:
         return queryset
-    if target is ActionPlan:
+    if target.plan == "":
         return queryset.open_for_changes()
-    if issubclass(target, PlanOwned):
-        return queryset.exclude(**{f"{target.PLAN_PATH}__stage": ActionPlan.Stage.CLOSED})
+    if target.plan:
+        plans = _PLAN_MODEL[0]._default_manager.closed()
+        return queryset.exclude(**{f"{target.plan}__in": plans})
     return queryset
 
 

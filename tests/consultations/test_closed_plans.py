@@ -3,8 +3,8 @@
 services); the few kinds that follow a plan after its end (assessments, self-assessments, the
 worker's PDFs, comment moderation) still may.
 
-The models under test come from the scoping table (opengov.scoping.SCOPES: every model that
-reaches a plan), so a new plan-owned model is caught here without editing this file."""
+The models under test come from the scoping registry (opengov.scoping: every model whose app
+registered a plan path), so a new plan-owned model is caught here without editing this file."""
 
 import datetime
 from decimal import Decimal
@@ -48,8 +48,8 @@ from consultations.models import (
     Workshop,
     WorkshopDocument,
 )
+from opengov import scoping
 from opengov.roles import COORDINATOR
-from opengov.scoping import SCOPES
 from tests import factories
 from tests.admin.helpers import form_values
 
@@ -60,7 +60,7 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 # Every model whose rows belong to a plan, the plan itself aside (its rule is its own).
 PLAN_OWNED = sorted(
-    (model for model, (_council, plan) in SCOPES.items() if plan),
+    (model for model, scope in scoping.registered().items() if scope.plan),
     key=lambda model: model._meta.label,
 )
 # Models that reach a plan through their foreign keys but are not a plan's records: a reader's
@@ -191,7 +191,7 @@ def _counts() -> dict:
 def test_every_model_reaching_a_plan_is_plan_owned_with_the_scoping_path():
     for model in PLAN_OWNED:
         assert issubclass(model, PlanOwned), model
-        assert SCOPES[model][1] == model.PLAN_PATH, model
+        assert scoping.scope_of(model).plan == model.PLAN_PATH, model
 
 
 def _reaches_a_plan(model, depth: int = 4) -> bool:
@@ -207,14 +207,15 @@ def _reaches_a_plan(model, depth: int = 4) -> bool:
 
 
 def test_no_model_reaches_a_plan_without_the_rule():
-    """A new model hanging from a plan must be in the scoping table (and so under the rule),
+    """A new model hanging from a plan must be registered with its plan (and so under the rule),
     or be named here as not a plan's record."""
     for app in ("consultations", "commitments"):
         for model in apps.get_app_config(app).get_models():
             if model is ActionPlan or model.__name__.startswith("Historical"):
                 continue
             if _reaches_a_plan(model):
-                assert model in SCOPES or model in NOT_PLAN_RECORDS, model
+                scope = scoping.scope_of(model)
+                assert (scope is not None and scope.plan) or model in NOT_PLAN_RECORDS, model
 
 
 # --- full_clean(): the rule every path goes through ------------------------------------------

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from . import imports
-from .forms import ProposalImportForm
+from .. import imports
+from ..forms import ProposalImportForm
 
 
 def _workshop_for_import(request: HttpRequest, model_admin, object_id: str):

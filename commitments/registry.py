@@ -1,0 +1,82 @@
+"""What this app tells the floor about its models (opengov.scoping, read by the admin's council
+scoping, the closed-plan choices and the page cache's data versions): how a row reaches its
+council and its plan, which rows the public cannot see yet, and which consultations rows show on
+its pages. Called from CommitmentsConfig.ready(). The plan path of a plan's row is the model's own
+PLAN_PATH (PlanOwned), read by the registry."""
+
+from django.db.models.signals import m2m_changed
+
+from consultations.models import Proposal, WorkingGroup, Workshop
+from opengov import dataversion, scoping
+
+from .models import (
+    AssessmentEvidence,
+    Comment,
+    CommentReport,
+    Commitment,
+    CommitmentAssessment,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    MilestoneUpdate,
+    PlanDocument,
+    PlanPublication,
+    PlanSelfAssessment,
+    ReminderLog,
+)
+
+
+def comment_is_private(comment: Comment, created: bool) -> bool:
+    """A comment waiting for its e-mail confirmation or for a moderator has never been public
+    (no path leads back to those states)."""
+    return comment.state in (Comment.State.PENDING, Comment.State.CONFIRMED)
+
+
+def report_is_private(report: CommentReport, created: bool) -> bool:
+    """A new report shows nowhere public."""
+    return created
+
+
+def councils_of_commitments_from(lookup: str):
+    """The pages of the commitments a consultations row fed (through `lookup`) show it."""
+
+    def pages(instance) -> list[str]:
+        commitments = Commitment.objects.filter(**{lookup: instance.pk})
+        return list(commitments.values_list("plan__council__slug", flat=True))
+
+    return pages
+
+
+def register() -> None:
+    scoping.register(Commitment, council="plan__council")
+    scoping.register(Milestone, council="commitment__plan__council")
+    scoping.register(Indicator, council="commitment__plan__council")
+    scoping.register(PlanPublication, council="plan__council")
+    scoping.register(PlanDocument, council="plan__council")
+    # Comments and reports never move to another plan.
+    scoping.register(Comment, council="plan__council", private=comment_is_private, moves=False)
+    scoping.register(
+        CommentReport,
+        council="comment__plan__council",
+        plan=None,
+        private=report_is_private,
+        moves=False,
+    )
+    scoping.register(MilestoneUpdate, council="milestone__commitment__plan__council")
+    scoping.register(IndicatorValue, council="indicator__commitment__plan__council")
+    scoping.register(CommitmentAssessment, council="commitment__plan__council")
+    scoping.register(AssessmentEvidence, council="assessment__commitment__plan__council")
+    scoping.register(PlanSelfAssessment, council="plan__council")
+    scoping.register(ReminderLog, council="milestone__commitment__plan__council")
+    # A commitment's page shows the proposals it came from, with their workshop and group.
+    scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
+    scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))
+    scoping.shown_elsewhere(
+        WorkingGroup, councils_of_commitments_from("source_proposals__working_group")
+    )
+    # Linking commitments to proposals changes pages no single row describes.
+    m2m_changed.connect(
+        dataversion.bump_everything,
+        sender=Commitment.source_proposals.through,
+        dispatch_uid="dataversion-sources",
+    )

@@ -1,0 +1,223 @@
+"""Checking the rows against the workshop (its working groups, the themes, the kinds, the plan
+still open): every error with its row and column, nothing written."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
+
+from ..models import Proposal, Theme, WorkingGroup, Workshop, ensure_plan_open
+from .reading import read_table
+from .table import (
+    COLUMN_BY_KEY,
+    HEADER_ALIASES,
+    MAX_ROWS,
+    CellError,
+    FileProblem,
+    ParsedRow,
+    ParseResult,
+    normal_text,
+)
+
+# Words staff use in their sheets besides the labels of Proposal.Kind.
+KIND_ALIASES = {
+    "problem": ("مشكل", "مشكلة", "مشاكل", "إشكاليات", "problème", "problèmes", "problems"),
+    "solution": ("حلول", "solutions"),
+    "proposal": ("اقتراح", "مقترحات", "proposition", "propositions", "proposals"),
+    "recommendation": ("توصيات", "recommandation", "recommandations", "recommendations"),
+}
+
+
+def _kind_lookup() -> dict[str, str]:
+    lookup = {
+        normal_text(alias): kind for kind, aliases in KIND_ALIASES.items() for alias in aliases
+    }
+    for value, label in Proposal.Kind.choices:
+        lookup[normal_text(value)] = value
+        for language in ("ar", "fr", "en"):
+            with translation.override(language):
+                lookup[normal_text(str(label))] = value
+    return lookup
+
+
+def _theme_lookup() -> dict[str, int]:
+    lookup = {}
+    for theme in Theme.objects.all():
+        for key in (theme.slug, theme.name_ar, theme.name_fr):
+            if key:
+                lookup[normal_text(key)] = theme.pk
+    return lookup
+
+
+def _group_lookup(workshop: Workshop) -> tuple[dict[str, WorkingGroup], list[WorkingGroup]]:
+    groups = list(workshop.groups.order_by("position", "pk"))
+    lookup = {}
+    for group in groups:
+        for key in (group.title_ar, group.title_fr, str(group.position)):
+            if key:
+                lookup.setdefault(normal_text(key), group)
+    return lookup, groups
+
+
+def closed_plan_error(workshop: Workshop) -> ValidationError | None:
+    """The refusal to add proposals to the workshop of a closed plan, or None."""
+    try:
+        ensure_plan_open(workshop.plan, what=Proposal._meta.verbose_name_plural)
+    except ValidationError as error:
+        return error
+    return None
+
+
+def parse_rows(workshop: Workshop, table: list[list[str]]) -> ParseResult:
+    result = ParseResult()
+    closed = closed_plan_error(workshop)
+    if closed is not None:
+        result.file_errors.append(CellError(0, "", closed.messages[0]))
+        return result
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        result.file_errors.append(CellError(1, "", gettext("The file is empty.")))
+        return result
+    header, body = table[0], table[1:]
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = HEADER_ALIASES.get(normal_text(cell))
+        if key is None:
+            if cell.strip():
+                result.file_errors.append(
+                    CellError(
+                        1,
+                        "",
+                        gettext("Column %(number)d: unknown header “%(header)s”.")
+                        % {"number": index + 1, "header": cell.strip()},
+                    )
+                )
+            continue
+        if key in positions:
+            result.file_errors.append(
+                CellError(
+                    1,
+                    key,
+                    gettext("The column “%(column)s” appears twice.")
+                    % {"column": COLUMN_BY_KEY[key].label},
+                )
+            )
+        positions[key] = index
+    if "title_ar" not in positions and "title_fr" not in positions:
+        result.file_errors.append(
+            CellError(1, "", gettext("The file needs a title column, in Arabic or in French."))
+        )
+    if not body:
+        result.file_errors.append(CellError(2, "", gettext("The file has no proposal rows.")))
+    if len(body) > MAX_ROWS:
+        result.file_errors.append(
+            CellError(
+                MAX_ROWS + 2,
+                "",
+                gettext("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS},
+            )
+        )
+        body = body[:MAX_ROWS]
+    if result.file_errors:
+        return result
+
+    kinds, themes = _kind_lookup(), _theme_lookup()
+    groups_by_key, groups = _group_lookup(workshop)
+    group_names = ", ".join(str(g) for g in groups) or gettext("none yet")
+    for offset, cells in enumerate(body):
+        number = offset + 2
+        values = {
+            key: (cells[index].strip() if index < len(cells) else "")
+            for key, index in positions.items()
+        }
+        row = ParsedRow(row=number, values=values)
+        _check_row(row, workshop, kinds, themes, groups_by_key, group_names, bool(groups))
+        result.rows.append(row)
+    return result
+
+
+def _check_row(row, workshop, kinds, themes, groups_by_key, group_names, has_groups) -> None:
+    values = row.values
+
+    def error(column: str, message: str) -> None:
+        row.errors.append(CellError(row.row, column, message))
+
+    group_name = values.get("working_group", "")
+    if group_name:
+        group = groups_by_key.get(normal_text(group_name))
+        if group is None:
+            error(
+                "working_group",
+                gettext("No working group “%(name)s” in this workshop (groups: %(groups)s).")
+                % {"name": group_name, "groups": group_names},
+            )
+        else:
+            row.working_group_id = group.pk
+            row.theme_id = group.theme_id
+    elif has_groups:
+        error("working_group", gettext("Name the working group."))
+    theme_name = values.get("theme", "")
+    if theme_name:
+        theme_id = themes.get(normal_text(theme_name))
+        if theme_id is None:
+            error("theme", gettext("Unknown theme “%(name)s”.") % {"name": theme_name})
+        else:
+            row.theme_id = theme_id
+    kind_name = values.get("kind", "")
+    if kind_name:
+        kind = kinds.get(normal_text(kind_name))
+        if kind is None:
+            error(
+                "kind",
+                gettext(
+                    "Unknown kind “%(name)s”: use problem, solution, proposal or recommendation."
+                )
+                % {"name": kind_name},
+            )
+        else:
+            row.kind = kind
+    if not (values.get("title_ar") or values.get("title_fr")):
+        error("title_ar", gettext("The title is empty: fill it in Arabic or in French."))
+    for key, value in values.items():
+        limit = COLUMN_BY_KEY[key].max_length
+        if limit and len(value) > limit:
+            error(
+                key,
+                gettext("%(count)d characters; at most %(max)d are accepted.")
+                % {"count": len(value), "max": limit},
+            )
+    if row.errors:
+        return
+    try:
+        build_proposal(row, workshop).full_clean(exclude=["council", "plan", "workshop"])
+    except ValidationError as problem:
+        for name, messages in problem.message_dict.items():
+            column = name if name in COLUMN_BY_KEY else ""
+            for message in messages:
+                error(column, message)
+
+
+def build_proposal(row: ParsedRow, workshop: Workshop) -> Proposal:
+    values = row.values
+    return Proposal(
+        council_id=workshop.council_id,
+        plan_id=workshop.plan_id,
+        workshop=workshop,
+        working_group_id=row.working_group_id,
+        theme_id=row.theme_id,
+        kind=row.kind,
+        title_ar=values.get("title_ar", ""),
+        title_fr=values.get("title_fr", ""),
+        body_ar=values.get("body_ar", ""),
+        body_fr=values.get("body_fr", ""),
+        submitted_by=values.get("submitted_by", ""),
+    )
+
+
+def parse_file(workshop: Workshop, name: str, data: bytes) -> ParseResult:
+    try:
+        table = read_table(name, data)
+    except FileProblem as problem:
+        return ParseResult(file_errors=[CellError(0, "", str(problem))])
+    return parse_rows(workshop, table)

@@ -1,0 +1,69 @@
+"""Co-creation input: who (councils), for which plan, where and with whom (workshops, working
+groups), and what was proposed. Translated fields are registered in translation.py.
+
+One module per sub-domain; everything is importable from consultations.models, as the
+migrations and the other apps name it."""
+
+from .common import (
+    MAX_PARTICIPANTS,
+    YEAR_VALIDATORS,
+    council_logo_path,
+    random_upload_name,
+    workshop_document_path,
+)
+from .councils import (
+    Council,
+    CouncilQuerySet,
+    Theme,
+    ThemeQuerySet,
+)
+from .plans import (
+    ActionPlan,
+    ActionPlanQuerySet,
+    PlanOwned,
+    PlanStageChange,
+    differs_from_stored,
+    ensure_plan_open,
+)
+from .proposals import (
+    PROPOSAL_SEARCH_FIELDS,
+    Proposal,
+    ProposalQuerySet,
+    answered_condition,
+)
+from .workshops import (
+    PARTICIPANT_CATEGORY_FIELDS,
+    PARTICIPANT_SEX_FIELDS,
+    WorkingGroup,
+    Workshop,
+    WorkshopDocument,
+    WorkshopQuerySet,
+)
+
+__all__ = [
+    "MAX_PARTICIPANTS",
+    "PARTICIPANT_CATEGORY_FIELDS",
+    "PARTICIPANT_SEX_FIELDS",
+    "PROPOSAL_SEARCH_FIELDS",
+    "YEAR_VALIDATORS",
+    "ActionPlan",
+    "ActionPlanQuerySet",
+    "Council",
+    "CouncilQuerySet",
+    "PlanOwned",
+    "PlanStageChange",
+    "Proposal",
+    "ProposalQuerySet",
+    "Theme",
+    "ThemeQuerySet",
+    "WorkingGroup",
+    "Workshop",
+    "WorkshopDocument",
+    "WorkshopQuerySet",
+    "answered_condition",
+    "council_logo_path",
+    "differs_from_stored",
+    "ensure_plan_open",
+    "random_upload_name",
+    "workshop_document_path",
+]

@@ -1,0 +1,36 @@
+"""What this app tells the floor about its models (opengov.scoping, read by the admin's council
+scoping, the closed-plan choices and the page cache's data versions): how a row reaches its
+council and its plan, and where else it shows. Called from ConsultationsConfig.ready(). The plan
+path of a plan's row is the model's own PLAN_PATH (PlanOwned), read by the registry."""
+
+from opengov import scoping
+
+from .models import (
+    ActionPlan,
+    Council,
+    PlanStageChange,
+    Proposal,
+    Theme,
+    WorkingGroup,
+    Workshop,
+    WorkshopDocument,
+)
+
+
+def successor_councils(plan: ActionPlan) -> list[str]:
+    """A plan shows on its successor's page (whatever the successor's council)."""
+    successors = ActionPlan.objects.filter(predecessor=plan.pk)
+    return list(successors.values_list("council__slug", flat=True))
+
+
+def register() -> None:
+    # A council's or a theme's name shows on other councils' pages.
+    scoping.register(Council, council="pk", everywhere=True)
+    scoping.register(Theme, council=None, everywhere=True)
+    scoping.register(ActionPlan, council="council", plan="")
+    scoping.register(PlanStageChange, council="plan__council")
+    scoping.register(Workshop, council="council")
+    scoping.register(WorkshopDocument, council="workshop__council")
+    scoping.register(WorkingGroup, council="workshop__council")
+    scoping.register(Proposal, council="council")
+    scoping.shown_elsewhere(ActionPlan, successor_councils)
