@@ -77,7 +77,7 @@ quick: lint check
 	$(TEST_ENV) $(VENV)/bin/pytest -m "$(QUICK_MARKERS)" $(PYTEST_ARGS)
 
 contracts: install
-	$(VENV)/bin/lint-imports --config .importlinter
+	$(VENV)/bin/lint-imports .importlinter
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
