@@ -36,6 +36,15 @@ def superuser(django_user_model):
 
 
 @pytest.fixture
+def staff_user(db):
+    """staff_user(role, *councils, **fields): a staff account in the group of `role`
+    (opengov.roles.COORDINATOR...) working for `councils` (tests.factories.staff_user)."""
+    from tests.factories import staff_user
+
+    return staff_user
+
+
+@pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
