@@ -38,7 +38,10 @@ from tests.support.broker import PrivateRedis, celery_sending_to
 from tests.support.processes import ROOT, CeleryWorker, Gunicorn, spawn_worker
 from tests.support.smtp import SMTPSink
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+pytestmark = [
+    pytest.mark.real_services,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+]
 
 CITIZENS = 3  # threads posting comments and reading pages
 TIMEOUT = 20  # seconds: a request taking longer counts as a hang
