@@ -1,5 +1,11 @@
 # Infitah: `make demo` runs the portal on SQLite with demo data; `make test` runs the whole suite
 # against PostgreSQL and Redis. Both create the virtualenv they need.
+#
+# `make quick` is the loop while coding: ruff, the Django checks, then every test but those that
+# start processes of their own (marker real_services: gunicorn, Celery workers, a private Redis or
+# PostgreSQL, nginx, Caddy), drive a browser (browser) or fuzz (fuzz); a few minutes. `make test`
+# still runs everything, and is what must be green before a merge.
+# `make contracts` checks the import contracts (.importlinter): which package may import which.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,7 +24,7 @@ DEMO_ENV = DEBUG=true DATABASE_URL= REDIS_URL= SITE_URL=http://$(HOST):$(PORT)
 DEMO_ADMIN ?= admin
 DEMO_PASSWORD ?= infitah-demo-2024
 
-.PHONY: install demo test lint format messages translations check clean
+.PHONY: install demo test quick contracts lint format messages translations check clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +70,14 @@ check: install
 
 test: lint check
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+QUICK_MARKERS := not real_services and not browser and not fuzz
+
+quick: lint check
+	$(TEST_ENV) $(VENV)/bin/pytest -m "$(QUICK_MARKERS)" $(PYTEST_ARGS)
+
+contracts: install
+	$(VENV)/bin/lint-imports .importlinter
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

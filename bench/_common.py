@@ -1,7 +1,7 @@
-"""What the benchmarks under bench/ share: the machine they ran on, a production-like gunicorn
-server, a real Celery worker, the comment benchmarks' stack (with the SMTP sink of
-tests/support.py, which the tests use too), the sample of public URLs, wrk runs with a generated
-Lua script, percentiles and tables. Not a benchmark itself.
+"""What the benchmarks under bench/ share: the machine they ran on, the environment of a
+production-like server, the comment benchmarks' stack (gunicorn, a Celery worker and an SMTP
+sink, all from the harness the tests use too: tests/support/), the sample of public URLs, wrk
+runs with a generated Lua script, percentiles and tables. Not a benchmark itself.
 
 The server runs with bench.settings (opengov.settings plus a /bench/floor/ page), DEBUG off, the
 hashed static manifest, persistent database connections and Redis as cache and broker: what
@@ -14,7 +14,6 @@ import base64
 import contextlib
 import hashlib
 import html
-import http.client
 import json
 import math
 import os
@@ -32,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from tests.support import SMTPSink, free_port, smtp_env, stop_process, wait_until
+from tests.support.processes import CeleryWorker, Gunicorn, http_get, wait_until
+from tests.support.smtp import SMTPSink, smtp_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -229,18 +229,6 @@ def collect_static(env: dict[str, str]) -> Path:
 # --- HTTP from Python (warm-up, CSRF tokens) -----------------------------------------------------
 
 
-def http_get(
-    port: int, path: str, headers: dict | None = None, timeout: float = 60
-) -> tuple[int, http.client.HTTPMessage, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        conn.close()
-
-
 def csrf_credentials(port: int, page: str) -> tuple[str, str]:
     """GET a page as a new visitor: its CSRF cookie and the token of its comment form."""
     status, headers, body = http_get(port, page)
@@ -258,158 +246,6 @@ def csrf_credentials(port: int, page: str) -> tuple[str, str]:
     if cookie is None or match is None:
         raise SystemExit(f"{page} has no comment form (is the plan open for comments?)")
     return cookie, html.unescape(match.group(1).decode())
-
-
-# --- the server and the worker -------------------------------------------------------------------
-
-
-class Process:
-    """A child process of ours, logging to a file, stopped by its own pid."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path):
-        self.name, self.command, self.env, self.log = name, command, env, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - our own programs
-                self.command,
-                env=self.env,
-                cwd=ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches us only; we stop it in order
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def alive(self) -> bool:
-        if self.process is None or self.process.poll() is not None:
-            raise SystemExit(f"{self.name} exited; its log ({self.log}):\n{self.output()[-4000:]}")
-        return True
-
-    def stop(self, timeout: float = 30) -> None:
-        if self.process is not None:
-            stop_process(self.process, timeout)
-
-    def children_rss_mib(self) -> list[float]:
-        """Resident memory of this process's direct children (gunicorn or celery workers)."""
-        if self.process is None:
-            return []
-        sizes = []
-        for status in Path("/proc").glob("[0-9]*/status"):
-            with contextlib.suppress(OSError):
-                text = status.read_text()
-                ppid = int(re.search(r"^PPid:\s+(\d+)", text, re.M).group(1))
-                rss = re.search(r"^VmRSS:\s+(\d+)", text, re.M)
-                if ppid == self.process.pid and rss:
-                    sizes.append(int(rss.group(1)) / 1024)
-        return sizes
-
-
-class Gunicorn(Process):
-    """gunicorn on 127.0.0.1:<free port> with a fixed number of workers."""
-
-    def __init__(self, env, log_dir: Path, *, workers: int, worker_class: str, threads: int):
-        self.port = free_port()
-        self.workers, self.worker_class, self.threads = workers, worker_class, threads
-        command = [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "opengov.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            worker_class,
-            "--threads",
-            str(threads),
-            "--timeout",
-            "60",
-            "--backlog",
-            "2048",
-            "--chdir",
-            str(ROOT),
-            # gunicorn 27's control socket has one default path for every instance on the machine.
-            "--no-control-socket",
-        ]
-        super().__init__("gunicorn", command, env, log_dir / "gunicorn.log")
-
-    @property
-    def description(self) -> str:
-        threads = f" x {self.threads} threads" if self.worker_class == "gthread" else ""
-        return f"gunicorn {self.workers} {self.worker_class} workers{threads}, port {self.port}"
-
-    def start(self) -> None:
-        super().start()
-
-        def healthy() -> bool:
-            self.alive()
-            with contextlib.suppress(OSError):
-                return http_get(self.port, "/healthz")[0] == 200
-            return False
-
-        wait_until(healthy, 60, "gunicorn to answer /healthz", fail=sys.exit)
-
-    def settle(self, timeout: float = 300) -> float:
-        """Wait until the requests that a finished load left queued are served: wrk stops
-        waiting at the end of its run, but the server still answers every request it accepted.
-        Returns the seconds waited."""
-        started = time.monotonic()
-        # Requests are taken in arrival order: once a probe per worker thread is answered, the
-        # queue that was there before has been served.
-        for _ in range(self.workers * self.threads + 1):
-            remaining = timeout - (time.monotonic() - started)
-            if remaining <= 0:
-                break
-            with contextlib.suppress(OSError):
-                http_get(self.port, "/healthz", timeout=remaining)
-        return time.monotonic() - started
-
-    def errors_logged(self) -> dict[str, int]:
-        text = self.output()
-        return {
-            "tracebacks": text.count("Traceback (most recent call last)"),
-            "worker timeouts": text.count("WORKER TIMEOUT"),
-        }
-
-
-class CeleryWorker(Process):
-    """`celery -A opengov worker` (prefork, like docker-compose) on a queue of its own."""
-
-    def __init__(self, env, log_dir: Path, *, queue: str, concurrency: int):
-        command = [
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "opengov",
-            "worker",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--concurrency",
-            str(concurrency),
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "info",
-        ]
-        super().__init__("celery worker", command, env, log_dir / "worker.log")
-
-    def start(self) -> None:
-        super().start()
-        wait_until(
-            lambda: self.alive() and " ready." in self.output(),
-            60,
-            "the Celery worker",
-            fail=sys.exit,
-        )
 
 
 # --- the sample of public URLs -------------------------------------------------------------------
@@ -864,13 +700,20 @@ class CommentStack:
         )
         self.server = Gunicorn(
             self.env,
-            log_dir,
+            log_dir / "gunicorn.log",
             workers=args.workers,
             worker_class=args.worker_class,
             threads=args.threads,
+            timeout=60,
+            backlog=2048,
         )
         self.worker = CeleryWorker(
-            self.env, log_dir, queue=self.queue, concurrency=args.worker_concurrency
+            self.env,
+            log_dir / "worker.log",
+            queue=self.queue,
+            pool="prefork",
+            concurrency=args.worker_concurrency,
+            node=self.queue,
         )
         self.plan: BenchPlan | None = None
 
@@ -886,8 +729,8 @@ class CommentStack:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.stop()
-        self.worker.stop()
+        self.server.stop(graceful=True)
+        self.worker.stop(graceful=True)
         self.sink.stop()
         if self.plan is not None and not self.args.keep:
             self.plan.remove()

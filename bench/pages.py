@@ -40,12 +40,10 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench._common import (  # noqa: E402
     PAGE_TYPES,
-    Gunicorn,
     Wrk,
     WrkResult,
     add_server_arguments,
     collect_static,
-    http_get,
     machine,
     ms,
     print_machine,
@@ -57,6 +55,7 @@ from bench._common import (  # noqa: E402
     setup_django,
     write_json,
 )
+from tests.support.processes import Gunicorn, http_get  # noqa: E402
 
 FLOOR_PATH = "/bench/floor/"
 WARMUP_TIMEOUT = 30  # seconds for one warm-up request
@@ -155,10 +154,12 @@ def measure(args, cache: str, static_root: Path) -> tuple[Gunicorn, list[Run], l
     env = server_env(args.database_url, args.redis_url, static_root=static_root)
     server = Gunicorn(
         env | CACHE_STATES[cache],
-        Path(tempfile.mkdtemp(prefix=f"bench-pages-{cache}-")),
+        Path(tempfile.mkdtemp(prefix=f"bench-pages-{cache}-")) / "gunicorn.log",
         workers=args.workers,
         worker_class=args.worker_class,
         threads=args.threads,
+        timeout=60,
+        backlog=2048,
     )
     server.start()
     try:
@@ -176,7 +177,7 @@ def measure(args, cache: str, static_root: Path) -> tuple[Gunicorn, list[Run], l
             run.drain_s = server.settle()
         logged = server.errors_logged()
     finally:
-        server.stop()
+        server.stop(graceful=True)
     return server, runs, broken, logged
 
 

@@ -28,7 +28,6 @@ before gunicorn sees the request).
 
 import argparse
 import http.client
-import os
 import random
 import socket
 import string
@@ -44,8 +43,6 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench._common import (  # noqa: E402
     ROOT,
-    Gunicorn,
-    Process,
     add_server_arguments,
     machine,
     percentile,
@@ -57,7 +54,8 @@ from bench._common import (  # noqa: E402
     setup_django,
     write_json,
 )
-from tests.support import free_port, wait_until  # noqa: E402
+from tests.support.processes import Gunicorn  # noqa: E402
+from tests.support.proxies import Nginx  # noqa: E402
 
 LOCATIONS = ROOT / "deploy" / "nginx" / "infitah-locations.conf"
 UPLOAD_PATH = "/i18n/setlang/"
@@ -95,46 +93,18 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-class Nginx(Process):
-    """nginx in the foreground, on a free port, with the shipped locations in front of
-    `upstream_port`."""
-
-    def __init__(self, log_dir: Path, upstream_port: int):
-        self.port = free_port()
-        folder = log_dir / "nginx"
-        for name in ("client_body", "proxy", "static", "media"):
-            (folder / name).mkdir(parents=True, exist_ok=True)
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        config = folder / "nginx.conf"
-        config.write_text(
-            f"{user}daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\n"
-            f"error_log {folder}/error.log;\nevents {{ worker_connections 1024; }}\n"
-            f"http {{\n  access_log off;\n  client_body_temp_path {folder}/client_body;\n"
-            f"  proxy_temp_path {folder}/proxy;\n"
-            f"  upstream infitah {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}\n"
-            f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {folder};\n"
-            f"    include {LOCATIONS};\n  }}\n}}\n"
-        )
-        nginx = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "nginx"
-        super().__init__(
-            "nginx",
-            [nginx, "-p", str(folder), "-c", str(config)],
-            os.environ.copy(),
-            folder / "out.log",
-        )
-
-    def start(self) -> None:
-        super().start()
-
-        def listening() -> bool:
-            self.alive()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 1).close()
-            except OSError:
-                return False
-            return True
-
-        wait_until(listening, 20, "nginx to listen", fail=sys.exit)
+def nginx_in_front(log_dir: Path, upstream_port: int) -> Nginx:
+    """nginx with the shipped locations in front of `upstream_port`."""
+    folder = log_dir / "nginx"
+    for name in ("static", "media"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    return Nginx(
+        folder,
+        "  access_log off;\n"
+        f"  upstream infitah {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}\n"
+        "  server {\n    listen 127.0.0.1:{port};\n"
+        f"    root {folder};\n    include {LOCATIONS};\n  }}",
+    )
 
 
 @dataclass
@@ -200,8 +170,16 @@ def read(port: int, timeout: float, until: float, readings: Readings) -> None:
 def measure(args, env, worker_class: str, via: str, log_dir: Path) -> dict:
     threads = args.threads if worker_class == "gthread" else 1
     folder = Path(tempfile.mkdtemp(prefix=f"{worker_class}-{via}-", dir=log_dir))
-    server = Gunicorn(env, folder, workers=args.workers, worker_class=worker_class, threads=threads)
-    proxy = Nginx(folder, server.port) if via == "nginx" else None
+    server = Gunicorn(
+        env,
+        folder / "gunicorn.log",
+        workers=args.workers,
+        worker_class=worker_class,
+        threads=threads,
+        timeout=60,
+        backlog=2048,
+    )
+    proxy = nginx_in_front(folder, server.port) if via == "nginx" else None
     stop = threading.Event()
     uploads: list[int] = []
     readings = Readings()
@@ -232,7 +210,7 @@ def measure(args, env, worker_class: str, via: str, log_dir: Path) -> dict:
         stop.set()
         if proxy is not None:
             proxy.stop()
-        server.stop()
+        server.stop(graceful=True)
     latencies = readings.latencies
     return {
         "worker_class": worker_class,

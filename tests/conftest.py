@@ -1,5 +1,7 @@
 """Shared fixtures. Tests run against PostgreSQL and Redis (see the Makefile's TEST_ENV)."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
@@ -34,6 +36,15 @@ def superuser(django_user_model):
 
 
 @pytest.fixture
+def staff_user(db):
+    """staff_user(role, *councils, **fields): a staff account in the group of `role`
+    (opengov.roles.COORDINATOR...) working for `councils` (tests.factories.staff_user)."""
+    from tests.factories import staff_user
+
+    return staff_user
+
+
+@pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
@@ -47,8 +58,34 @@ def _flushes_the_database(item: pytest.Item) -> bool:
     return marked or bool({"live_server", "transactional_db"} & set(item.fixturenames))
 
 
-@pytest.hookimpl(trylast=True)
+# Folders whose every test gets a marker, by path: a file moved or added there cannot lose it.
+MARKED_FOLDERS = {
+    "browser": "browser",  # Playwright drives a real browser
+    "faults": "real_services",  # private Redis, PostgreSQL, workers, gunicorn: stopped, killed
+}
+TESTS = Path(__file__).resolve().parent
+
+
+def _folder_markers(item: pytest.Item) -> list[str]:
+    try:
+        folder = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
+    except ValueError:
+        return []
+    marker = MARKED_FOLDERS.get(folder)
+    return [marker] if marker else []
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    """Markers by folder (MARKED_FOLDERS), first: pytest's own `-m` filter (an implementation of
+    this hook too) runs after and sees them."""
+    for item in items:
+        for name in _folder_markers(item):
+            item.add_marker(name)
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def pytest_transactional_tests_last(items):
     """Transactional tests last, as Django runs them: they end with a flush that also empties
     what the migrations created (the role groups), which the other tests rely on. pytest-django
     sorts them last, but pytest then regroups tests by session-scoped parameters (Playwright's

@@ -1,9 +1,12 @@
 """factory_boy factories for the whole domain; translated fields are set per language."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from commitments.models import Commitment, Indicator, Milestone
 from consultations.models import (
@@ -15,6 +18,7 @@ from consultations.models import (
     Workshop,
     WorkshopDocument,
 )
+from opengov import roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -150,3 +154,145 @@ class WorkshopDocumentFactory(factory.django.DjangoModelFactory):
     title_ar = "محضر الورشة"
     title_fr = "Procès-verbal de l'atelier"
     file = factory.django.FileField(filename="proces-verbal.pdf", data=b"%PDF-1.4\n%%EOF\n")
+
+
+# --- the rest of the domain: every concrete model of consultations and commitments has its
+# factory (tests/test_factories.py checks it). Models named by "app_label.Model": the factories
+# do not depend on the module a model lives in.
+
+# The smallest file the upload checks accept as a PDF.
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+class PlanStageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consultations.PlanStageChange"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    from_stage = ActionPlan.Stage.PREPARATION
+    to_stage = ActionPlan.Stage.CONSULTATION
+
+
+class PlanPublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.PlanPublication"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    status = "done"
+
+
+class PlanDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.PlanDocument"
+
+    publication = factory.SubFactory(PlanPublicationFactory)
+    plan = factory.SelfAttribute("publication.plan")
+    version = factory.SelfAttribute("publication.version")
+    language = "ar"
+    file = factory.django.FileField(filename="plan.pdf", data=PDF)
+    sha256 = "0" * 64
+    size = len(PDF)
+    generated_at = factory.LazyFunction(timezone.now)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment as a citizen posts it (pending its e-mail confirmation)."""
+
+    class Meta:
+        model = "commitments.Comment"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    author_name = "Salma"
+    email = factory.Sequence(lambda n: f"citizen-{n}@example.org")
+    body = "Publiez les budgets des arrondissements."
+    language = "fr"
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class CommentReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.CommentReport"
+
+    comment = factory.SubFactory(CommentFactory)
+    client_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class MilestoneUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.MilestoneUpdate"
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    status = Milestone.Status.IN_PROGRESS
+    note = "En cours."
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.IndicatorValue"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal(5)
+    measured_on = datetime.date(2025, 1, 1)
+
+
+class CommitmentAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.CommitmentAssessment"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    what_was_done_fr = "Les données sont publiées chaque trimestre."
+    completion = "substantial"
+    opened_government = "major"
+
+
+class AssessmentEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.AssessmentEvidence"
+
+    assessment = factory.SubFactory(CommitmentAssessmentFactory)
+    title = "Rapport"
+    file = factory.django.FileField(filename="rapport.pdf", data=PDF)
+
+
+class PlanSelfAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.PlanSelfAssessment"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    kind = "mid_term"
+    summary_fr = "À mi-parcours."
+
+
+class ReminderLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.ReminderLog"
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    milestone = factory.SubFactory(MilestoneFactory)
+    state = "due_soon"
+    due_date = factory.SelfAttribute("milestone.due_date")
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+UNSET = object()
+
+
+def staff_user(role: str, *councils, **fields):
+    """A staff account in the group of `role` (opengov.roles: COUNCIL_STAFF, COORDINATOR,
+    MODERATOR) working for `councils`; `fields` go to UserFactory (username, password: None for
+    an account that signs in with force_login only, which costs no password hashing). Module
+    fixtures call it directly; tests take the `staff_user` fixture (tests/conftest.py)."""
+    if role not in roles.ROLES:
+        raise ValueError(f"{role!r} is not one of {roles.ROLES}")
+    password = fields.pop("password", UNSET)
+    user = UserFactory(is_staff=True, **fields)
+    if password is not UNSET:
+        user.set_password(password)  # None: no password at all
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=role))
+    for council in councils:
+        council.staff.add(user)
+    return user

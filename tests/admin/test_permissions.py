@@ -203,9 +203,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             )
         }
         for role, group_name in GROUP_OF_ROLE.items():
-            user = factories.UserFactory(username=f"perm-{role}", is_staff=True)
-            user.groups.add(Group.objects.get(name=group_name))
-            data[OWN]["council"].staff.add(user)
+            user = factories.staff_user(group_name, data[OWN]["council"], username=f"perm-{role}")
             users[role] = user
         data["users"] = users
         yield data

@@ -7,7 +7,10 @@ from django.urls import reverse
 from commitments.models import Commitment
 from consultations.models import ActionPlan
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "a-long-browser-password"
 

@@ -6,7 +6,10 @@ import pytest
 
 # serialized_rollback: the flush after each test would otherwise also remove the data that
 # migrations create (the role groups), which later tests rely on.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _in(url: str, language: str) -> str:

@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
@@ -412,10 +411,8 @@ def test_citizens_cannot_comment_on_a_closed_plan(world):
 
 
 @pytest.fixture
-def coordinator(world):
-    user = factories.UserFactory(username="closed-coordinator", is_staff=True)
-    user.groups.add(Group.objects.get(name=COORDINATOR))
-    world["council"].staff.add(user)
+def coordinator(world, staff_user):
+    user = staff_user(COORDINATOR, world["council"], username="closed-coordinator")
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client

@@ -4,12 +4,12 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from consultations import imports
 from consultations.models import ActionPlan, Proposal
+from opengov import roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -220,15 +220,8 @@ def test_templates_download_and_import_back(admin_client, workshop):
         assert len(result.rows) == 1
 
 
-def _staff(council, role="Council staff"):
-    user = factories.UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    council.staff.add(user)
-    return user
-
-
-def test_council_staff_import_into_their_workshop_only(client, workshop):
-    client.force_login(_staff(workshop.council))
+def test_council_staff_import_into_their_workshop_only(client, workshop, staff_user):
+    client.force_login(staff_user(roles.COUNCIL_STAFF, workshop.council))
     response = _upload(client, workshop, "atelier.csv", GOOD_CSV.encode())
     assert response.status_code == 200
     _confirm(client, workshop, response)
@@ -240,8 +233,8 @@ def test_council_staff_import_into_their_workshop_only(client, workshop):
     assert client.get(_url(other)).status_code == 404
 
 
-def test_moderators_cannot_import(client, workshop):
-    client.force_login(_staff(workshop.council, role="Moderator"))
+def test_moderators_cannot_import(client, workshop, staff_user):
+    client.force_login(staff_user(roles.MODERATOR, workshop.council))
     assert client.get(_url(workshop)).status_code in (403, 404)
     assert _upload(client, workshop, "atelier.csv", GOOD_CSV.encode()).status_code in (403, 404)
     assert Proposal.objects.count() == 0

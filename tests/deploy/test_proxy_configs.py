@@ -15,21 +15,19 @@ import subprocess
 import pytest
 import requests
 
-from tests.servers import (
+from tests.support.processes import Gunicorn, wait_until, web_env
+from tests.support.proxies import (
     DEPLOY,
     Caddy,
-    Gunicorn,
     Nginx,
     caddy_validate,
-    chunk,
     nginx_test,
-    read_response,
-    send_head,
-    send_quietly,
     shipped_caddyfile,
-    web_env,
 )
-from tests.support import wait_until
+from tests.support.rawhttp import chunk, read_response, send_head, send_quietly
+
+# Each test runs the proxies and gunicorn as processes of their own.
+pytestmark = pytest.mark.real_services
 
 PUBLIC_POST = "/ar/councils/any/plans/2026/comments/"
 FORM = "application/x-www-form-urlencoded"
@@ -43,7 +41,7 @@ def web(django_db_setup, django_db_blocker, tmp_path_factory):
     folder = tmp_path_factory.mktemp("proxied-web")
     with django_db_blocker.unblock():
         env = web_env()
-    server = Gunicorn(env, folder / "gunicorn.log", access_log=True)
+    server = Gunicorn(env, folder / "gunicorn.log", access_log=True).start()
     yield server
     server.stop()
 

@@ -33,17 +33,15 @@ from django.utils.html import escape as _escape
 from django.utils.translation import gettext
 
 from opengov.celery import app
-from tests.faults.conftest import WebServer, service_env, wait_until
-from tests.support import (
-    ROOT,
-    PrivateRedis,
-    SMTPSink,
-    Worker,
-    celery_sending_to,
-    spawn_worker,
-)
+from tests.faults.conftest import service_env, wait_until
+from tests.support.broker import PrivateRedis, celery_sending_to
+from tests.support.processes import ROOT, CeleryWorker, Gunicorn, spawn_worker
+from tests.support.smtp import SMTPSink
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+pytestmark = [
+    pytest.mark.real_services,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+]
 
 CITIZENS = 3  # threads posting comments and reading pages
 TIMEOUT = 20  # seconds: a request taking longer counts as a hang
@@ -111,8 +109,8 @@ class GatedSMTPSink(SMTPSink):
 
 @dataclasses.dataclass
 class Site:
-    web: WebServer
-    worker: Worker
+    web: Gunicorn
+    worker: CeleryWorker
     sink: GatedSMTPSink
     plan_path: str
     comment_path: str
@@ -140,7 +138,8 @@ def site(private_postgres, tmp_path_factory):
         )
         web = worker = None
         try:
-            web = WebServer({**env, "LOG_LEVEL": "WARNING"}, folder / "web.log", wait=False)
+            web = Gunicorn({**env, "LOG_LEVEL": "WARNING"}, folder / "web.log", workers=2)
+            web.start(wait=False)
             worker = spawn_worker(env, folder / "worker.log", wait=False)
             consultation = _open_consultation(private_postgres)
             web.wait_ready()

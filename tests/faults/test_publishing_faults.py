@@ -33,6 +33,7 @@ from tests import factories
 from tests.faults.conftest import wait_until
 
 pytestmark = [
+    pytest.mark.real_services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]

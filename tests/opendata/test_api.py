@@ -1143,6 +1143,7 @@ def demo_data(settings):
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.fuzz
 @fuzzed.parametrize()
 @hypothesis_settings(
     max_examples=15,

@@ -58,7 +58,8 @@ from tests import factories
 
 # The mark also makes pytest-django create the test database, which the module-scoped source
 # fixture writes into (in a transaction it rolls back).
-pytestmark = pytest.mark.django_db
+# Starts processes of its own (manage.py migrate and restore_dataset) on databases of its own.
+pytestmark = [pytest.mark.real_services, pytest.mark.django_db]
 
 TODAY = datetime.date(2026, 11, 27)
 MANAGE = Path(settings.BASE_DIR) / "manage.py"

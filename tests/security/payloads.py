@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from opengov import spreadsheets
-from tests.support import free_port
+from tests.support.processes import free_port
 
 # The port of the trap server the tests run: any request it receives is a fetch a payload caused.
 TRAP_PORT = free_port()

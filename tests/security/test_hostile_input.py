@@ -37,7 +37,6 @@ from xml.etree import ElementTree
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -137,6 +136,15 @@ def trap():
     server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _nothing_fetched_from_the_trap(trap):
+    """After each test, whatever the order: nothing it rendered, imported or exported (nor the
+    fixtures it set up) asked the trap server for anything."""
+    yield
+    hits, trap.hits[:] = list(trap.hits), []
+    assert hits == [], f"fetched from the trap server: {hits}"
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _module_settings(tmp_path_factory):
     """Uploads go to a temporary folder; comment rate limits do not get in the way of the
@@ -158,10 +166,7 @@ def as_user(user) -> Client:
 
 
 def coordinator_of(council, username="coordinator"):
-    user = get_user_model().objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=COORDINATOR))
-    council.staff.add(user)
-    return user
+    return factories.staff_user(COORDINATOR, council, username=username, password=None)
 
 
 def superuser(username="network-admin"):
@@ -1825,6 +1830,11 @@ def test_api_returns_payloads_exactly_as_json(client, world):
     assert not any("citizen@example.org" in t for t in texts)
 
 
-def test_nothing_in_this_module_fetched_from_the_trap(trap):
-    """Run last: no page, export, import or rendering above asked the trap server for anything."""
-    assert trap.hits == []
+def test_a_fetch_from_the_trap_is_seen_by_the_check_after_each_test(trap):
+    """The check that ends every test of this module sees a fetch: the hit is recorded (the
+    check would fail the test), then cleared so that this test passes."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with pytest.raises(urllib.error.HTTPError):
+        opener.open(f"{TRAP}/fetched-by-a-test", timeout=5)
+    assert trap.hits == ["GET /fetched-by-a-test"]
+    trap.hits.clear()

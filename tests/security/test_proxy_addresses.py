@@ -34,7 +34,7 @@ from commitments.models import Comment
 from consultations.models import ActionPlan
 from opengov.clientaddress import client_address
 from tests import factories
-from tests.support import ROOT, free_port, stop_process, wait_until
+from tests.support.processes import ROOT, Gunicorn, free_port, test_database_url
 
 PROXY = "127.0.0.2"
 EDGE = "127.0.0.3"
@@ -277,16 +277,13 @@ def csrf_token(session: requests.Session, url: str, **headers) -> str:
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     """gunicorn on the test database, trusting PROXY and EDGE, behind a ForwardingProxy."""
     from django.conf import settings
-    from django.db import connection
 
-    database = connection.settings_dict
     prefix = f"proxy-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        database_url = test_database_url()
     env = {
         **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
+        "DATABASE_URL": database_url,
         "DATABASE_CONN_MAX_AGE": "0",
         "CACHE_KEY_PREFIX": prefix,
         "PAGE_CACHE_SECONDS": "0",
@@ -305,42 +302,16 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
         # REMOTE_ADDR anything but the peer.
         "FORWARDED_ALLOW_IPS": "*",
     }
-    port = free_port()
     log = tmp_path_factory.mktemp("proxy") / "gunicorn.log"
-    with log.open("wb") as out:
-        # The flags of the deployment's command line (Dockerfile, docker-compose.yml).
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "opengov.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-    def answers() -> bool:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited:\n{log.read_text(errors='replace')}")
-        try:
-            return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok
-        except requests.RequestException:
-            return False
-
-    wait_until(answers, timeout=60, what="gunicorn to answer", interval=0.1)
+    # The flags of the deployment's command line (Dockerfile, docker-compose.yml).
+    server = Gunicorn(env, log, workers=2).start()
+    port = server.port
     proxy = ForwardingProxy(port)
     try:
         yield {"direct": f"http://127.0.0.1:{port}", "proxied": f"http://127.0.0.1:{proxy.port}"}
     finally:
         proxy.stop()
-        stop_process(process)
+        server.stop()
         client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
@@ -348,7 +319,10 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
 
 # Data gunicorn must see is committed; serialized_rollback, as every transactional test here,
 # gives the next tests back what the migrations created (the role groups, content types).
-through_the_proxy = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def through_the_proxy(test):
+    """A test of gunicorn behind the forwarding proxy (processes of their own)."""
+    marks = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    return pytest.mark.real_services(marks(test))
 
 
 @pytest.fixture

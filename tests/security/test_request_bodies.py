@@ -22,7 +22,8 @@ from commitments.models import Comment, Milestone, MilestoneUpdate
 from consultations.models import ActionPlan
 from tests import factories
 from tests.admin.helpers import admin_form_data
-from tests.servers import Gunicorn, chunk, read_response, send_head, send_quietly, web_env
+from tests.support.processes import Gunicorn, web_env
+from tests.support.rawhttp import chunk, read_response, send_head, send_quietly
 
 DAY = datetime.timedelta(days=1)
 GIGABYTE = 1024**3
@@ -257,7 +258,7 @@ def web(django_db_setup, django_db_blocker, tmp_path_factory):
     temporary.mkdir()
     with django_db_blocker.unblock():
         env = web_env(TMPDIR=str(temporary))
-    server = Gunicorn(env, folder / "gunicorn.log")
+    server = Gunicorn(env, folder / "gunicorn.log").start()
     server.temporary = temporary
     yield server
     server.stop()
@@ -271,6 +272,7 @@ PUBLIC_POST = "/ar/councils/any/plans/2026/comments/"
 BOUNDARY = "bodies-test-boundary"
 
 
+@pytest.mark.real_services
 def test_gunicorn_refuses_a_declared_gigabyte_file_part_before_writing_it(web):
     before = set(os.listdir(web.temporary))
     sock = send_head(
@@ -299,6 +301,7 @@ def test_gunicorn_refuses_a_declared_gigabyte_file_part_before_writing_it(web):
     assert new_files(web.temporary, before) == set()
 
 
+@pytest.mark.real_services
 def test_gunicorn_refuses_a_chunked_body_that_never_ends(web):
     sock = send_head(
         web.port,
@@ -316,6 +319,7 @@ def test_gunicorn_refuses_a_chunked_body_that_never_ends(web):
     assert status == 413
 
 
+@pytest.mark.real_services
 def test_gunicorn_refuses_a_large_anonymous_admin_post(web):
     sock = send_head(
         web.port,
@@ -330,6 +334,7 @@ def test_gunicorn_refuses_a_large_anonymous_admin_post(web):
     assert 'lang="fr"' in body.decode()
 
 
+@pytest.mark.real_services
 def test_gunicorn_still_answers_small_public_posts(web):
     # Below the size: the request reaches Django, whose CSRF check refuses a post without a
     # token (403), not the size check.

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 import segno
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -46,13 +46,10 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def coordinator(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="coordinator", password=PASSWORD, is_staff=True
+def coordinator(staff_user):
+    return staff_user(
+        COORDINATOR, factories.CouncilFactory(), username="coordinator", password=PASSWORD
     )
-    user.groups.add(Group.objects.get(name=COORDINATOR))
-    factories.CouncilFactory().staff.add(user)
-    return user
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,7 +40,7 @@ from commitments.models import (
     PlanPublication,
 )
 from consultations.models import ActionPlan, Council, Proposal, WorkshopDocument
-from opengov import uploads
+from opengov import roles, uploads
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -378,7 +377,7 @@ def test_download_serves_the_stored_type_and_never_sniffs_again(client, world, m
     assert calls == []
 
 
-def test_workshop_document_download_follows_the_public_and_council_rules(world):
+def test_workshop_document_download_follows_the_public_and_council_rules(world, staff_user):
     document = _document(world, SimpleUploadedFile("x.js", GIF_SCRIPT))
     document.full_clean()
     document.save()
@@ -388,11 +387,8 @@ def test_workshop_document_download_follows_the_public_and_council_rules(world):
     assert Client().get(url).status_code == 404
 
     def staff_of(council):
-        user = factories.UserFactory(is_staff=True)
-        user.groups.add(Group.objects.get(name="Council staff"))
-        council.staff.add(user)
         client = Client()
-        client.force_login(user)
+        client.force_login(staff_user(roles.COUNCIL_STAFF, council))
         return client
 
     own = staff_of(world["plan"].council).get(url)

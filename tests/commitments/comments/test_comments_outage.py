@@ -25,19 +25,19 @@ from commitments.models import Comment
 from consultations.models import ActionPlan
 from opengov.celery import app
 from tests import factories
-from tests.support import (
-    SMTPSink,
-    Worker,
+from tests.support.broker import using_private_redis
+from tests.support.processes import (
+    CeleryWorker as Worker,
     celery_worker_env,
     free_port,
-    smtp_env,
     spawn_worker,
     stop_process,
-    using_private_redis,
     wait_until,
 )
+from tests.support.smtp import SMTPSink, smtp_env
 
 pytestmark = [
+    pytest.mark.real_services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]

@@ -10,11 +10,15 @@ from commitments.models import PlanPublication
 from commitments.publishing import services as publishing
 from consultations.models import ActionPlan
 from tests import factories
-from tests.support import celery_sending_to, celery_worker_env, spawn_worker
+from tests.support.broker import celery_sending_to
+from tests.support.processes import celery_worker_env, spawn_worker
 
 # serialized_rollback: the flush after each test would otherwise also remove the data that
 # migrations create (the role groups), which later tests rely on.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.real_services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
