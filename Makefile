@@ -5,7 +5,8 @@
 # start processes of their own (marker real_services: gunicorn, Celery workers, a private Redis or
 # PostgreSQL, nginx, Caddy), drive a browser (browser) or fuzz (fuzz); a few minutes. `make test`
 # still runs everything, and is what must be green before a merge.
-# `make contracts` checks the import contracts (.importlinter): which package may import which.
+# `make contracts` checks the import contracts (.importlinter): which package may import which;
+# `make lint` (and so `make test` and `make quick`) runs them too.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -58,6 +59,7 @@ demo: install translations
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --config .importlinter
 
 format: install
 	$(VENV)/bin/ruff check --fix .
