@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 
-from opengov.uploads import UnsafeArchive, check_archive
+from opengov.archives import UnsafeArchive, check_archive
 
 from .table import MAX_ROWS, FileProblem
 
@@ -57,7 +57,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
 
 def check_workbook(file) -> None:
     """FileProblem unless the workbook is safe to give to openpyxl: every member checked for
-    its declared and inflated sizes, and no XML DTD or entity (opengov.uploads.check_archive)."""
+    its declared and inflated sizes, and no XML DTD or entity (opengov.archives.check_archive)."""
     try:
         check_archive(file)
     except UnsafeArchive as problem:

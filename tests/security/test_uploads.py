@@ -40,7 +40,7 @@ from commitments.models import (
     PlanPublication,
 )
 from consultations.models import ActionPlan, Council, Proposal, WorkshopDocument
-from opengov import roles, uploads
+from opengov import archives, roles, uploads
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -512,8 +512,8 @@ def test_the_bombs_are_small_and_real():
 
 @pytest.mark.parametrize("kind", BOMBS)
 def test_check_refuses_by_declared_size_before_inflating_anything(kind):
-    with pytest.raises(uploads.UnsafeArchive) as caught:
-        uploads.check_archive(io.BytesIO(BOMBS[kind]()))
+    with pytest.raises(archives.UnsafeArchive) as caught:
+        archives.check_archive(io.BytesIO(BOMBS[kind]()))
     assert caught.value.code == "archive_size"
     assert caught.value.inflated == 0
 
@@ -521,19 +521,19 @@ def test_check_refuses_by_declared_size_before_inflating_anything(kind):
 @pytest.mark.parametrize("kind", BOMBS)
 def test_check_stops_a_lying_member_after_its_declared_size(kind):
     """The archive declares 4 KiB for the member: the check stops within one chunk past it."""
-    with pytest.raises(uploads.UnsafeArchive) as caught:
-        uploads.check_archive(io.BytesIO(BOMBS[kind](declared=4096)))
+    with pytest.raises(archives.UnsafeArchive) as caught:
+        archives.check_archive(io.BytesIO(BOMBS[kind](declared=4096)))
     assert caught.value.code == "archive_lies"
-    assert 4096 < caught.value.inflated <= 4096 + uploads.CHUNK_BYTES + 1024
+    assert 4096 < caught.value.inflated <= 4096 + archives.CHUNK_BYTES + 1024
 
 
 def test_check_refuses_a_lying_member_whose_declared_size_is_within_the_limits(monkeypatch):
     """Declared 100 MiB (the limit), honest ratio on paper: the streamed total stops it."""
-    monkeypatch.setattr(uploads, "MAX_INFLATION_RATIO", 10**6)
-    with pytest.raises(uploads.UnsafeArchive) as caught:
-        uploads.check_archive(io.BytesIO(xlsx_bomb(declared=uploads.MAX_INFLATED_BYTES)))
+    monkeypatch.setattr(archives, "MAX_INFLATION_RATIO", 10**6)
+    with pytest.raises(archives.UnsafeArchive) as caught:
+        archives.check_archive(io.BytesIO(xlsx_bomb(declared=archives.MAX_INFLATED_BYTES)))
     assert caught.value.code in ("archive_lies", "archive_size")
-    assert caught.value.inflated <= uploads.MAX_INFLATED_BYTES + uploads.CHUNK_BYTES
+    assert caught.value.inflated <= archives.MAX_INFLATED_BYTES + archives.CHUNK_BYTES
 
 
 def test_check_accepts_a_real_workbook():
@@ -541,7 +541,7 @@ def test_check_accepts_a_real_workbook():
     workbook.active.append(["Titre", "نص عربي"] * 10)
     out = io.BytesIO()
     workbook.save(out)
-    report = uploads.check_archive(io.BytesIO(out.getvalue()))
+    report = archives.check_archive(io.BytesIO(out.getvalue()))
     assert "xl/workbook.xml" in report.names
     assert uploads.sniff(io.BytesIO(out.getvalue()), "document").content_type == uploads.XLSX
 
