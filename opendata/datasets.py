@@ -11,14 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from opengov.spreadsheets import csv_bytes
 
 LANGS = ("ar", "fr")
-PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
 
 
 def _b(*names: str) -> list[str]:
@@ -79,7 +78,7 @@ _register(
             "predecessor_id",
         ],
         lambda: (
-            ActionPlan.objects.filter(PUBLIC_PLAN)
+            ActionPlan.objects.public()
             .select_related("council")
             .order_by("council__slug", "start_year")
         ),
@@ -119,7 +118,7 @@ _register(
             "source_proposal_ids",
         ],
         lambda: (
-            Commitment.objects.filter(plan__in=ActionPlan.objects.filter(PUBLIC_PLAN))
+            Commitment.objects.of_public_plans()
             .select_related("plan__council", "theme")
             .prefetch_related("source_proposals")
             .order_by("plan_id", "position", "reference")
@@ -157,9 +156,7 @@ _register(
             "completed_on",
             "evidence_url",
         ],
-        lambda: Milestone.objects.filter(
-            commitment__plan__in=ActionPlan.objects.filter(PUBLIC_PLAN)
-        ).order_by("commitment_id", "due_date", "id"),
+        lambda: Milestone.objects.of_public_plans().order_by("commitment_id", "due_date", "id"),
         lambda m: [
             m.pk,
             m.commitment_id,
@@ -189,9 +186,7 @@ _register(
             "latest_value",
             "latest_value_on",
         ],
-        lambda: Indicator.objects.filter(
-            commitment__plan__in=ActionPlan.objects.filter(PUBLIC_PLAN)
-        ).order_by("commitment_id", "id"),
+        lambda: Indicator.objects.of_public_plans().order_by("commitment_id", "id"),
         lambda i: [
             i.pk,
             i.commitment_id,
@@ -332,7 +327,7 @@ _register(
         ],
         lambda: (
             Comment.objects.published()
-            .filter(plan__in=ActionPlan.objects.filter(PUBLIC_PLAN))
+            .of_public_plans()
             .select_related("commitment")
             .order_by("id")
         ),

@@ -6,16 +6,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import ActionPlan, PlanOwned
+from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet
 from opengov.models import TimeStampedModel
 
-from .base import PublicPlansQuerySet, merge_errors
+from .base import merge_errors
 from .commitments import Commitment
 
 COMMENT_MAX_LENGTH = 3000
 
 
-class CommentQuerySet(PublicPlansQuerySet):
+class CommentQuerySet(PlanRowsQuerySet):
     def published(self):
         return self.filter(state=Comment.State.PUBLISHED)
 

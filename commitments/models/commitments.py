@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import ActionPlan, PlanOwned, Proposal, Theme
+from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet, Proposal, Theme
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 
-from .base import PublicPlansQuerySet, merge_errors
+from .base import merge_errors
 
 
 class CompletionLevel(models.TextChoices):
@@ -54,7 +54,7 @@ class MilestoneCounts:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-class CommitmentQuerySet(PublicPlansQuerySet):
+class CommitmentQuerySet(PlanRowsQuerySet):
     pass
 
 

@@ -9,10 +9,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import PlanOwned
+from consultations.models import PlanOwned, PlanRowsQuerySet
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 
-from .base import PublicPlansQuerySet, merge_errors
+from .base import merge_errors
 from .commitments import Commitment, MilestoneCounts
 
 
@@ -22,7 +22,7 @@ def _overdue(on: datetime.date | None) -> Q:
     return ~Q(status__in=closed) & Q(due_date__lt=on or timezone.localdate())
 
 
-class MilestoneQuerySet(PublicPlansQuerySet):
+class MilestoneQuerySet(PlanRowsQuerySet):
     def open(self):
         return self.exclude(status__in=[Milestone.Status.COMPLETED, Milestone.Status.CANCELLED])
 
@@ -146,6 +146,8 @@ class Indicator(PlanOwned, BilingualModel, TimeStampedModel):
     """A measure of a commitment's result: baseline, target and latest value."""
 
     PLAN_PATH = "commitment__plan"
+
+    objects = PlanRowsQuerySet.as_manager()
 
     commitment = models.ForeignKey(
         Commitment,

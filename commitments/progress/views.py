@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from consultations.models import ActionPlan
 from opengov.pagecache import cached_page
 from opengov.scoping import council_id_of, plan_of
 from opengov.spreadsheets import csv_bytes
@@ -95,7 +94,7 @@ def evidence_file(request: HttpRequest, kind: str, pk: int):
             stored,
             content_type,
             record.download_name(),
-            private=plan_of(record).stage == ActionPlan.Stage.PREPARATION,
+            private=not plan_of(record).is_public,
         )
     except FileNotFoundError as missing:
         raise Http404(gettext("No such document.")) from missing

@@ -9,7 +9,7 @@ Each endpoint reads only its declared query parameters (its filters, its paginat
 a typo is visible instead of silently ignored, and no random parameter ever makes a cache entry.
 Links in answers (`url`, `next`, `previous`) are under SITE_URL, never the request's host."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext
@@ -27,8 +27,6 @@ from opengov.params import ascii_int
 from opengov.urls_absolute import site_links
 
 from . import serializers
-
-PUBLIC_PLAN = ~Q(stage=ActionPlan.Stage.PREPARATION)
 
 
 class Pagination(PageNumberPagination):
@@ -314,10 +312,7 @@ class CommentViewSet(ReadOnly):
     def get_queryset(self):
         return (
             Comment.objects.published()
-            .filter(PUBLIC_PLAN_RELATION)
+            .of_public_plans()
             .select_related("commitment")
             .order_by("id")
         )
-
-
-PUBLIC_PLAN_RELATION = ~Q(plan__stage=ActionPlan.Stage.PREPARATION)
