@@ -11,6 +11,8 @@ copied so far are deleted: the target stays as empty as it was.
 `migrate` leaves are content types, permissions (the archive refers to them by natural key) and
 the role groups of commitments/0002_roles: those groups, and only those, are replaced by the
 archive's, which carry the source's own permission choices.
+
+The command reads and checks; the rows are loaded by opengov/management/dataset_rows.py.
 """
 
 from __future__ import annotations
@@ -21,18 +23,15 @@ import json
 import tarfile
 import tempfile
 import zlib
-from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
-from django.utils.translation import gettext, gettext_lazy
+from django.db import IntegrityError, connection, models, transaction
+from django.utils.translation import gettext
 
 from opengov.dataversion import bump
 from opengov.management.commands.export_dataset import (
@@ -42,44 +41,16 @@ from opengov.management.commands.export_dataset import (
     MANIFEST,
     dataset_models,
     migration_state,
-    natural_keys,
     raw_queryset,
-    reference_label,
+)
+from opengov.management.dataset_rows import (
+    NOTHING_RESTORED,
+    RowLoader,
+    reset_sequences,
+    safe_relative,
 )
 from opengov.management.language import LanguageOptionMixin
 from opengov.roles import ROLES
-
-BATCH = 1000
-# Columns whose JSON value (str, int, bool or null) is already what the database takes: no
-# to_python() / get_db_prep_save() round for them (300,000 rows: 41 s of CPU down to 26 s).
-JSON_NATIVE_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "SmallAutoField",
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveBigIntegerField",
-    "PositiveSmallIntegerField",
-    "BooleanField",
-    "CharField",
-    "TextField",
-    "SlugField",
-    "EmailField",
-    "URLField",
-    "FileField",
-}
-
-NOTHING_RESTORED = gettext_lazy("Nothing was restored.")
-
-
-class SkipRow(Exception):
-    """A many-to-many row pointing at a permission this code no longer has."""
-
-
-def _unchanged(value):
-    return value
 
 
 def _sha256(path: Path) -> str:
@@ -88,17 +59,6 @@ def _sha256(path: Path) -> str:
         while chunk := handle.read(COPY_BUFFER):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _safe_relative(name: str) -> PurePosixPath:
-    """A path inside the archive or MEDIA_ROOT, never outside it."""
-    path = PurePosixPath(name)
-    if not name or path.is_absolute() or ".." in path.parts:
-        raise CommandError(
-            gettext("The archive names an unsafe path: %(name)s. %(nothing)s")
-            % {"name": name, "nothing": NOTHING_RESTORED}
-        )
-    return path
 
 
 class Command(LanguageOptionMixin, BaseCommand):
@@ -207,7 +167,7 @@ class Command(LanguageOptionMixin, BaseCommand):
         expected = [(entry["file"], entry["sha256"]) for entry in manifest["models"]]
         expected += [(f"media/{name}", meta["sha256"]) for name, meta in manifest["media"].items()]
         for name, sha256 in expected:
-            path = root / _safe_relative(name)
+            path = root / safe_relative(name)
             if not path.is_file():
                 raise CommandError(
                     gettext("The archive lacks %(name)s. %(nothing)s")
@@ -331,9 +291,9 @@ class Command(LanguageOptionMixin, BaseCommand):
                 present = self._check_media_targets(manifest)
                 self._verify_files(root, manifest)
                 self._remove_migration_groups()
-                keys = self._target_keys()
+                rows = RowLoader(root, self.warnings)
                 counts = {
-                    entry["model"]: self._load(root, entry, models_by_label[entry["model"]], keys)
+                    entry["model"]: rows.load(entry, models_by_label[entry["model"]])
                     for entry in manifest["models"]
                 }
                 try:
@@ -343,14 +303,14 @@ class Command(LanguageOptionMixin, BaseCommand):
                         gettext("The archive's rows do not hold together (%(error)s). %(nothing)s")
                         % {"error": error, "nothing": NOTHING_RESTORED}
                     ) from error
-                self._reset_sequences(models_by_label.values())
+                reset_sequences(models_by_label.values())
                 for name in manifest["media"]:
                     if name in present:
                         continue
                     # Listed first: a write that fails halfway leaves a partial file to delete.
                     written.append(name)
                     try:
-                        with (root / "media" / _safe_relative(name)).open("rb") as handle:
+                        with (root / "media" / safe_relative(name)).open("rb") as handle:
                             saved = default_storage.save(name, File(handle))
                     except OSError as error:
                         raise CommandError(
@@ -376,135 +336,3 @@ class Command(LanguageOptionMixin, BaseCommand):
         with connection.cursor() as cursor:
             for model in (Group.permissions.through, Group):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-
-    def _target_keys(self) -> dict[str, dict[tuple, int]]:
-        """natural key → pk of this database's content types and permissions."""
-        return {
-            label: {tuple(key): pk for pk, key in by_pk.items()}
-            for label, by_pk in natural_keys().items()
-        }
-
-    def _converter(self, field: models.Field, keys) -> Callable:
-        label = reference_label(field)
-        if label is not None:
-            by_key = keys[label]
-            auto_created = field.model._meta.auto_created
-
-            def from_natural_key(value):
-                if value is None:
-                    return None
-                pk = by_key.get(tuple(value))
-                if pk is not None:
-                    return pk
-                # A content type or permission of a model the code no longer has: a nullable
-                # link is cleared (as deleting the content type would do), a group's or user's
-                # grant of it is dropped; anything else is an error.
-                message = gettext(
-                    "%(model)s: %(key)s is not in this database (a model that no longer exists)"
-                ) % {"model": field.model._meta.label_lower, "key": ".".join(value)}
-                if field.null:
-                    self.warnings.append(gettext("Warning: %(m)s, link cleared.") % {"m": message})
-                    return None
-                if auto_created:
-                    self.warnings.append(gettext("Warning: %(m)s, row left out.") % {"m": message})
-                    raise SkipRow
-                raise CommandError(f"{message}. {NOTHING_RESTORED}")
-
-            return from_natural_key
-
-        target = field.target_field if field.is_relation else field
-        if target.get_internal_type() in JSON_NATIVE_TYPES:
-            return _unchanged
-
-        def from_json(value):
-            return field.get_db_prep_save(field.to_python(value), connection)
-
-        return from_json
-
-    def _load(self, root: Path, entry: dict, model: type[models.Model], keys) -> int:
-        """Insert the rows of one table, in batches; returns how many."""
-        fields = {field.attname: field for field in model._meta.concrete_fields}
-        columns = entry["columns"]
-        column_set = set(columns)
-        converters = [self._converter(fields[column], keys) for column in columns]
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        names = ", ".join(quote(fields[column].column) for column in columns)
-        if connection.vendor == "postgresql":
-            # COPY: several times faster than INSERTs on large tables.
-            sql = f"COPY {table} ({names}) FROM STDIN"
-        else:
-            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-        path = root / _safe_relative(entry["file"])
-        read, inserted, batch = 0, 0, []
-        with path.open(encoding="utf-8") as lines, connection.cursor() as cursor:
-            for number, line in enumerate(lines, start=1):
-                try:
-                    row = json.loads(line)
-                    if not isinstance(row, dict) or row.keys() != column_set:
-                        raise ValueError("not a row of this table's columns")
-                    values = [
-                        convert(row[column])
-                        for column, convert in zip(columns, converters, strict=True)
-                    ]
-                except SkipRow:
-                    read += 1
-                    continue
-                except (ValueError, TypeError, ValidationError) as error:
-                    raise CommandError(
-                        gettext(
-                            "%(file)s, line %(line)d: %(error)s. The archive is damaged. "
-                            "%(nothing)s"
-                        )
-                        % {
-                            "file": entry["file"],
-                            "line": number,
-                            "error": error,
-                            "nothing": NOTHING_RESTORED,
-                        }
-                    ) from error
-                read += 1
-                batch.append(values)
-                if len(batch) >= BATCH:
-                    inserted += self._insert(cursor, sql, batch, entry)
-            if batch:
-                inserted += self._insert(cursor, sql, batch, entry)
-        if read != entry["rows"]:
-            raise CommandError(
-                gettext(
-                    "%(file)s holds %(read)d rows, the manifest says %(expected)d: the archive "
-                    "is incomplete. %(nothing)s"
-                )
-                % {
-                    "file": entry["file"],
-                    "read": read,
-                    "expected": entry["rows"],
-                    "nothing": NOTHING_RESTORED,
-                }
-            )
-        return inserted
-
-    def _insert(self, cursor, sql: str, batch: list, entry: dict) -> int:
-        count = len(batch)
-        try:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(sql) as copy:
-                    for values in batch:
-                        copy.write_row(values)
-            else:
-                cursor.executemany(sql, batch)
-        except (DatabaseError, connection.Database.Error) as error:
-            raise CommandError(
-                gettext("Inserting the rows of %(model)s failed: %(error)s %(nothing)s")
-                % {"model": entry["model"], "error": error, "nothing": NOTHING_RESTORED}
-            ) from error
-        batch.clear()
-        return count
-
-    def _reset_sequences(self, restored_models) -> None:
-        """Move each table's id sequence past the highest restored key, so that new rows get
-        new ids."""
-        statements = connection.ops.sequence_reset_sql(no_style(), list(restored_models))
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
