@@ -143,7 +143,7 @@ BIG = BY_ID["one_megabyte"]
 
 REFUSED = object()
 
-# Characters comments drop on purpose (commitments/comments.py): direction overrides and
+# Characters comments drop on purpose (commitments/comments/services.py): direction overrides and
 # isolates, direction marks, zero-width space and word joiners, BOM, soft hyphen. Zero-width
 # joiner and non-joiner are not among them: they shape Arabic (and Persian) letters.
 _DROPPED = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
