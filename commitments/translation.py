@@ -21,7 +21,7 @@ class CommitmentTranslation(TranslationOptions):
 
 @register(Milestone)
 class MilestoneTranslation(TranslationOptions):
-    fields = ("title", "deliverable", "evidence")
+    fields = Milestone.TEXT_FIELDS
 
 
 @register(Indicator)

@@ -99,7 +99,9 @@ _register(
 _register(
     Dataset(
         "commitments",
-        "Commitments with every OGP field; the four OGP values are true/false.",
+        "Commitments with every OGP field; the four OGP values are true/false; ogp_id and ogp_url"
+        " are the commitment's identifier and page on OGP's site, challenge_area one of the ten"
+        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification.",
         [
             "id",
             "plan_id",
@@ -116,6 +118,11 @@ _register(
             "end_date",
             "budget",
             "source_proposal_ids",
+            "ogp_id",
+            "ogp_url",
+            "challenge_area",
+            "policy_area",
+            "sector",
         ],
         lambda: (
             Commitment.objects.of_public_plans()
@@ -139,17 +146,22 @@ _register(
             c.end_date,
             c.budget,
             " ".join(str(p.pk) for p in c.source_proposals.all()),
+            c.ogp_id,
+            c.ogp_url,
+            c.challenge_area,
+            c.policy_area,
+            c.sector,
         ],
     )
 )
 _register(
     Dataset(
         "milestones",
-        "Milestones of the commitments: dates, status, evidence.",
+        "Milestones of the commitments: dates, status, evidence, the actor responsible.",
         [
             "id",
             "commitment_id",
-            *_b("title", "deliverable", "evidence"),
+            *_b(*Milestone.TEXT_FIELDS),
             "start_date",
             "due_date",
             "status",
@@ -160,11 +172,7 @@ _register(
         lambda m: [
             m.pk,
             m.commitment_id,
-            *[
-                getattr(m, f"{n}_{code}") or ""
-                for n in ("title", "deliverable", "evidence")
-                for code in LANGS
-            ],
+            *[getattr(m, f"{n}_{code}") or "" for n in Milestone.TEXT_FIELDS for code in LANGS],
             m.start_date,
             m.due_date,
             m.status,

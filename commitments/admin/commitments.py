@@ -43,6 +43,7 @@ class MilestoneInline(PortalStackedInline):
     fields = (
         "title",
         "deliverable",
+        "responsible",
         ("start_date", "due_date"),
         ("status", "completed_on"),
         "evidence",
@@ -82,12 +83,14 @@ class CommitmentAdmin(PortalHistoryAdmin):
     list_filter = (
         "status",
         OgpValueFilter,
+        "challenge_area",
         ("plan", admin.RelatedOnlyFieldListFilter),
         ("plan__council", admin.RelatedOnlyFieldListFilter),
         ("theme", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = (
         "reference",
+        "ogp_id",
         "title_ar",
         "title_fr",
         "lead_agency_ar",
@@ -116,8 +119,24 @@ class CommitmentAdmin(PortalHistoryAdmin):
                     "status_quo",
                     "description",
                     "expected_results",
+                    "contribution",
+                    "long_term_goal",
                     "ogp_relevance",
                 )
+            },
+        ),
+        (
+            _("OGP"),
+            {
+                "fields": (
+                    ("ogp_id", "ogp_url"),
+                    "challenge_area",
+                    ("policy_area", "sector"),
+                ),
+                "description": _(
+                    "As the commitment appears on OGP's site: its identifier, its page and "
+                    "OGP's classification."
+                ),
             },
         ),
         (
@@ -269,7 +288,18 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
     autocomplete_fields = ("commitment",)
     date_hierarchy = "due_date"
     fieldsets = (
-        (None, {"fields": ("commitment", "title", "deliverable", ("start_date", "due_date"))}),
+        (
+            None,
+            {
+                "fields": (
+                    "commitment",
+                    "title",
+                    "deliverable",
+                    "responsible",
+                    ("start_date", "due_date"),
+                )
+            },
+        ),
         (_("Progress"), {"fields": ("status", "completed_on", "evidence", "evidence_url")}),
     )
 

@@ -6,7 +6,13 @@ publications and documents), comments.py (citizens' comments and reports), progr
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
-from .commitments import Commitment, CompletionLevel, MilestoneCounts, OpenedGovernment
+from .commitments import (
+    ChallengeArea,
+    Commitment,
+    CompletionLevel,
+    MilestoneCounts,
+    OpenedGovernment,
+)
 from .milestones import Indicator, Milestone
 from .publishing import PlanDocument, PlanPublication, plan_document_path
 from .comments import COMMENT_MAX_LENGTH, Comment, CommentReport
@@ -27,6 +33,7 @@ __all__ = [
     "COMMENT_MAX_LENGTH",
     "MAX_ASSESSMENT_EVIDENCE",
     "AssessmentEvidence",
+    "ChallengeArea",
     "Comment",
     "CommentReport",
     "Commitment",

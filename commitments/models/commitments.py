@@ -4,6 +4,7 @@ milestones add up to. Milestones and indicators are in milestones.py."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -36,6 +37,36 @@ class OpenedGovernment(models.TextChoices):
     MARGINAL = "marginal", _("Marginal")
     MAJOR = "major", _("Major")
     OUTSTANDING = "outstanding", _("Outstanding")
+
+
+class ChallengeArea(models.TextChoices):
+    """The ten policy areas of OGP's Open Gov Challenge."""
+
+    ACCESS_TO_INFORMATION = "access_to_information", _("Access to Information")
+    ANTI_CORRUPTION = "anti_corruption", _("Anti-Corruption")
+    CIVIC_SPACE = "civic_space", _("Civic Space")
+    CLIMATE_AND_ENVIRONMENT = "climate_and_environment", _("Climate and Environment")
+    DIGITAL_GOVERNANCE = "digital_governance", _("Digital Governance")
+    FISCAL_OPENNESS = "fiscal_openness", _("Fiscal Openness")
+    GENDER_AND_INCLUSION = "gender_and_inclusion", _("Gender and Inclusion")
+    JUSTICE = "justice", _("Justice")
+    MEDIA_FREEDOM = "media_freedom", _("Media Freedom")
+    PUBLIC_PARTICIPATION = "public_participation", _("Public Participation")
+
+
+OGP_HOST = "opengovpartnership.org"
+
+
+def validate_ogp_url(value: str) -> None:
+    """An https address on OGP's own site (opengovpartnership.org or www.)."""
+    parts = urlsplit(value or "")
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or host not in (OGP_HOST, f"www.{OGP_HOST}"):
+        raise ValidationError(
+            _("Give the commitment's page on OGP's site, starting with https://www.%(host)s/."),
+            code="not_ogp",
+            params={"host": OGP_HOST},
+        )
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,8 @@ class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
         "ogp_relevance",
         "lead_agency",
         "partners",
+        "contribution",
+        "long_term_goal",
     )
 
     class Status(models.TextChoices):
@@ -115,6 +148,48 @@ class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
         _("relevance to OGP values"),
         blank=True,
         help_text=_("How the commitment advances transparency, participation or accountability."),
+    )
+    contribution = models.TextField(
+        _("how it will contribute to solving the problem"),
+        blank=True,
+        help_text=_("OGP's template: how the commitment will contribute to solving the problem."),
+    )
+    long_term_goal = models.TextField(_("long-term goal"), blank=True)
+    ogp_id = models.CharField(
+        _("OGP identifier"),
+        max_length=20,
+        blank=True,
+        help_text=_("The identifier OGP gives the commitment, e.g. MATET0003."),
+        validators=[
+            RegexValidator(
+                r"^[A-Z]+[0-9]+$",
+                _("Use OGP's identifier: capital Latin letters then digits, e.g. MATET0003."),
+            )
+        ],
+    )
+    ogp_url = models.URLField(
+        _("page on OGP's site"),
+        max_length=500,
+        blank=True,
+        validators=[validate_ogp_url],
+    )
+    challenge_area = models.CharField(
+        _("Open Gov Challenge area"),
+        max_length=32,
+        choices=ChallengeArea.choices,
+        blank=True,
+    )
+    policy_area = models.CharField(
+        _("policy area"),
+        max_length=255,
+        blank=True,
+        help_text=_("As OGP classifies it, e.g. Open Data, Right to Information."),
+    )
+    sector = models.CharField(
+        _("sector"),
+        max_length=255,
+        blank=True,
+        help_text=_("As OGP classifies it, e.g. Public Services (general)."),
     )
     transparency = models.BooleanField(_("transparency"), default=False)
     participation = models.BooleanField(_("civic participation"), default=False)
@@ -179,6 +254,12 @@ class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
                 name="commitment_budget_not_negative",
             ),
             in_one_language_constraint("commitment", "title"),
+            models.UniqueConstraint(
+                fields=["ogp_id"],
+                condition=~Q(ogp_id=""),
+                name="commitment_unique_ogp_id",
+                violation_error_message=_("Another commitment already has this OGP identifier."),
+            ),
             models.CheckConstraint(
                 condition=Q(completion_override="") | Q(completion_override_reason__strip__gt=""),
                 name="commitment_override_has_reason",

@@ -52,6 +52,9 @@ class Milestone(PlanOwned, BilingualModel, TimeStampedModel):
     """A dated step of a commitment with its deliverable."""
 
     PLAN_PATH = "commitment__plan"
+    # Its texts, each stored in Arabic and French (commitments/translation.py); the open data
+    # and the API give them in this order.
+    TEXT_FIELDS = ("title", "deliverable", "evidence", "responsible")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
@@ -67,6 +70,12 @@ class Milestone(PlanOwned, BilingualModel, TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=255, blank=True)
     deliverable = models.TextField(_("deliverable"), blank=True)
+    responsible = models.CharField(
+        _("responsible"),
+        max_length=255,
+        blank=True,
+        help_text=_("The actor in charge of the milestone."),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
     status = models.CharField(

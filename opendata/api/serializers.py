@@ -97,7 +97,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         model = Milestone
         fields = [
             "id",
-            *bilingual("title", "deliverable", "evidence"),
+            *bilingual(*Milestone.TEXT_FIELDS),
             "start_date",
             "due_date",
             "status",
@@ -145,6 +145,11 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "budget",
+            "ogp_id",
+            "ogp_url",
+            "challenge_area",
+            "policy_area",
+            "sector",
             "updated_at",
             "url",
             "milestones",

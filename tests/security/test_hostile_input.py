@@ -381,7 +381,15 @@ def targets(_targets) -> Targets:
     return copy.deepcopy(_targets)
 
 
-SINGLE_LANGUAGE = {"contact_phone", "facilitator", "rapporteur", "submitted_by", "contact_name"}
+SINGLE_LANGUAGE = {
+    "contact_phone",
+    "facilitator",
+    "rapporteur",
+    "submitted_by",
+    "contact_name",
+    "policy_area",
+    "sector",
+}
 
 
 def _fields(target: str, *specs) -> list[tuple[str, str, str, int | None]]:
@@ -484,9 +492,14 @@ ADMIN_FORMS = {
             ("ogp_relevance", None),
             ("lead_agency", 255),
             ("partners", None),
+            ("contribution", None),
+            ("long_term_goal", None),
+            ("policy_area", 255),
+            ("sector", 255),
             ("contact_name", 200),
             ("title_ar", 255, ("milestones", "milestone")),
             ("deliverable_fr", None, ("milestones", "milestone")),
+            ("responsible_ar", 255, ("milestones", "milestone")),
             ("evidence_ar", None, ("milestones", "milestone")),
             ("name_fr", 255, ("indicators", "indicator")),
             ("unit_ar", 80, ("indicators", "indicator")),
@@ -498,7 +511,13 @@ ADMIN_FORMS = {
     "milestone": AdminForm(
         "commitments",
         "milestone",
-        _fields("milestone", ("title", 255), ("deliverable", None), ("evidence", None)),
+        _fields(
+            "milestone",
+            ("title", 255),
+            ("deliverable", None),
+            ("responsible", 255),
+            ("evidence", None),
+        ),
         ("superuser", "coordinator"),
         {},
     ),
@@ -1308,12 +1327,13 @@ def _build_world() -> World:
                 for k, v in _both(name, t).items()
             },
         )
-        milestone_texts = _texts(pool, 3)
+        milestone_texts = _texts(pool, 4)
         milestone = factories.MilestoneFactory(
             commitment=commitment,
             **_both("title", milestone_texts[0]),
             **_both("deliverable", milestone_texts[1]),
             **_both("evidence", milestone_texts[2]),
+            **_both("responsible", milestone_texts[3]),
             evidence_url=URL_BY_ID["quote_breakout"],
             due_date=datetime.date(9999, 12, 31) if number == 4 else datetime.date(2024, 12, 31),
             status=Milestone.Status.COMPLETED,
