@@ -212,6 +212,7 @@ DB_REFUSALS = [
         "commitment_unique_reference_per_plan",
         lambda: CoF.create_batch(2, plan=PF(), reference="A-1"),
     ),
+    ("commitment_unique_ogp_id", lambda: CoF.create_batch(2, ogp_id="MATET0003")),
     ("commitment_end_after_start", lambda: update(CoF(), end_date=F("start_date") - ONE_DAY)),
     ("commitment_budget_not_negative", lambda: update(CoF(), budget=Decimal("-1"))),
     ("milestone_due_after_start", lambda: update(MF(), due_date=F("start_date") - ONE_DAY)),
