@@ -103,6 +103,12 @@ class CommitmentAdmin(PortalHistoryAdmin):
     inlines = [MilestoneInline, IndicatorInline]
     readonly_fields = ("source_proposals_traced", "completion_derived")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # OGP's pages are https only: an address typed without its scheme gets https.
+        if db_field.name == "ogp_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("completion derived from the milestones"))
     def completion_derived(self, obj):
         if obj is None or obj.pk is None:
