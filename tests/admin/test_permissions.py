@@ -453,6 +453,7 @@ MILESTONE_EDITS = [
     ("evidence_ar", "Report published", True),
     ("evidence_url", "https://example.org/report", True),
     ("title_ar", "Renamed by the test", False),
+    ("responsible_ar", "Reassigned by the test", False),
     ("due_date", datetime.date(2030, 1, 1), False),
     ("start_date", datetime.date(2024, 4, 1), False),
 ]

@@ -200,6 +200,30 @@ def test_the_admin_refuses_a_bad_ogp_id_and_keeps_the_stored_one(client, staff_u
     assert (tetouan.ogp_id, tetouan.ogp_url) == ("MATET0003", SAMPLE["source"])
 
 
+def test_the_admin_list_finds_a_commitment_by_its_ogp_id_and_challenge_area(
+    client, staff_user, tetouan
+):
+    other = factories.CommitmentFactory(plan=tetouan.plan, reference="TET-2022-11")
+    client.force_login(staff_user(roles.COORDINATOR, tetouan.plan.council))
+    changelist = reverse("admin:commitments_commitment_changelist")
+    for query in ({"q": "MATET0003"}, {"challenge_area__exact": "access_to_information"}):
+        response = client.get(changelist, query)
+        assert response.status_code == 200
+        assert list(response.context["cl"].result_list) == [tetouan], query
+    assert other.pk not in [c.pk for c in response.context["cl"].result_list]
+
+
+def test_a_coordinator_of_another_council_cannot_change_the_ogp_fields(
+    client, staff_user, tetouan
+):
+    client.force_login(staff_user(roles.COORDINATOR, factories.CouncilFactory()))
+    url = reverse("admin:commitments_commitment_change", args=[tetouan.pk])
+    response = client.post(url, {"ogp_id": "MATET0099"})
+    assert response.status_code in (302, 403, 404)
+    tetouan.refresh_from_db()
+    assert tetouan.ogp_id == "MATET0003"
+
+
 # --- what citizens and re-users see ------------------------------------------------------------
 
 
