@@ -213,9 +213,7 @@ def test_the_admin_list_finds_a_commitment_by_its_ogp_id_and_challenge_area(
     assert other.pk not in [c.pk for c in response.context["cl"].result_list]
 
 
-def test_a_coordinator_of_another_council_cannot_change_the_ogp_fields(
-    client, staff_user, tetouan
-):
+def test_a_coordinator_of_another_council_cannot_change_the_ogp_fields(client, staff_user, tetouan):
     client.force_login(staff_user(roles.COORDINATOR, factories.CouncilFactory()))
     url = reverse("admin:commitments_commitment_change", args=[tetouan.pk])
     response = client.post(url, {"ogp_id": "MATET0099"})
