@@ -343,6 +343,7 @@ def test_coordinator_records_the_plan_through_the_admin(client, staff_user):
     with translation.override("fr"):
         public = client.get(plan.get_absolute_url())
     assert 'datetime="2022-12-15"' in public.content.decode()
+    assert escape(in_french("recorded afterwards")) in public.content.decode()
 
 
 def test_admin_form_shows_errors_and_stores_nothing(client, staff_user):
@@ -386,3 +387,17 @@ def test_admin_record_refused_without_rights_on_the_plan(
     plan.refresh_from_db()
     assert plan.stage == Stage.PREPARATION
     assert not PlanStageChange.objects.exists()
+
+
+def test_feed_tells_the_real_date_of_a_recorded_move(client):
+    plan = tetouan_plan()
+    plan_record.plan_record_stages(
+        plan=plan, to_stage=Stage.ADOPTED, by=None, today=TODAY, **REAL_DATES
+    )
+
+    with translation.override("fr"):
+        feed = client.get(reverse("commitments:plan_feed", args=[plan.council.slug, 2022]))
+
+    assert feed.status_code == 200
+    told = in_french("Recorded afterwards: the move happened on %(date)s.", date="2022-12-15")
+    assert escape(told) in feed.content.decode()
