@@ -77,7 +77,11 @@ class PlanFeed(Feed):
             Entry(
                 gettext("Stage: %(from)s → %(to)s")
                 % {"from": c.get_from_stage_display(), "to": c.get_to_stage_display()},
-                "",
+                # A recorded move is dated by when it was entered; its real date is told here.
+                gettext("Recorded afterwards: the move happened on %(date)s.")
+                % {"date": c.happened_on.isoformat()}
+                if c.recorded
+                else "",
                 f"{url}#stage-{c.pk}",
                 c.changed_at,
                 f"stage-{c.pk}",

@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext, ngettext
 
-from consultations.models import ActionPlan, Proposal, Workshop
+from consultations.models import ActionPlan, PlanStageChange, Proposal, Workshop
 
 from .models import Commitment, Indicator, Milestone, MilestoneUpdate
 
 
 @dataclass(frozen=True)
 class ReadinessItem:
-    """One line of a plan's readiness checklist: green when `problems` is empty."""
+    """One line of a plan's readiness checklist: green when `problems` is empty. `warnings`
+    are recommendations: shown in the checklist, they never block a stage change."""
 
     key: str
     label: str
@@ -21,6 +22,7 @@ class ReadinessItem:
     # Where the coordinator goes to fix it: (admin changelist name, query string).
     fix_url_name: str = ""
     fix_query: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +88,7 @@ def _proposals_item(plan: ActionPlan) -> ReadinessItem:
 
 
 def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> ReadinessItem:
-    problems = []
+    problems, warnings = [], []
     if not commitments:
         problems.append(gettext("The plan has no commitment yet."))
     for commitment in commitments:
@@ -105,7 +107,9 @@ def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> Readin
                 gettext("Commitment %(reference)s has no milestone.") % {"reference": reference}
             )
         if commitment.indicator_count == 0:
-            problems.append(
+            # Recommended, not required: OGP's own templates do not ask for indicators and
+            # most real commitments have none.
+            warnings.append(
                 gettext("Commitment %(reference)s has no indicator.") % {"reference": reference}
             )
         if not commitment.ogp_values:
@@ -133,10 +137,11 @@ def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> Readin
     return ReadinessItem(
         key="commitments",
         label=gettext(
-            "Every commitment has a lead agency, dates, milestones within the plan's period "
-            "and at least one indicator"
+            "Every commitment has a lead agency, dates and milestones within the plan's period "
+            "(an indicator is recommended)"
         ),
         problems=problems,
+        warnings=warnings,
         fix_url_name="admin:commitments_commitment_changelist",
         fix_query=f"plan__id__exact={plan.pk}",
     )
@@ -269,3 +274,12 @@ def commitment_sources(commitment: Commitment) -> list[Proposal]:
         .select_related("workshop", "working_group", "theme")
         .order_by("workshop__starts_on", "pk")
     )
+
+
+def plan_stages(plan: ActionPlan) -> list[tuple[str, str, PlanStageChange | None]]:
+    """Every stage of the cycle, in order, with the last move of `plan` into it (None when the
+    plan never reached it): one query. A recorded move carries its real date (happened_on)."""
+    last_move: dict[str, PlanStageChange] = {}
+    for change in plan.stage_changes.order_by("changed_at", "id"):
+        last_move[change.to_stage] = change
+    return [(value, label, last_move.get(value)) for value, label in ActionPlan.Stage.choices]

@@ -56,7 +56,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "attendance": attendance_of(plan.workshops.all()),
         "proposals": proposal_counts(Proposal.objects.filter(plan=plan)),
         "themes": selectors.plan_commitments_by_theme(plan),
-        "stages": ActionPlan.Stage.choices,
+        "stages": selectors.plan_stages(plan),
         "documents": plan_documents(plan),
         **_comments_context(request, plan, None, form),
     }

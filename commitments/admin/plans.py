@@ -4,7 +4,9 @@ read commitments) and the publication as PDF (commitments/publishing/admin.py)."
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -14,6 +16,7 @@ from consultations.models import ActionPlan
 from .. import services
 from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
+from .plan_record import plan_record_view
 
 Stage = ActionPlan.Stage
 
@@ -52,7 +55,10 @@ def _stage_action(to_stage: str, description):
 
 
 class PlanWorkflowAdminMixin:
-    """Stage actions and the readiness checklist for the ActionPlan admin."""
+    """Stage actions, the readiness checklist, the stage history and the page that records a
+    plan adopted outside the portal, for the ActionPlan admin."""
+
+    change_form_template = "admin/consultations/actionplan/change_form.html"
 
     actions = [
         _stage_action(Stage.CONSULTATION, _("Open the consultation")),
@@ -77,13 +83,18 @@ class PlanWorkflowAdminMixin:
                 url = ""
             rows.append(
                 format_html(
-                    '<li class="readiness readiness-{}"><strong>{} {}</strong>{}{}</li>',
+                    '<li class="readiness readiness-{}"><strong>{} {}</strong>{}{}{}</li>',
                     "ok" if item.ok else "todo",
                     "✔" if item.ok else "✘",
                     item.label,
                     format_html_join("", "<br>· {}", ((p,) for p in item.problems)),
+                    format_html_join(
+                        "",
+                        '<br><span class="readiness-warning">⚠ {}: {}</span>',
+                        ((gettext("Recommended"), w) for w in item.warnings),
+                    ),
                     format_html(' <a href="{}">{}</a>', url, gettext("Fix this"))
-                    if url and not item.ok
+                    if url and (item.problems or item.warnings)
                     else "",
                 )
             )
@@ -92,29 +103,48 @@ class PlanWorkflowAdminMixin:
             format_html_join("", "{}", ((r,) for r in rows)),
         )
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.record_view)
+        return [
+            path("<path:object_id>/record/", view, name="consultations_actionplan_record"),
+            *super().get_urls(),
+        ]
+
+    def record_view(self, request, object_id):
+        return plan_record_view(request, object_id, model_admin=self)
+
     @admin.display(description=_("Stage history"))
     def stage_history(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        changes = obj.stage_changes.select_related("changed_by").order_by("changed_at")
+        changes = obj.stage_changes.select_related("changed_by").order_by("changed_at", "id")
         if not changes:
             return gettext("No stage change yet.")
         return format_html(
             "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{}: {} → {} ({})</li>",
-                (
-                    (
-                        change.changed_at.strftime("%Y-%m-%d %H:%M"),
-                        change.get_from_stage_display(),
-                        change.get_to_stage_display(),
-                        change.changed_by or "—",
-                    )
-                    for change in changes
-                ),
-            ),
+            format_html_join("", "<li>{}</li>", ((_change_line(c),) for c in changes)),
         )
+
+
+def _change_line(change) -> str:
+    """One move of the stage history; a recorded one says so, with its real date and who
+    recorded it when."""
+    moved = format_html("{} → {}", change.get_from_stage_display(), change.get_to_stage_display())
+    by = change.changed_by or "—"
+    if change.recorded:
+        return format_html(
+            "{} {}",
+            moved,
+            gettext("on %(date)s (recorded on %(recorded_on)s by %(user)s)")
+            % {
+                "date": date_format(change.happened_on, "SHORT_DATE_FORMAT"),
+                "recorded_on": date_format(
+                    timezone.localtime(change.changed_at), "SHORT_DATE_FORMAT"
+                ),
+                "user": by,
+            },
+        )
+    return format_html("{}: {} ({})", change.changed_at.strftime("%Y-%m-%d %H:%M"), moved, by)
 
 
 class ActionPlanAdmin(PlanWorkflowAdminMixin, PlanPublishingAdminMixin, BaseActionPlanAdmin):

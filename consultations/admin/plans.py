@@ -46,8 +46,16 @@ class ActionPlanAdmin(PortalHistoryAdmin):
 class PlanStageChangeAdmin(NotFoundInsteadOfRedirectMixin, admin.ModelAdmin):
     """The record of stage changes: read-only for everyone, written by the stage actions."""
 
-    list_display = ("plan", "from_stage", "to_stage", "changed_at", "changed_by")
-    list_filter = ("to_stage", ("plan__council", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "plan",
+        "from_stage",
+        "to_stage",
+        "changed_at",
+        "changed_by",
+        "recorded",
+        "happened_on",
+    )
+    list_filter = ("to_stage", "recorded", ("plan__council", admin.RelatedOnlyFieldListFilter))
     search_fields = ("plan__title_ar", "plan__title_fr")
     list_select_related = ("plan__council", "changed_by")
 

@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
@@ -310,7 +311,11 @@ class PlanOwned:
 
 
 class PlanStageChange(PlanOwned, models.Model):
-    """A plan's move from one stage to another: who, when, from, to. Never edited."""
+    """A plan's move from one stage to another: who, when, from, to. Never edited.
+
+    A live change happened when it was made (changed_at). A recorded one (`recorded`) tells of
+    a move made outside the portal, before the plan was entered: `happened_on` is the real
+    date, and changed_by / changed_at say who recorded it and when."""
 
     plan = models.ForeignKey(
         ActionPlan,
@@ -329,6 +334,12 @@ class PlanStageChange(PlanOwned, models.Model):
         blank=True,
         related_name="+",
     )
+    recorded = models.BooleanField(
+        _("recorded afterwards"),
+        default=False,
+        help_text=_("The move happened outside the portal and was recorded later."),
+    )
+    happened_on = models.DateField(_("happened on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stage change")
@@ -339,8 +350,20 @@ class PlanStageChange(PlanOwned, models.Model):
                 condition=~Q(from_stage=F("to_stage")),
                 name="planstagechange_changes_stage",
                 violation_error_message=_("A stage change must go to another stage."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded=False) | Q(happened_on__isnull=False),
+                name="planstagechange_recorded_has_date",
+                violation_error_message=_("A recorded stage change needs the date it happened."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+    @property
+    def effective_date(self) -> datetime.date:
+        """The day the move happened: the recorded date, or the day it was made live."""
+        if self.happened_on is not None:
+            return self.happened_on
+        return timezone.localdate(self.changed_at)

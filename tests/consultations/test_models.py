@@ -267,6 +267,12 @@ DB_REFUSALS = [
         "planstagechange_changes_stage",
         lambda: PlanStageChange.objects.create(plan=PF(), from_stage="adopted", to_stage="adopted"),
     ),
+    (
+        "planstagechange_recorded_has_date",
+        lambda: PlanStageChange.objects.create(
+            plan=PF(), from_stage="adopted", to_stage="implementation", recorded=True
+        ),
+    ),
 ]
 
 

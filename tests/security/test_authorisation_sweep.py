@@ -723,6 +723,7 @@ ADMIN_SITE_VIEWS = {
     "admin:consultations_workshop_import_template": "get",
     "admin:consultations_workshop_import_proposals": "import",
     "admin:commitments_commitment_from_proposals": "from_proposals",
+    "admin:consultations_actionplan_record": "record",  # a plan adopted outside the portal
     "admin:auth_user_password_change": "password",
     "admin:otp_totp_totpdevice_config": "get",  # a device's secret as an otpauth:// link
     "admin:otp_totp_totpdevice_qrcode": "get",  # the same as a QR code
@@ -852,6 +853,16 @@ def probes_for(route: Route, fill: Fill, world: World, tag: str) -> list[Probe]:
                     title_ar="sweep",
                 )
             )
+    elif kind == "record" and fill.objects:
+        # Valid real past dates: a refusal is the authorisation's, not the form's.
+        bodies.append(
+            lambda: {
+                "to_stage": ActionPlan.Stage.ADOPTED,
+                "consultation_opens_on": "2022-10-03",
+                "consultation_closes_on": "2022-10-31",
+                "adopted_on": "2022-12-15",
+            }
+        )
     elif kind == "password" and fill.objects:
         secret = "Sweep-Pass-2024-long!"
         bodies.append(lambda: {"password1": secret, "password2": secret, "usable_password": "true"})
