@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan
@@ -26,26 +27,28 @@ class PlanRecordForm(forms.Form):
         ),
     )
     consultation_opens_on = forms.DateField(
-        label=_("consultation opened on"),
+        label=capfirst(_("consultation opened on")),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave both consultation dates empty if none was held online."),
     )
     consultation_closes_on = forms.DateField(
-        label=_("consultation closed on"),
+        label=capfirst(_("consultation closed on")),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     adopted_on = forms.DateField(
-        label=_("adopted on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=capfirst(_("adopted on")),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     implementation_started_on = forms.DateField(
-        label=_("implementation started on"),
+        label=capfirst(_("implementation started on")),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     closed_on = forms.DateField(
-        label=_("closed on"),
+        label=capfirst(_("closed on")),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Only when the plan's period is over."),
