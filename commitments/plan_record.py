@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan, PlanStageChange, ensure_plan_open
@@ -114,7 +115,7 @@ def _check_dates(plan, steps, dates, today, errors) -> None:
         if previous is not None and date < previous:
             errors[field] = gettext(
                 "This date is before the previous step of the plan (%(date)s)."
-            ) % {"date": previous.isoformat()}
+            ) % {"date": date_format(previous, "SHORT_DATE_FORMAT")}
             continue
         if stage == Stage.CONSULTATION and closes is not None:
             if closes < date:

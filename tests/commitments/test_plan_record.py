@@ -117,12 +117,12 @@ def test_record_without_online_consultation_goes_from_preparation_to_adopted():
         (
             {**REAL_DATES, "adopted_on": datetime.date(2022, 10, 20)},
             "adopted_on",
-            "This date is before the previous step of the plan (2022-10-31).",
+            "This date is before the previous step of the plan (10/31/2022).",
         ),
         (
             {**REAL_DATES, "implementation_started_on": datetime.date(2022, 11, 1)},
             "implementation_started_on",
-            "This date is before the previous step of the plan (2022-12-15).",
+            "This date is before the previous step of the plan (12/15/2022).",
         ),
         (
             {**REAL_DATES, "implementation_started_on": datetime.date(2027, 1, 2)},
