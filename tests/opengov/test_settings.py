@@ -24,6 +24,7 @@ print(json.dumps({
     "hosts": settings.ALLOWED_HOSTS,
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "language": settings.LANGUAGE_CODE,
+    "cache_locations": {name: c.get("LOCATION") for name, c in settings.CACHES.items()},
 }))
 """
 
@@ -36,6 +37,7 @@ def probe(**env):
         not in {
             "DATABASE_URL",
             "REDIS_URL",
+            "CACHE_REDIS_URL",
             "SECRET_KEY",
             "DEBUG",
             "ALLOWED_HOSTS",
@@ -97,3 +99,22 @@ def test_debug_is_off_unless_said(flag):
     result = probe(DEBUG=flag, SECRET_KEY="s")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
+
+
+def test_page_cache_and_counters_are_separate_instances_when_configured():
+    """The page cache (evicted under pressure) and the broker's counters (never evicted) live
+    where CACHE_REDIS_URL and REDIS_URL say; one Redis serves both when only REDIS_URL is set."""
+    separate = probe(
+        SECRET_KEY="s", REDIS_URL="redis://broker:6379/0", CACHE_REDIS_URL="redis://pages:6379/0"
+    )
+    assert separate.returncode == 0, separate.stderr
+    assert json.loads(separate.stdout)["cache_locations"] == {
+        "default": "redis://pages:6379/0",
+        "counters": "redis://broker:6379/0",
+    }
+    single = probe(SECRET_KEY="s", REDIS_URL="redis://one:6379/3")
+    assert single.returncode == 0, single.stderr
+    assert json.loads(single.stdout)["cache_locations"] == {
+        "default": "redis://one:6379/3",
+        "counters": "redis://one:6379/3",
+    }

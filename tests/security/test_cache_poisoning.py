@@ -7,16 +7,13 @@
 - Pollution: random unknown parameters and random Accept values make no cache entry (counted in
   the real Redis); the API refuses unknown parameters; known ones in another order, or written
   otherwise ("02", "a  b"), are one entry.
-- The page cache and the rate-limit counters are separate caches, on separate Redis instances
-  when CACHE_REDIS_URL is set (docker-compose.yml caps and evicts only the page cache's)."""
+- The page cache and the rate-limit counters are separate caches (where each lives is a
+  settings test, tests/opengov/test_settings.py); docker-compose.yml caps and evicts only the
+  page cache's Redis."""
 
 import datetime
-import json
-import os
 import random
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -279,40 +276,6 @@ def test_unknown_parameter_pages_are_rendered_and_not_stored(plan):
 
 
 # --- where the caches live ----------------------------------------------------------------------
-
-
-PROBE = """
-import json, django
-from django.conf import settings
-django.setup()
-print(json.dumps({name: cache.get("LOCATION") for name, cache in settings.CACHES.items()}))
-"""
-
-
-def _cache_locations(**env) -> dict:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CACHE_REDIS_URL", "DEBUG"}
-    }
-    clean.update(env, SECRET_KEY="probe", DJANGO_SETTINGS_MODULE="opengov.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def test_page_cache_and_counters_are_separate_instances_when_configured():
-    separate = _cache_locations(
-        REDIS_URL="redis://broker:6379/0", CACHE_REDIS_URL="redis://pages:6379/0"
-    )
-    assert separate == {"default": "redis://pages:6379/0", "counters": "redis://broker:6379/0"}
-    single = _cache_locations(REDIS_URL="redis://one:6379/3")
-    assert single == {"default": "redis://one:6379/3", "counters": "redis://one:6379/3"}
 
 
 def test_emptying_the_page_cache_keeps_the_comment_rate_limits(settings):
