@@ -51,10 +51,14 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+def _keyed(text: str) -> str:
+    """A hash keyed with SECRET_KEY: enough to limit and dedupe, useless to identify."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{text}".encode()).hexdigest()
+
+
 def client_fingerprint(ip: str) -> str:
-    """A keyed hash of the client's address (opengov.clientaddress.client_address): enough to
-    limit and dedupe, useless to identify."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
+    """The keyed hash of the client's address (opengov.clientaddress.client_address)."""
+    return _keyed(ip)
 
 
 # --- one key per mailbox -------------------------------------------------------------------------
@@ -108,15 +112,11 @@ def _counters():
     return caches["counters"]
 
 
-def _keyed(text: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:mailbox:{text}".encode()).hexdigest()
-
-
 def _budgets(scope: str, fingerprint: str, mailbox: str | None) -> list[tuple[str, int]]:
     limits = settings.COMMENT_RATE_LIMITS
     budgets = [(f"{scope}:ip:{fingerprint}", limits["per_ip"])]
     if mailbox is not None:
-        key = _keyed(mailbox)
+        key = _keyed(f"mailbox:{mailbox}")
         budgets.append((f"{scope}:email:{key}:{fingerprint}", limits["per_email"]))
         budgets.append((f"{scope}:mails:{key}", limits["mails_per_email"]))
     return budgets
