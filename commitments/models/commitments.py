@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet, Proposal, Theme
+from opengov.dates import MonthPrecisionDates, precision_field
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 
 from .base import merge_errors
@@ -89,7 +90,7 @@ class CommitmentQuerySet(PlanRowsQuerySet):
     pass
 
 
-class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
+class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedModel):
     """An action-plan commitment with every field OGP asks of one."""
 
     # Its texts, each stored in Arabic and French (commitments/translation.py); the open data
@@ -201,6 +202,8 @@ class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date_precision = precision_field(_("start date precision"))
+    end_date_precision = precision_field(_("end date precision"))
     budget = models.DecimalField(
         _("budget (MAD)"),
         max_digits=14,
@@ -232,6 +235,7 @@ class Commitment(PlanOwned, BilingualModel, TimeStampedModel):
     objects = CommitmentQuerySet.as_manager()
 
     required_in_one_language = ("title",)
+    MONTH_DATES = {"start_date": False, "end_date": True}
 
     class Meta:
         verbose_name = _("commitment")

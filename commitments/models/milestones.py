@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import PlanOwned, PlanRowsQuerySet
+from opengov.dates import MonthPrecisionDates, precision_field
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 
 from .base import merge_errors
@@ -48,7 +49,7 @@ class MilestoneQuerySet(PlanRowsQuerySet):
         )
 
 
-class Milestone(PlanOwned, BilingualModel, TimeStampedModel):
+class Milestone(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedModel):
     """A dated step of a commitment with its deliverable."""
 
     PLAN_PATH = "commitment__plan"
@@ -78,6 +79,8 @@ class Milestone(PlanOwned, BilingualModel, TimeStampedModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
+    start_date_precision = precision_field(_("start date precision"))
+    due_date_precision = precision_field(_("due date precision"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -88,6 +91,7 @@ class Milestone(PlanOwned, BilingualModel, TimeStampedModel):
     objects = MilestoneQuerySet.as_manager()
 
     required_in_one_language = ("title",)
+    MONTH_DATES = {"start_date": False, "due_date": True}
 
     class Meta:
         verbose_name = _("milestone")
