@@ -9,6 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from opengov.imports import preview_rows
+from opengov.imports.responses import template_response
+
 from .. import imports
 from ..forms import ProposalImportForm
 
@@ -63,20 +66,7 @@ def import_proposals_view(request: HttpRequest, object_id: str, *, model_admin) 
         "result": result,
         "token": token,
         "columns": imports.COLUMNS,
-        "rows": [
-            {
-                "number": row.row,
-                "cells": [
-                    (
-                        row.values.get(column.key, ""),
-                        [e.message for e in row.errors if e.column == column.key],
-                    )
-                    for column in imports.COLUMNS
-                ],
-                "row_errors": [e.message for e in row.errors if e.column == ""],
-            }
-            for row in (result.rows if result else [])
-        ],
+        "rows": preview_rows(imports.SHEET, result.rows if result else []),
     }
     return render(request, "admin/consultations/workshop/import_proposals.html", context)
 
@@ -84,14 +74,8 @@ def import_proposals_view(request: HttpRequest, object_id: str, *, model_admin) 
 def import_template_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if not request.user.has_perm("consultations.add_proposal"):
         raise PermissionDenied
-    if fmt == "xlsx":
-        response = HttpResponse(
-            imports.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif fmt == "csv":
-        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="proposals-template.{fmt}"'
-    return response
+    return template_response(
+        fmt,
+        {"csv": imports.template_csv, "xlsx": imports.template_xlsx},
+        "proposals-template",
+    )
