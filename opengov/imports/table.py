@@ -12,11 +12,14 @@ from django.utils.translation import gettext
 
 from .reading import MAX_ROWS
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
 
 def normal_text(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a header or a value for matching."""
+    """Case-, accent-, apostrophe- and spacing-insensitive form of a header or a value, for
+    matching."""
     text = unicodedata.normalize("NFKD", str(text)).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_APOSTROPHES)
     return " ".join(text.replace("_", " ").split())
 
 
@@ -82,7 +85,14 @@ class Sheet:
         return next((c for c in self.columns if c.key == key), None)
 
     def header_lookup(self) -> dict[str, str]:
-        return {normal_text(alias): c.key for c in self.columns for alias in c.headers}
+        """Every header staff may type → its column: the key, the template's Arabic and French
+        headers, the aliases, and the column's label in Arabic, French and English."""
+        lookup = {}
+        for language in ("en", "fr", "ar"):
+            with translation.override(language):
+                lookup.update({normal_text(str(c.label)): c.key for c in self.columns})
+        lookup.update({normal_text(alias): c.key for c in self.columns for alias in c.headers})
+        return lookup
 
     def matches(self, title: str) -> bool:
         with translation.override("en"):
