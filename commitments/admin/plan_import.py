@@ -5,16 +5,16 @@ signed rows and saves all of them or nothing. The templates are made for the pla
 example's dates fall in its first year)."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan
 from opengov.imports import preview_rows
+from opengov.imports.flow import import_step
 from opengov.imports.forms import SpreadsheetField
 from opengov.imports.responses import template_response
 
@@ -78,41 +78,31 @@ def plan_for_import(request: HttpRequest, model_admin, object_id: str) -> Action
 def plan_import_view(request: HttpRequest, object_id: str, *, model_admin) -> HttpResponse:
     plan = plan_for_import(request, model_admin, object_id)
     change_url = reverse("admin:consultations_actionplan_change", args=[plan.pk])
-    result, token = None, ""
-    form = PlanImportForm()
-    if request.method == "POST" and "token" in request.POST:
-        result = imports.unsign_rows(plan, request.POST["token"])
-        if result is None:
-            messages.error(
-                request, gettext("This preview has expired or was altered; send the file again.")
-            )
-        elif result.ok:
-            try:
-                done = imports.import_plan(plan=plan, result=result)
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-                return HttpResponseRedirect(request.path)
-            messages.success(
-                request,
-                gettext(
-                    "Imported into “%(plan)s”: %(commitments)d commitment(s), %(milestones)d "
-                    "milestone(s), %(indicators)d indicator(s)."
-                )
-                % {
-                    "plan": plan,
-                    "commitments": len(done.commitments),
-                    "milestones": len(done.milestones),
-                    "indicators": len(done.indicators),
-                },
-            )
-            return HttpResponseRedirect(change_url)
-    elif request.method == "POST":
-        form = PlanImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            result = imports.parse_files(plan, *form.uploads())
-            if result.ok:
-                token = imports.sign_rows(plan, result)
+
+    def save(result) -> str:
+        done = imports.import_plan(plan=plan, result=result)
+        return gettext(
+            "Imported into “%(plan)s”: %(commitments)d commitment(s), %(milestones)d "
+            "milestone(s), %(indicators)d indicator(s)."
+        ) % {
+            "plan": plan,
+            "commitments": len(done.commitments),
+            "milestones": len(done.milestones),
+            "indicators": len(done.indicators),
+        }
+
+    step = import_step(
+        request,
+        form_class=PlanImportForm,
+        parse=lambda form: imports.parse_files(plan, *form.uploads()),
+        sign=lambda result: imports.sign_rows(plan, result),
+        unsign=lambda token: imports.unsign_rows(plan, token),
+        save=save,
+        done_url=change_url,
+    )
+    if step.done:
+        return step.done
+    result = step.result
     sheets = [
         {
             "label": sheet.label,
@@ -128,11 +118,14 @@ def plan_import_view(request: HttpRequest, object_id: str, *, model_admin) -> Ht
         "opts": model_admin.model._meta,
         "original": plan,
         "change_url": change_url,
-        "form": form,
+        "form": step.form,
         "result": result,
-        "token": token,
+        "token": step.token,
         "sheets": sheets,
-        "counts": {sheet["label"]: len(sheet["rows"]) for sheet in sheets},
+        "summary": "{} {}.".format(
+            gettext("These rows will be created in the plan:"),
+            ", ".join(f"{len(sheet['rows'])} {sheet['label']}" for sheet in sheets),
+        ),
     }
     return render(request, "admin/consultations/actionplan/import.html", context)
 

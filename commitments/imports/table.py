@@ -32,29 +32,23 @@ def _single(model, key, header_ar, header_fr, *aliases, name=None) -> Column:
     )
 
 
-def _pair(model, name, header_ar, header_fr, *aliases) -> tuple[Column, Column]:
+LANGUAGES = (("ar", ARABIC, "بالعربية", "en arabe"), ("fr", FRENCH, "بالفرنسية", "en français"))
+
+
+def _pair(model, name, header_ar, header_fr, *aliases) -> tuple[Column, ...]:
     """The Arabic and French columns of a translated field: "المشكل بالعربية | Problème en
     arabe" and "المشكل بالفرنسية | Problème en français"."""
     model_field = model._meta.get_field(name)
-    limit = getattr(model_field, "max_length", None)
-    label = model_field.verbose_name
-    return (
+    return tuple(
         Column(
-            f"{name}_ar",
-            format_lazy("{} ({})", label, ARABIC),
-            f"{header_ar} بالعربية",
-            f"{header_fr} en arabe",
-            max_length=limit,
-            aliases=tuple(f"{alias} ar" for alias in aliases),
-        ),
-        Column(
-            f"{name}_fr",
-            format_lazy("{} ({})", label, FRENCH),
-            f"{header_ar} بالفرنسية",
-            f"{header_fr} en français",
-            max_length=limit,
-            aliases=tuple(f"{alias} fr" for alias in aliases),
-        ),
+            f"{name}_{code}",
+            format_lazy("{} ({})", model_field.verbose_name, language),
+            f"{header_ar} {in_ar}",
+            f"{header_fr} {in_fr}",
+            max_length=getattr(model_field, "max_length", None),
+            aliases=tuple(f"{alias} {code}" for alias in aliases),
+        )
+        for code, language, in_ar, in_fr in LANGUAGES
     )
 
 
