@@ -1,45 +1,20 @@
 """Forms of the consultation admin pages that are not plain model forms."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 
+from opengov.imports.forms import SpreadsheetField
 from opengov.widgets import QuickSelect
 
-from .imports import FileProblem, check_workbook
 from .models import ActionPlan, Council, Theme
 from .selectors import ProposalFilters
 
 
 class ProposalImportForm(forms.Form):
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("Spreadsheet of proposals"),
         help_text=_("CSV (UTF-8 or Windows-1256) or Excel .xlsx, one proposal per row."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                gettext("This file is %(size)s; the largest accepted is %(limit)s.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
-                }
-            )
-        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
-            raise forms.ValidationError(gettext("Send a .csv or .xlsx file."))
-        upload.seek(0)
-        if upload.read(4) == b"PK\x03\x04":
-            # A workbook is checked before openpyxl ever opens it: sizes member by member, no
-            # XML DTD. (Anything else named .xlsx is reported by the preview as unreadable.)
-            try:
-                check_workbook(upload)
-            except FileProblem as problem:
-                raise forms.ValidationError(str(problem)) from problem
-        upload.seek(0)
-        return upload
 
 
 class ProposalFilterForm(forms.Form):

@@ -124,21 +124,42 @@ def csv_bytes(rows: Iterable[list], delimiter: str = ",") -> bytes:
 def xlsx_bytes(rows: Iterable[list], title: str, right_to_left: bool = False) -> bytes:
     """One sheet; numbers as numbers, everything else a string cell (never a formula, even
     for a text openpyxl would take for one), neutralised like the CSV so both read the same."""
+    return xlsx_workbook_bytes([(title, rows)], right_to_left=right_to_left)
+
+
+def xlsx_workbook_bytes(
+    sheets: Iterable[tuple[str, Iterable[list]]],
+    *,
+    right_to_left: bool = False,
+    bold_header: bool = False,
+    column_width: int | None = None,
+) -> bytes:
+    """One sheet per (title, rows), its cells written as xlsx_bytes() writes them;
+    `bold_header`: the first row in bold; `column_width`: every used column that wide (the
+    templates staff fill in)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.sheet_view.rightToLeft = right_to_left
-    for row_number, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-            cell = sheet.cell(row=row_number, column=column)
-            if number:
-                cell.value = value
-            else:
-                cell.value = cell_text(value)
-                cell.data_type = "s"
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_view.rightToLeft = right_to_left
+        for row_number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row, start=1):
+                number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+                cell = sheet.cell(row=row_number, column=column)
+                if number:
+                    cell.value = value
+                else:
+                    cell.value = cell_text(value)
+                    cell.data_type = "s"
+                if bold_header and row_number == 1:
+                    cell.font = Font(bold=True)
+        if column_width:
+            for column in range(1, sheet.max_column + 1):
+                sheet.column_dimensions[get_column_letter(column)].width = column_width
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

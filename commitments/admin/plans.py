@@ -2,6 +2,8 @@
 stage actions that check their preconditions, the readiness checklist (both here: the checks
 read commitments) and the publication as PDF (commitments/publishing/admin.py)."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, path, reverse
@@ -16,6 +18,7 @@ from consultations.models import ActionPlan
 from .. import services
 from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
+from .plan_import import plan_import_template_view, plan_import_view
 from .plan_record import plan_record_view
 
 Stage = ActionPlan.Stage
@@ -55,8 +58,9 @@ def _stage_action(to_stage: str, description):
 
 
 class PlanWorkflowAdminMixin:
-    """Stage actions, the readiness checklist, the stage history and the page that records a
-    plan adopted outside the portal, for the ActionPlan admin."""
+    """Stage actions, the readiness checklist, the stage history, the page that records a
+    plan adopted outside the portal and the import of its commitments from a spreadsheet, for
+    the ActionPlan admin."""
 
     change_form_template = "admin/consultations/actionplan/change_form.html"
 
@@ -104,9 +108,23 @@ class PlanWorkflowAdminMixin:
         )
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.record_view)
+        wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/record/", view, name="consultations_actionplan_record"),
+            path(
+                "<path:object_id>/record/",
+                wrap(self.record_view),
+                name="consultations_actionplan_record",
+            ),
+            path(
+                "<path:object_id>/import/",
+                wrap(partial(plan_import_view, model_admin=self)),
+                name="consultations_actionplan_import",
+            ),
+            path(
+                "<path:object_id>/import/<str:name>",
+                wrap(partial(plan_import_template_view, model_admin=self)),
+                name="consultations_actionplan_import_template",
+            ),
             *super().get_urls(),
         ]
 

@@ -1,13 +1,16 @@
 """Admin pages of the consultation side that are not plain model forms: the import of a
 workshop's proposals from a spreadsheet, with a preview, and its template files."""
 
-from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
+
+from opengov.imports import preview_rows
+from opengov.imports.flow import import_step
+from opengov.imports.responses import template_response
 
 from .. import imports
 from ..forms import ProposalImportForm
@@ -28,55 +31,41 @@ def _workshop_for_import(request: HttpRequest, model_admin, object_id: str):
 def import_proposals_view(request: HttpRequest, object_id: str, *, model_admin) -> HttpResponse:
     workshop = _workshop_for_import(request, model_admin, object_id)
     change_url = reverse("admin:consultations_workshop_change", args=[workshop.pk])
-    result, token = None, ""
-    form = ProposalImportForm()
-    if request.method == "POST" and "token" in request.POST:
-        result = imports.unsign_rows(workshop, request.POST["token"])
-        if result is None:
-            messages.error(
-                request, gettext("This preview has expired or was altered; send the file again.")
-            )
-        elif result.ok:
-            proposals = imports.import_rows(workshop, result)
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d proposal imported.", "%(count)d proposals imported.", len(proposals)
-                )
-                % {"count": len(proposals)},
-            )
-            return HttpResponseRedirect(change_url)
-    elif request.method == "POST":
-        form = ProposalImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = imports.parse_file(workshop, upload.name, upload.read())
-            if result.ok:
-                token = imports.sign_rows(workshop, result)
+
+    def parse(form):
+        upload = form.cleaned_data["file"]
+        return imports.parse_file(workshop, upload.name, upload.read())
+
+    def save(result) -> str:
+        count = len(imports.import_rows(workshop, result))
+        return ngettext("%(count)d proposal imported.", "%(count)d proposals imported.", count) % {
+            "count": count
+        }
+
+    step = import_step(
+        request,
+        form_class=ProposalImportForm,
+        parse=parse,
+        sign=lambda result: imports.sign_rows(workshop, result),
+        unsign=lambda token: imports.unsign_rows(workshop, token),
+        save=save,
+        done_url=change_url,
+    )
+    if step.done:
+        return step.done
+    result = step.result
     context = {
         **model_admin.admin_site.each_context(request),
         "title": gettext("Import proposals"),
         "opts": model_admin.model._meta,
         "workshop": workshop,
         "change_url": change_url,
-        "form": form,
+        "original": workshop,
+        "form": step.form,
         "result": result,
-        "token": token,
+        "token": step.token,
         "columns": imports.COLUMNS,
-        "rows": [
-            {
-                "number": row.row,
-                "cells": [
-                    (
-                        row.values.get(column.key, ""),
-                        [e.message for e in row.errors if e.column == column.key],
-                    )
-                    for column in imports.COLUMNS
-                ],
-                "row_errors": [e.message for e in row.errors if e.column == ""],
-            }
-            for row in (result.rows if result else [])
-        ],
+        "rows": preview_rows(imports.SHEET, result.rows if result else []),
     }
     return render(request, "admin/consultations/workshop/import_proposals.html", context)
 
@@ -84,14 +73,8 @@ def import_proposals_view(request: HttpRequest, object_id: str, *, model_admin) 
 def import_template_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if not request.user.has_perm("consultations.add_proposal"):
         raise PermissionDenied
-    if fmt == "xlsx":
-        response = HttpResponse(
-            imports.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif fmt == "csv":
-        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="proposals-template.{fmt}"'
-    return response
+    return template_response(
+        fmt,
+        {"csv": imports.template_csv, "xlsx": imports.template_xlsx},
+        "proposals-template",
+    )

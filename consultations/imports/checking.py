@@ -4,21 +4,19 @@ still open): every error with its row and column, nothing written."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext
 
-from ..models import Proposal, Theme, WorkingGroup, Workshop, ensure_plan_open
-from .reading import read_table
-from .table import (
-    COLUMN_BY_KEY,
-    HEADER_ALIASES,
-    MAX_ROWS,
+from opengov.imports import (
     CellError,
     FileProblem,
     ParsedRow,
-    ParseResult,
+    choice_lookup,
     normal_text,
+    read_table,
 )
+
+from ..models import Proposal, Theme, WorkingGroup, Workshop, ensure_plan_open
+from .table import COLUMN_BY_KEY, SHEET, ParseResult, ProposalRow
 
 # Words staff use in their sheets besides the labels of Proposal.Kind.
 KIND_ALIASES = {
@@ -27,18 +25,6 @@ KIND_ALIASES = {
     "proposal": ("اقتراح", "مقترحات", "proposition", "propositions", "proposals"),
     "recommendation": ("توصيات", "recommandation", "recommandations", "recommendations"),
 }
-
-
-def _kind_lookup() -> dict[str, str]:
-    lookup = {
-        normal_text(alias): kind for kind, aliases in KIND_ALIASES.items() for alias in aliases
-    }
-    for value, label in Proposal.Kind.choices:
-        lookup[normal_text(value)] = value
-        for language in ("ar", "fr", "en"):
-            with translation.override(language):
-                lookup[normal_text(str(label))] = value
-    return lookup
 
 
 def _theme_lookup() -> dict[str, int]:
@@ -70,68 +56,38 @@ def closed_plan_error(workshop: Workshop) -> ValidationError | None:
 
 
 def parse_rows(workshop: Workshop, table: list[list[str]]) -> ParseResult:
+    closed = closed_plan_error(workshop)
+    if closed is not None:
+        return ParseResult(file_errors=[CellError(0, "", closed.messages[0])])
+    read = SHEET.read(table)
+    rows, errors = read.rows, read.errors
+    if read.present and not {"title_ar", "title_fr"} & read.present:
+        errors.append(
+            SHEET.error(1, "", gettext("The file needs a title column, in Arabic or in French."))
+        )
+    if not rows and read.present:
+        errors.append(SHEET.error(2, "", gettext("The file has no proposal rows.")))
+    if errors:
+        return ParseResult(file_errors=errors)
+    return check_rows(workshop, rows)
+
+
+def check_rows(workshop: Workshop, rows: list[ParsedRow]) -> ParseResult:
+    """The rows (as read, or as signed in a preview) checked against the workshop today."""
     result = ParseResult()
     closed = closed_plan_error(workshop)
     if closed is not None:
         result.file_errors.append(CellError(0, "", closed.messages[0]))
         return result
-    table = [row for row in table if any(cell.strip() for cell in row)]
-    if not table:
-        result.file_errors.append(CellError(1, "", gettext("The file is empty.")))
+    if not rows:
+        result.file_errors.append(SHEET.error(2, "", gettext("The file has no proposal rows.")))
         return result
-    header, body = table[0], table[1:]
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = HEADER_ALIASES.get(normal_text(cell))
-        if key is None:
-            if cell.strip():
-                result.file_errors.append(
-                    CellError(
-                        1,
-                        "",
-                        gettext("Column %(number)d: unknown header “%(header)s”.")
-                        % {"number": index + 1, "header": cell.strip()},
-                    )
-                )
-            continue
-        if key in positions:
-            result.file_errors.append(
-                CellError(
-                    1,
-                    key,
-                    gettext("The column “%(column)s” appears twice.")
-                    % {"column": COLUMN_BY_KEY[key].label},
-                )
-            )
-        positions[key] = index
-    if "title_ar" not in positions and "title_fr" not in positions:
-        result.file_errors.append(
-            CellError(1, "", gettext("The file needs a title column, in Arabic or in French."))
-        )
-    if not body:
-        result.file_errors.append(CellError(2, "", gettext("The file has no proposal rows.")))
-    if len(body) > MAX_ROWS:
-        result.file_errors.append(
-            CellError(
-                MAX_ROWS + 2,
-                "",
-                gettext("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS},
-            )
-        )
-        body = body[:MAX_ROWS]
-    if result.file_errors:
-        return result
-
-    kinds, themes = _kind_lookup(), _theme_lookup()
+    kinds = choice_lookup(Proposal.Kind.choices, KIND_ALIASES)
+    themes = _theme_lookup()
     groups_by_key, groups = _group_lookup(workshop)
     group_names = ", ".join(str(g) for g in groups) or gettext("none yet")
-    for offset, cells in enumerate(body):
-        number = offset + 2
-        values = {
-            key: (cells[index].strip() if index < len(cells) else "")
-            for key, index in positions.items()
-        }
-        row = ParsedRow(row=number, values=values)
+    for parsed in rows:
+        row = ProposalRow(row=parsed.row, values=parsed.values)
         _check_row(row, workshop, kinds, themes, groups_by_key, group_names, bool(groups))
         result.rows.append(row)
     return result
@@ -141,7 +97,7 @@ def _check_row(row, workshop, kinds, themes, groups_by_key, group_names, has_gro
     values = row.values
 
     def error(column: str, message: str) -> None:
-        row.errors.append(CellError(row.row, column, message))
+        row.errors.append(SHEET.error(row.row, column, message))
 
     group_name = values.get("working_group", "")
     if group_name:
@@ -179,14 +135,7 @@ def _check_row(row, workshop, kinds, themes, groups_by_key, group_names, has_gro
             row.kind = kind
     if not (values.get("title_ar") or values.get("title_fr")):
         error("title_ar", gettext("The title is empty: fill it in Arabic or in French."))
-    for key, value in values.items():
-        limit = COLUMN_BY_KEY[key].max_length
-        if limit and len(value) > limit:
-            error(
-                key,
-                gettext("%(count)d characters; at most %(max)d are accepted.")
-                % {"count": len(value), "max": limit},
-            )
+    row.errors.extend(SHEET.length_errors(row))
     if row.errors:
         return
     try:
@@ -198,7 +147,7 @@ def _check_row(row, workshop, kinds, themes, groups_by_key, group_names, has_gro
                 error(column, message)
 
 
-def build_proposal(row: ParsedRow, workshop: Workshop) -> Proposal:
+def build_proposal(row: ProposalRow, workshop: Workshop) -> Proposal:
     values = row.values
     return Proposal(
         council_id=workshop.council_id,

@@ -1,38 +1,30 @@
-"""From the preview to the database: the rows travel signed, so what is saved is exactly what
-was previewed, checked again, all in one transaction or nothing."""
+"""From the preview to the database: the rows travel signed (opengov.imports.signing), so what
+is saved is exactly what was previewed, checked again, all in one transaction or nothing."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from opengov import imports as spreadsheet
+
 from ..models import Proposal, Workshop
-from .checking import build_proposal, closed_plan_error, parse_rows
-from .table import COLUMNS, SIGNING_SALT, ParseResult
+from .checking import build_proposal, check_rows, closed_plan_error
+from .table import SHEET, SIGNING_SALT, ParseResult
 
 
 def sign_rows(workshop: Workshop, result: ParseResult) -> str:
-    payload = {"workshop": workshop.pk, "rows": [asdict(r)["values"] for r in result.rows]}
-    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+    return spreadsheet.sign_rows(SIGNING_SALT, workshop.pk, {SHEET.key: result.rows})
 
 
 def unsign_rows(workshop: Workshop, token: str) -> ParseResult | None:
     """The rows of a signed preview, checked again against today's data; None if tampered with
     or made for another workshop."""
-    try:
-        payload = signing.loads(token, salt=SIGNING_SALT, max_age=3600)
-    except signing.BadSignature:
+    sheets = spreadsheet.unsign_rows(SIGNING_SALT, workshop.pk, token)
+    if sheets is None:
         return None
-    if payload.get("workshop") != workshop.pk:
-        return None
-    rows = payload.get("rows") or []
-    keys = [c.key for c in COLUMNS]
-    table = [keys] + [[str(row.get(k, "")) for k in keys] for row in rows]
-    return parse_rows(workshop, table)
+    return check_rows(workshop, sheets.get(SHEET.key, []))
 
 
 @transaction.atomic

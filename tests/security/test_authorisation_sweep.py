@@ -56,6 +56,7 @@ from django.db import connection, models, transaction
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
+from commitments import imports as plan_imports
 from commitments.comments import confirmation
 from commitments.models import (
     AssessmentEvidence,
@@ -554,6 +555,12 @@ def _admin_fills(route: Route, world: World, tag: str, params: frozenset) -> lis
     if route.model_admin is not None and len(params) == 1 and params <= {"object_id", "id", "pk"}:
         (param,) = params
         return [Fill({param: o.pk}, (o,)) for o in _admin_model_objects(route, world, tag)]
+    if route.model_admin is not None and params == {"object_id", "name"}:  # a plan's templates
+        return [
+            Fill({"object_id": o.pk, "name": name}, (o,))
+            for o in _admin_model_objects(route, world, tag)
+            for name in ("plan.xlsx", "commitments.csv")
+        ]
     if route.model_admin is not None and params == {"_0", "_1"}:  # simple-history's revert form
         fills = []
         for o in _admin_model_objects(route, world, tag):
@@ -724,6 +731,8 @@ ADMIN_SITE_VIEWS = {
     "admin:consultations_workshop_import_proposals": "import",
     "admin:commitments_commitment_from_proposals": "from_proposals",
     "admin:consultations_actionplan_record": "record",  # a plan adopted outside the portal
+    "admin:consultations_actionplan_import": "import_plan",  # its commitments from a file
+    "admin:consultations_actionplan_import_template": "get",
     "admin:auth_user_password_change": "password",
     "admin:otp_totp_totpdevice_config": "get",  # a device's secret as an otpauth:// link
     "admin:otp_totp_totpdevice_qrcode": "get",  # the same as a QR code
@@ -838,6 +847,16 @@ def probes_for(route: Route, fill: Fill, world: World, tag: str) -> list[Probe]:
         bodies += [
             lambda: {"token": "forged"},
             lambda: {"file": SimpleUploadedFile("p.csv", imports.template_csv(), "text/csv")},
+        ]
+    elif kind == "import_plan" and fill.objects:
+        plan = fill.objects[0].instance
+        bodies += [
+            lambda: {"token": "forged"},
+            lambda: {
+                "workbook": SimpleUploadedFile(
+                    "plan.xlsx", plan_imports.template_xlsx(plan.start_year)
+                )
+            },
         ]
     elif kind == "from_proposals" and fill.query:
         plan = world.of(ActionPlan, tag)[0].pk
