@@ -8,9 +8,12 @@ day, in the admin's input format, which the field reads).
 
 `MonthDatesFormMixin` (part of every admin form, opengov.admin_base.ModelErrorsForm) puts a
 `DateOrMonthField` in place of each date of the model's MONTH_DATES that the form edits, and
-writes `<field>_precision` from what was typed. A month date the form only shows (read-only
-fields, view-only pages) is shown with its precision too ("mars 2024"), through the admin's
-read-only widget hook (a form field whose widget is `read_only` renders the value itself).
+writes `<field>_precision` from what was typed. A month date the admin only shows (read-only
+fields, view-only pages) is shown with its precision too ("mars 2024"), not as the stored day:
+the admin's read-only display asks a form field whose widget is marked `read_only` to render
+the value itself (django.contrib.admin.helpers.AdminReadonlyField, the hook of contrib.auth's
+password widget), calling render(name, value) without attributes or renderer, which a form
+never does.
 """
 
 from __future__ import annotations
@@ -31,14 +34,23 @@ MAX_LENGTH = 32
 
 class DateOrMonthInput(forms.TextInput):
     """A text box, laid out left to right on an Arabic page too (digits and dashes); with the
-    admin's calendar shortcuts when its JavaScript runs."""
+    admin's calendar shortcuts when its JavaScript runs. `shown`: the stored date as the admin
+    shows it read-only ("mars 2024")."""
+
+    read_only = True  # see the module: the admin's read-only display calls render() itself
 
     class Media:
         js = ["admin/js/calendar.js", "admin/js/admin/DateTimeShortcuts.js"]
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, shown: str = ""):
         defaults = {"class": "vDateField", "size": "10", "dir": "ltr", "autocomplete": "off"}
         super().__init__({**defaults, **(attrs or {})})
+        self.shown = shown
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if attrs is None and renderer is None:
+            return mark_safe(escape(self.shown))  # noqa: S308 - escaped
+        return super().render(name, value, attrs, renderer)
 
 
 class DateOrMonthField(forms.Field):
@@ -90,21 +102,6 @@ class DateOrMonthField(forms.Field):
             return True
 
 
-class MonthDateText(forms.Widget):
-    """What the admin shows for a month date it does not let the user change: the date in its
-    precision (django.contrib.admin.helpers.AdminReadonlyField renders a form field's widget
-    marked `read_only` instead of formatting the model value as a day)."""
-
-    read_only = True
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, name, value, attrs=None, renderer=None):
-        return mark_safe(escape(self.text))  # noqa: S308 - escaped
-
-
 class MonthDatesFormMixin:
     """For a ModelForm: the model's month dates (MONTH_DATES, opengov.dates.MonthPrecisionDates)
     are typed as a month or a day, and their precision follows what was typed."""
@@ -118,14 +115,13 @@ class MonthDatesFormMixin:
         for name, is_end in month_dates.items():
             stored = getattr(self.instance, name, None)
             precision = getattr(self.instance, f"{name}_precision", DatePrecision.DAY)
+            shown = DateOrMonthInput(shown=self.instance.date_display(name))
             field = self.fields.get(name)
             if field is None:
                 if stored is not None:
-                    # Shown read-only by the admin: a disabled field is never saved.
-                    self.fields[name] = forms.Field(
-                        disabled=True,
-                        required=False,
-                        widget=MonthDateText(self.instance.date_display(name)),
+                    # Only shown, read-only, by the admin: a disabled field, never saved.
+                    self.fields[name] = DateOrMonthField(
+                        end=is_end, required=False, disabled=True, widget=shown
                     )
                 continue
             self.fields[name] = DateOrMonthField(
@@ -133,6 +129,7 @@ class MonthDatesFormMixin:
                 required=field.required,
                 label=field.label,
                 disabled=field.disabled,
+                widget=shown,
             )
             self._month_fields[name] = is_end
             if stored is not None and name not in given:

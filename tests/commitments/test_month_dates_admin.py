@@ -153,7 +153,8 @@ def test_milestones_are_dated_in_months_in_the_commitment_inline(coordinator):
 
 def test_the_milestone_form_takes_a_month_and_an_arabic_indic_month(coordinator):
     client, _commitment, milestone = coordinator
-    response = post_change(client, change_url(milestone), {"due_date": "٢٠٢٥-٠١"}, "ar")
+    typed = "\u0662\u0660\u0662\u0665-\u0660\u0661"  # 2025-01 in Arabic-Indic digits
+    response = post_change(client, change_url(milestone), {"due_date": typed}, "ar")
     assert response.status_code == 302, errors_of(response)
     milestone.refresh_from_db()
     assert (milestone.due_date, milestone.due_date_precision) == (D(2025, 1, 31), MONTH)
@@ -220,3 +221,25 @@ def test_the_milestones_list_shows_a_due_month_as_a_month_and_sorts_it_by_its_la
     assert '<td class="field-due">mars 2025</td>' in html
     assert '<td class="field-due">30 mars 2025</td>' in html
     assert html.index("Le 30 mars") < html.index("En mars") < html.index("Le 1er avril")
+
+
+def test_staff_who_may_only_view_a_commitment_see_its_months(client, staff_user):
+    plan = factories.ActionPlanFactory(start_year=2022, stage=ActionPlan.Stage.IMPLEMENTATION)
+    commitment = factories.CommitmentFactory(
+        plan=plan,
+        start_date=D(2023, 1, 1),
+        start_date_precision=MONTH,
+        end_date=D(2024, 3, 1),
+        end_date_precision=MONTH,
+    )
+    factories.MilestoneFactory(
+        commitment=commitment, start_date=None, due_date=D(2023, 6, 1), due_date_precision=MONTH
+    )
+    client.force_login(staff_user(COUNCIL_STAFF, plan.council))
+    page = client.get(in_language(change_url(commitment), "fr"))
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    html = page.content.decode()
+    for month in ("janvier 2023", "mars 2024", "juin 2023"):
+        assert f'<div class="readonly">{month}</div>' in html
+    assert "31 mars 2024" not in html and "30 juin 2023" not in html

@@ -68,11 +68,12 @@ def page(client, url: str, language: str) -> str:
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
 def test_commitment_page_shows_months_as_months(client, tetouan, language):
-    _plan, commitment, in_month, _on_day = tetouan
+    _plan, commitment, _in_month, _on_day = tetouan
     html = page(client, commitment.get_absolute_url(), language)
     start, end, june = MONTHS[language]
     assert (
-        f'<time datetime="2023-01">{start}</time> – <time datetime="2024-03">{end}</time>' in html
+        f'<time datetime="2023-01">{start}</time> \u2013 <time datetime="2024-03">{end}</time>'
+        in html
     )
     with translation.override(language):
         due_in = gettext("due in %(month)s") % {"month": f'<time datetime="2023-06">{june}</time>'}
@@ -84,7 +85,7 @@ def test_commitment_page_shows_months_as_months(client, tetouan, language):
 
 
 def test_a_due_month_shows_on_track_until_its_last_day_then_overdue(client, tetouan, monkeypatch):
-    _plan, commitment, in_month, _on_day = tetouan
+    _plan, commitment, _in_month, _on_day = tetouan
     for today, state in ((D(2023, 6, 30), "on-track"), (D(2023, 7, 1), "overdue")):
         monkeypatch.setattr(timezone, "localdate", lambda *a, today=today, **k: today)
         html = page(client, commitment.get_absolute_url(), "fr")

@@ -72,7 +72,7 @@ def test_the_queries_agree_with_the_reminders(due_in_march):
 def test_the_reminder_gives_the_month_in_the_coordinators_language(
     due_in_march, mailoutbox, language, month
 ):
-    milestone, coordinator = due_in_march
+    _milestone, coordinator = due_in_march
     StaffProfile.objects.create(user=coordinator, language=language)
     coordinators_remind(today=D(2025, 4, 1))
     (mail,) = mailoutbox
