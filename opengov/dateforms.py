@@ -115,7 +115,8 @@ class MonthDatesFormMixin:
         for name, is_end in month_dates.items():
             stored = getattr(self.instance, name, None)
             precision = getattr(self.instance, f"{name}_precision", DatePrecision.DAY)
-            shown = DateOrMonthInput(shown=self.instance.date_display(name))
+            # "-" as the admin shows an empty value (AdminSite.empty_value_display).
+            shown = DateOrMonthInput(shown=self.instance.date_display(name) or "-")
             field = self.fields.get(name)
             if field is None:
                 if stored is not None:
