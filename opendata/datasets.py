@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
+from opengov.dates import iso_of
 from opengov.spreadsheets import csv_bytes
 
 LANGS = ("ar", "fr")
@@ -35,6 +36,11 @@ class Dataset:
 
 def _plan_of_workshop(w):
     return w.plan_id or ""
+
+
+MONTH_DATES_NOTE = (  # opengov.dates: a start month is its first day, an end month its last
+    " Dates are days (2024-03-15) or months (2024-03), as <date>_precision says (day or month)."
+)
 
 
 DATASETS: dict[str, Dataset] = {}
@@ -101,7 +107,8 @@ _register(
         "commitments",
         "Commitments with every OGP field; the four OGP values are true/false; ogp_id and ogp_url"
         " are the commitment's identifier and page on OGP's site, challenge_area one of the ten"
-        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification.",
+        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification."
+        + MONTH_DATES_NOTE,
         [
             "id",
             "plan_id",
@@ -115,7 +122,9 @@ _register(
             "accountability",
             "technology_innovation",
             "start_date",
+            "start_date_precision",
             "end_date",
+            "end_date_precision",
             "budget",
             "source_proposal_ids",
             "ogp_id",
@@ -142,8 +151,10 @@ _register(
             c.participation,
             c.accountability,
             c.technology_innovation,
-            c.start_date,
-            c.end_date,
+            iso_of(c, "start_date") or None,
+            c.start_date_precision,
+            iso_of(c, "end_date") or None,
+            c.end_date_precision,
             c.budget,
             " ".join(str(p.pk) for p in c.source_proposals.all()),
             c.ogp_id,
@@ -157,13 +168,16 @@ _register(
 _register(
     Dataset(
         "milestones",
-        "Milestones of the commitments: dates, status, evidence, the actor responsible.",
+        "Milestones of the commitments: dates, status, evidence, the actor responsible."
+        + MONTH_DATES_NOTE,
         [
             "id",
             "commitment_id",
             *_b(*Milestone.TEXT_FIELDS),
             "start_date",
+            "start_date_precision",
             "due_date",
+            "due_date_precision",
             "status",
             "completed_on",
             "evidence_url",
@@ -173,8 +187,10 @@ _register(
             m.pk,
             m.commitment_id,
             *[getattr(m, f"{n}_{code}") or "" for n in Milestone.TEXT_FIELDS for code in LANGS],
-            m.start_date,
-            m.due_date,
+            iso_of(m, "start_date") or None,
+            m.start_date_precision,
+            iso_of(m, "due_date") or None,
+            m.due_date_precision,
             m.status,
             m.completed_on,
             m.evidence_url,

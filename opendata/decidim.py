@@ -48,7 +48,9 @@ def decidim_columns() -> list[str]:
 
 
 def decidim_results(plan: ActionPlan | None = None) -> list[list]:
-    """Commitments (and their milestones as child results) as Decidim accountability results."""
+    """Commitments (and their milestones as child results) as Decidim accountability results.
+    Dates are days even where the plan gives a month (as stored: a start month's first day, an
+    end or due month's last day): Decidim reads start_date and end_date as days."""
     commitments = DATASETS["commitments"].queryset().prefetch_related("milestones")
     if plan is not None:
         commitments = commitments.filter(plan=plan)

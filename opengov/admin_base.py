@@ -2,7 +2,8 @@
 
 - `ModelErrorsForm`: a model's clean() may name fields that a given admin form does not show
   (the council derived from a workshop, say). Django would crash on such an error; this form shows
-  it at the top of the form instead, so every rule reaches the user as a message.
+  it at the top of the form instead, so every rule reaches the user as a message. Dates that may
+  be months are typed as a month or a day (opengov.dateforms).
 - `PortalAdmin` / `PortalHistoryAdmin`: council scoping (opengov.scoping), translation tabs for the
   Arabic and French fields, a real 404 for objects the user may not see (Django's admin redirects
   to the index instead), and for tracked models the history pages, scoped the same way.
@@ -22,10 +23,11 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from .dateforms import MonthDatesFormMixin
 from .scoping import CouncilScopedAdminMixin
 
 
-class ModelErrorsForm(forms.ModelForm):
+class ModelErrorsForm(MonthDatesFormMixin, forms.ModelForm):
     """Model validation errors about fields the form does not show become form-wide errors."""
 
     def _update_errors(self, errors):

@@ -109,12 +109,13 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 
 def format_date(day: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
-    """`day` in the active language: "mars 2024" for a month, the usual date format otherwise."""
+    """`day` in the active language: "mars 2024" for a month, "15 mars 2024" for a day (the
+    "j F Y" every page of the portal writes its dates in, Arabic included)."""
     if day is None:
         return ""
     if precision == DatePrecision.MONTH:
         return formats.date_format(day, "YEAR_MONTH_FORMAT")
-    return formats.date_format(day, "DATE_FORMAT")
+    return formats.date_format(day, "j F Y")
 
 
 def iso(day: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
@@ -124,3 +125,8 @@ def iso(day: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
     if precision == DatePrecision.MONTH:
         return day.strftime("%Y-%m")
     return day.isoformat()
+
+
+def iso_of(obj, field: str) -> str:
+    """`obj`'s date `field` for the open data, in the precision stored beside it."""
+    return iso(getattr(obj, field), getattr(obj, f"{field}_precision"))

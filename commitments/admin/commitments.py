@@ -283,7 +283,12 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
         if not save_progress_formset(request, formset):
             super().save_formset(request, form, formset, change)
 
-    list_display = ("__str__", "commitment", "due_date", "status", "completed_on")
+    list_display = ("__str__", "commitment", "due", "status", "completed_on")
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, obj):
+        return obj.date_display("due_date")  # "mars 2024" when only the month is given
+
     list_filter = (
         "status",
         MilestoneDueFilter,

@@ -57,6 +57,9 @@ def _first_plan(loader: Loader, tta: Council, themes) -> ActionPlan:
             "technology_innovation": True,
             "start_date": D(2021, 3, 1),
             "end_date": D(2023, 6, 30),
+            # Dated in months, as OGP's documents date commitments ("2021-03 → 2023-06").
+            "start_date_precision": "month",
+            "end_date_precision": "month",
             "status": Commitment.Status.COMPLETED,
         },
         milestones=[

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from commitments.models import Commitment, Milestone
 from consultations.models import Council
+from opengov.dates import DatePrecision, month_end, month_start
 
 from .plans import FIRST_SLUGS, LAST_SLUGS, OVERRIDE_REASONS, PlanInfo, _day_between, _fill, _title
 from .tables import DAY, D, Stage, _at, tr
@@ -31,6 +32,19 @@ from .vocabulary import (
     UNITS,
     UPDATE_NOTES,
 )
+
+
+def _dates(start, end, *, in_months: bool) -> dict:
+    """A commitment's dates; in months (OGP's own documents date most commitments so), stored
+    as opengov.dates stores them (the month's first day, the last one for the end)."""
+    if not in_months:
+        return {"start_date": start, "end_date": end}
+    return {
+        "start_date": month_start(start),
+        "start_date_precision": DatePrecision.MONTH,
+        "end_date": month_end(end),
+        "end_date_precision": DatePrecision.MONTH,
+    }
 
 
 class CommitmentRows:
@@ -108,8 +122,7 @@ class CommitmentRows:
                 ),
                 contact_name=f"{FIRST_NAMES[contact[0]][1]} {LAST_NAMES[contact[1]][1]}",
                 contact_email=f"{FIRST_SLUGS[contact[0]]}.{LAST_SLUGS[contact[1]]}@example.org",
-                start_date=start,
-                end_date=end,
+                **_dates(start, end, in_months=position % 4 == 0),
                 budget=None if rng.random() < 0.1 else rng.between(20, 1000) * budget_scale,
                 status=status,
                 plan_id=plan.pk,

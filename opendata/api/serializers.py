@@ -2,6 +2,7 @@
 `title_fr`) so that one call serves both; e-mail addresses and moderation data never appear.
 Links (`url`) are under SITE_URL (opengov.urls_absolute), never the request's host."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
@@ -13,11 +14,30 @@ from consultations.models import (
     WorkingGroup,
     Workshop,
 )
+from opengov.dates import iso_of
 from opengov.urls_absolute import absolute_url
 
 
 def bilingual(*names: str) -> list[str]:
     return [f"{name}_{code}" for name in names for code in ("ar", "fr")]
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+        "example": "2024-03",
+        "description": "A day (2024-03-15) or a month (2024-03), as `<name>_precision` says.",
+    }
+)
+class MonthOrDayField(serializers.Field):
+    """A date that may be a month (opengov.dates): "2024-03" or "2024-03-15"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return iso_of(obj, self.field_name) or None
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -93,13 +113,18 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    start_date = MonthOrDayField(allow_null=True)
+    due_date = MonthOrDayField()
+
     class Meta:
         model = Milestone
         fields = [
             "id",
             *bilingual(*Milestone.TEXT_FIELDS),
             "start_date",
+            "start_date_precision",
             "due_date",
+            "due_date_precision",
             "status",
             "completed_on",
             "evidence_url",
@@ -127,6 +152,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
     indicators = IndicatorSerializer(many=True, read_only=True)
     source_proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     url = serializers.SerializerMethodField()
+    start_date = MonthOrDayField(allow_null=True)
+    end_date = MonthOrDayField(allow_null=True)
 
     class Meta:
         model = Commitment
@@ -143,7 +170,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "accountability",
             "technology_innovation",
             "start_date",
+            "start_date_precision",
             "end_date",
+            "end_date_precision",
             "budget",
             "ogp_id",
             "ogp_url",

@@ -120,6 +120,15 @@ def test_adopted_and_running_plans_are_ready_and_every_proposal_answered(demo):
     assert all(p.response_ar and p.response_fr for p in not_retained)
 
 
+def test_the_first_tanger_plan_is_dated_in_months_as_ogp_gives_it(demo):
+    commitment = Commitment.objects.get(reference="TTA-2021-01")
+    assert (commitment.start_date_precision, commitment.end_date_precision) == ("month", "month")
+    assert (commitment.start_date, commitment.end_date) == (
+        datetime.date(2021, 3, 1),
+        datetime.date(2023, 6, 30),
+    )
+
+
 def test_second_run_changes_nothing(demo):
     before = _snapshot()
     created = load_demo(today=TODAY + datetime.timedelta(days=3))

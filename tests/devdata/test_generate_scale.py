@@ -208,6 +208,16 @@ class TestFiveCouncils:
             for obj in objects:
                 obj.full_clean()
 
+    def test_one_commitment_in_four_is_dated_in_months_as_months_are_stored(self):
+        in_months = Commitment.objects.filter(end_date_precision="month")
+        assert 0.15 <= in_months.count() / Commitment.objects.count() <= 0.35
+        for commitment in in_months[:20]:
+            stored = (commitment.start_date, commitment.end_date)
+            assert commitment.start_date_precision == "month" and stored[0].day == 1
+            assert (stored[1] + datetime.timedelta(days=1)).day == 1
+            commitment.full_clean()  # normalises: nothing to change
+            assert (commitment.start_date, commitment.end_date) == stored
+
     def test_public_pages_answer_on_generated_data_in_both_languages(self, client):
         plan = ActionPlan.objects.public().select_related("council").first()
         assert plan is not None
