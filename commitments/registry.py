@@ -87,7 +87,7 @@ def register() -> None:
         council="assessment__plan__council",
         private=review_is_private,
     )
-    scoping.register(AssessmentReminderLog, council="plan__council", plan="plan")
+    scoping.register(AssessmentReminderLog, council="plan__council", plan=None)
     # A commitment's page shows the proposals it came from, with their workshop and group.
     scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
     scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))

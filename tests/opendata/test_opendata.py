@@ -221,8 +221,16 @@ def world():
     )
     # The monitoring body's assessments: public for plan A; a draft (plan B) and a plan in
     # preparation keep theirs private.
-    inception = factories.published_inception(plan_a, summary_fr="A évaluation initiale")
-    factories.InceptionCommitmentReviewFactory(assessment=inception, commitment=a.commitment)
+    inception = factories.published_inception(
+        plan_a,
+        summary_fr="A évaluation initiale",
+        summary_ar="أ تقييم أولي",
+        co_creation_fr="A co-création",
+        co_creation_ar="أ إعداد مشترك",
+    )
+    factories.InceptionCommitmentReviewFactory(
+        assessment=inception, commitment=a.commitment, comment_fr="A revue", comment_ar="أ مراجعة"
+    )
     draft = factories.InceptionAssessmentFactory(plan=plan_b, summary_fr=f"{SECRET} brouillon")
     factories.InceptionCommitmentReviewFactory(
         assessment=draft, commitment=b.commitment, comment_fr=f"{SECRET} revue"
@@ -230,6 +238,7 @@ def world():
     factories.published_inception(prep, summary_fr=f"{SECRET} évaluation")
     factories.CommitmentAssessmentFactory(
         commitment=a.commitment,
+        what_was_done_ar="أ ما أنجز",
         civic_participation="yes",
         civic_participation_explanation_fr="A participation",
         filed_by=factories.UserFactory(email="monitor@mail.test"),
