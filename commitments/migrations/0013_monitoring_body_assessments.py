@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'assessment reminder sent',
                 'verbose_name_plural': 'assessment reminders sent',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'plan', 'commitment', 'state', 'due_on'), name='assessmentreminderlog_once', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('commitment__isnull', True)), fields=('user', 'kind', 'plan', 'state', 'due_on'), name='assessmentreminderlog_once_per_plan'), models.UniqueConstraint(condition=models.Q(('commitment__isnull', False)), fields=('user', 'kind', 'commitment', 'state', 'due_on'), name='assessmentreminderlog_once_per_commitment')],
             },
         ),
         migrations.AddConstraint(

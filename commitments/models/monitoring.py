@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -211,8 +212,8 @@ class AssessmentEvidence(PlanOwned, TimeStampedModel):
 class AssessmentReminderLog(models.Model):
     """A reminder sent to a monitoring-body user about an assessment due ("due_soon") or late
     ("overdue"): the inception assessment of a plan (no commitment) or the end-of-commitment
-    assessment of a commitment. The unique constraint (NULLs equal) is what makes a reminder
-    never go twice."""
+    assessment of a commitment. The unique constraints are what make a reminder never go
+    twice."""
 
     class Kind(models.TextChoices):
         INCEPTION = "inception", _("Inception assessment")
@@ -232,11 +233,18 @@ class AssessmentReminderLog(models.Model):
         verbose_name = _("assessment reminder sent")
         verbose_name_plural = _("assessment reminders sent")
         constraints = [
+            # Two partial constraints rather than one with NULLs equal: SQLite (the demo's
+            # database) has no such unique constraint, and would send reminders twice.
             models.UniqueConstraint(
-                fields=["user", "kind", "plan", "commitment", "state", "due_on"],
-                name="assessmentreminderlog_once",
-                nulls_distinct=False,
-            )
+                fields=["user", "kind", "plan", "state", "due_on"],
+                condition=Q(commitment__isnull=True),
+                name="assessmentreminderlog_once_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "commitment", "state", "due_on"],
+                condition=Q(commitment__isnull=False),
+                name="assessmentreminderlog_once_per_commitment",
+            ),
         ]
 
     def __str__(self) -> str:
