@@ -110,6 +110,10 @@ class CommitmentAssessmentAdmin(OwnAssessmentMixin, PortalAdmin):
     )
     inlines = [AssessmentEvidenceInline]
 
+    def get_queryset(self, request):
+        # The due date reads the commitment's milestones: one query for the whole list.
+        return super().get_queryset(request).prefetch_related("commitment__milestones")
+
     @admin.display(description=_("due on"))
     def due_on(self, obj):
         return obj.due_on if obj is not None and obj.pk else None
