@@ -11,10 +11,13 @@ from opengov import dataversion, scoping
 
 from .models import (
     AssessmentEvidence,
+    AssessmentReminderLog,
     Comment,
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    InceptionAssessment,
+    InceptionCommitmentReview,
     Indicator,
     IndicatorValue,
     Milestone,
@@ -35,6 +38,16 @@ def comment_is_private(comment: Comment, created: bool) -> bool:
 def report_is_private(report: CommentReport, created: bool) -> bool:
     """A new report shows nowhere public."""
     return created
+
+
+def inception_is_private(assessment: InceptionAssessment, created: bool) -> bool:
+    """A draft inception assessment shows nowhere public (a published one may go back to
+    draft: that change is public, so only a draft that was never published is private)."""
+    return assessment.status == InceptionAssessment.Status.DRAFT and assessment.published_on is None
+
+
+def review_is_private(review: InceptionCommitmentReview, created: bool) -> bool:
+    return inception_is_private(review.assessment, created)
 
 
 def councils_of_commitments_from(lookup: str):
@@ -68,6 +81,13 @@ def register() -> None:
     scoping.register(AssessmentEvidence, council="assessment__commitment__plan__council")
     scoping.register(PlanSelfAssessment, council="plan__council")
     scoping.register(ReminderLog, council="milestone__commitment__plan__council")
+    scoping.register(InceptionAssessment, council="plan__council", private=inception_is_private)
+    scoping.register(
+        InceptionCommitmentReview,
+        council="assessment__plan__council",
+        private=review_is_private,
+    )
+    scoping.register(AssessmentReminderLog, council="plan__council", plan=None)
     # A commitment's page shows the proposals it came from, with their workshop and group.
     scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
     scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))

@@ -4,12 +4,14 @@ the beat schedule and queued messages use, so they never change."""
 
 from .comments.confirmation import requeue_comment_confirmations, send_comment_confirmation
 from .comments.digest import notify_moderators
+from .monitoring.reminders import remind_monitoring_body
 from .progress.reminders import remind_coordinators
 from .publishing.services import render_plan_publication, requeue_publications
 
 __all__ = [
     "notify_moderators",
     "remind_coordinators",
+    "remind_monitoring_body",
     "render_plan_publication",
     "requeue_comment_confirmations",
     "requeue_publications",

@@ -7,6 +7,8 @@ from simple_history import register as track_history
 from .models import (
     Commitment,
     CommitmentAssessment,
+    InceptionAssessment,
+    InceptionCommitmentReview,
     Indicator,
     Milestone,
     MilestoneUpdate,
@@ -36,7 +38,21 @@ class MilestoneUpdateTranslation(TranslationOptions):
 
 @register(CommitmentAssessment)
 class CommitmentAssessmentTranslation(TranslationOptions):
-    fields = ("what_was_done", "explanation")
+    fields = (
+        "what_was_done",
+        "explanation",
+        *(f"{name}_explanation" for name in CommitmentAssessment.VALUE_FIELDS),
+    )
+
+
+@register(InceptionAssessment)
+class InceptionAssessmentTranslation(TranslationOptions):
+    fields = ("co_creation", "summary")
+
+
+@register(InceptionCommitmentReview)
+class InceptionCommitmentReviewTranslation(TranslationOptions):
+    fields = ("comment",)
 
 
 @register(PlanSelfAssessment)

@@ -14,8 +14,9 @@ from opengov.params import page_number
 from . import selectors
 from .comments.forms import CommentForm
 from .comments.selectors import published_comments
-from .models import Commitment
-from .progress.selectors import commitment_assessment, commitment_indicators
+from .models import Commitment, end_of_commitment_due_on
+from .monitoring.selectors import commitment_assessment, plan_inception_assessment
+from .progress.selectors import commitment_indicators
 from .publishing.selectors import plan_documents
 
 
@@ -58,6 +59,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "themes": selectors.plan_commitments_by_theme(plan),
         "stages": selectors.plan_stages(plan),
         "documents": plan_documents(plan),
+        "inception": plan_inception_assessment(plan),
         **_comments_context(request, plan, None, form),
     }
     return render(request, "commitments/plan_detail.html", context, status=status)
@@ -90,6 +92,8 @@ def _render_commitment(request, plan, commitment, form, status=200) -> HttpRespo
         "indicators": commitment_indicators(commitment),
         "sources": selectors.commitment_sources(commitment),
         "assessment": commitment_assessment(commitment),
+        "due_on": end_of_commitment_due_on(commitment),
+        "self_assessments": list(plan.self_assessments.all()),
         **_comments_context(request, plan, commitment, form),
     }
     return render(request, "commitments/commitment_detail.html", context, status=status)

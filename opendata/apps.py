@@ -6,3 +6,9 @@ class OpendataConfig(AppConfig):
     ZIP of everything (no models; it reads consultations and commitments)."""
 
     name = "opendata"
+
+    def ready(self) -> None:
+        # The assessments' datasets join the others (opendata.datasets.DATASETS).
+        from . import assessments
+
+        assessments.register()

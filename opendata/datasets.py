@@ -71,7 +71,8 @@ _register(
 _register(
     Dataset(
         "plans",
-        "Action plans (every stage but preparation): period, stage, consultation dates.",
+        "Action plans (every stage but preparation): period, stage, consultation dates, the date"
+        " the plan was submitted to OGP and its page on OGP's site.",
         [
             "id",
             "council",
@@ -82,6 +83,8 @@ _register(
             "consultation_opens_on",
             "consultation_closes_on",
             "predecessor_id",
+            "submitted_on",
+            "ogp_page_url",
         ],
         lambda: (
             ActionPlan.objects.public()
@@ -99,6 +102,8 @@ _register(
             p.consultation_opens_on,
             p.consultation_closes_on,
             p.predecessor_id or "",
+            p.submitted_on,
+            p.ogp_page_url,
         ],
     )
 )

@@ -1,12 +1,18 @@
 """The roles of the portal. Groups and their permissions are created by the migration
-commitments/0002_roles; superusers are the network administrators."""
+commitments/0002_roles (the monitoring body's by commitments' monitoring_body_role migration);
+superusers are the network administrators.
+
+The monitoring body (OGP Local's Local Monitoring Body) is attached to councils as staff are: it
+reads everything of its councils but comments (their authors' addresses are personal data) and
+writes only the assessments it files itself."""
 
 from django.contrib.auth.models import AbstractBaseUser
 
 COUNCIL_STAFF = "Council staff"
 COORDINATOR = "Coordinator"
 MODERATOR = "Moderator"
-ROLES = (COUNCIL_STAFF, COORDINATOR, MODERATOR)
+MONITORING_BODY = "Monitoring body"
+ROLES = (COUNCIL_STAFF, COORDINATOR, MODERATOR, MONITORING_BODY)
 
 
 def council_ids_for(user: AbstractBaseUser) -> set[int] | None:
@@ -25,3 +31,12 @@ def council_ids_for(user: AbstractBaseUser) -> set[int] | None:
 def works_for(user: AbstractBaseUser, council_id: int | None) -> bool:
     ids = council_ids_for(user)
     return ids is None or (council_id is not None and council_id in ids)
+
+
+def is_monitoring_body(user: AbstractBaseUser) -> bool:
+    """True for a monitoring-body user who is no superuser (cached on the user object)."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    if not hasattr(user, "_is_monitoring_body"):
+        user._is_monitoring_body = user.groups.filter(name=MONITORING_BODY).exists()
+    return user._is_monitoring_body

@@ -1,5 +1,8 @@
-"""Validators shared by the apps' upload fields: the size limit. What a file is, and its stored
-name, are decided by its content in opengov.uploads (SniffedFileField)."""
+"""Validators shared by the apps: the upload fields' size limit (what a file is, and its stored
+name, are decided by its content in opengov.uploads, SniffedFileField) and the address of a page
+on OGP's site (a plan's or a commitment's)."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,3 +54,18 @@ def validate_evidence_content(file) -> None:
     from .uploads import sniff
 
     sniff(file, "document", getattr(file, "name", "") or "")
+
+
+OGP_HOST = "opengovpartnership.org"
+
+
+def validate_ogp_url(value: str) -> None:
+    """An https address on OGP's own site (opengovpartnership.org or www.)."""
+    parts = urlsplit(value or "")
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or host not in (OGP_HOST, f"www.{OGP_HOST}"):
+        raise ValidationError(
+            _("Give the page on OGP's site, starting with https://www.%(host)s/."),
+            code="not_ogp",
+            params={"host": OGP_HOST},
+        )

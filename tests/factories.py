@@ -296,3 +296,49 @@ def staff_user(role: str, *councils, **fields):
     for council in councils:
         council.staff.add(user)
     return user
+
+
+# --- the monitoring body's assessments -----------------------------------------------------------
+
+
+class InceptionAssessmentFactory(factory.django.DjangoModelFactory):
+    """A draft inception assessment; pass status="published" with published_on for a public
+    one (or use `published_inception`)."""
+
+    class Meta:
+        model = "commitments.InceptionAssessment"
+
+    plan = factory.SubFactory(ActionPlanFactory, stage="adopted")
+    summary_fr = "Le plan a été co-créé avec le forum."
+    forum_exists = "yes"
+
+
+class InceptionCommitmentReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.InceptionCommitmentReview"
+
+    assessment = factory.SubFactory(InceptionAssessmentFactory)
+    commitment = factory.SubFactory(
+        CommitmentFactory, plan=factory.SelfAttribute("..assessment.plan")
+    )
+    open_government_lens = "yes"
+    verifiable = "yes"
+    potential_for_results = "modest"
+
+
+class AssessmentReminderLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.AssessmentReminderLog"
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    kind = "inception"
+    plan = factory.SubFactory(ActionPlanFactory)
+    state = "due_soon"
+    due_on = datetime.date(2025, 3, 1)
+
+
+def published_inception(plan, **fields):
+    """A published inception assessment of `plan`."""
+    return InceptionAssessmentFactory(
+        plan=plan, status="published", published_on=datetime.date(2025, 2, 1), **fields
+    )

@@ -1,6 +1,6 @@
 """The commitments app's admin. Each sub-domain defines its ModelAdmins next to its services
-(comments/admin.py, progress/admin.py, publishing/admin.py; the core ones are in this package);
-they are all registered here, in one list, in the order they always were."""
+(comments/admin.py, monitoring/admin.py, progress/admin.py, publishing/admin.py; the core ones
+are in this package); they are all registered here, in one list."""
 
 from django.contrib import admin
 
@@ -11,19 +11,22 @@ from ..models import (
     Comment,
     Commitment,
     CommitmentAssessment,
+    InceptionAssessment,
     Indicator,
     Milestone,
     PlanDocument,
     PlanPublication,
     PlanSelfAssessment,
 )
-from ..progress.admin import CommitmentAssessmentAdmin, PlanSelfAssessmentAdmin
+from ..monitoring.admin import CommitmentAssessmentAdmin, InceptionAssessmentAdmin
+from ..progress.admin import PlanSelfAssessmentAdmin
 from ..publishing.admin import PlanDocumentAdmin, PlanPublicationAdmin
 from .commitments import CommitmentAdmin, IndicatorAdmin, MilestoneAdmin
 from .plans import ActionPlanAdmin
 
 admin.site.register(CommitmentAssessment, CommitmentAssessmentAdmin)
 admin.site.register(PlanSelfAssessment, PlanSelfAssessmentAdmin)
+admin.site.register(InceptionAssessment, InceptionAssessmentAdmin)
 # The plan admin registered by consultations, replaced by the one with workflow and publication.
 admin.site.unregister(ActionPlan)
 admin.site.register(ActionPlan, ActionPlanAdmin)

@@ -2,7 +2,8 @@
 migrations name commitments.models.plan_document_path): commitments.py (the commitment and
 what its milestones add up to), milestones.py (milestones, indicators), publishing.py (PDF
 publications and documents), comments.py (citizens' comments and reports), progress.py
-(implementation follow-up: progress entries, assessments, reminders)."""
+(implementation follow-up: progress entries, self-assessments, reminders), inception.py and
+monitoring.py (the monitoring body's inception and end-of-commitment assessments)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
@@ -17,28 +18,48 @@ from .milestones import Indicator, Milestone
 from .publishing import PlanDocument, PlanPublication, plan_document_path
 from .comments import COMMENT_MAX_LENGTH, Comment, CommentReport
 from .progress import (
-    MAX_ASSESSMENT_EVIDENCE,
-    AssessmentEvidence,
-    CommitmentAssessment,
     IndicatorValue,
     MilestoneUpdate,
     PlanSelfAssessment,
     ReminderLog,
     evidence_path,
 )
+from .inception import (
+    INCEPTION_DUE_MONTHS,
+    InceptionAssessment,
+    InceptionCommitmentReview,
+    PotentialForResults,
+    YesNo,
+    inception_due_on,
+)
+from .monitoring import (
+    END_OF_COMMITMENT_DUE_MONTHS,
+    MAX_ASSESSMENT_EVIDENCE,
+    AssessmentEvidence,
+    AssessmentReminderLog,
+    CommitmentAssessment,
+    ValueAnswer,
+    commitment_completed_on,
+    end_of_commitment_due_on,
+)
 
 # isort: on
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
+    "END_OF_COMMITMENT_DUE_MONTHS",
+    "INCEPTION_DUE_MONTHS",
     "MAX_ASSESSMENT_EVIDENCE",
     "AssessmentEvidence",
+    "AssessmentReminderLog",
     "ChallengeArea",
     "Comment",
     "CommentReport",
     "Commitment",
     "CommitmentAssessment",
     "CompletionLevel",
+    "InceptionAssessment",
+    "InceptionCommitmentReview",
     "Indicator",
     "IndicatorValue",
     "Milestone",
@@ -48,7 +69,13 @@ __all__ = [
     "PlanDocument",
     "PlanPublication",
     "PlanSelfAssessment",
+    "PotentialForResults",
     "ReminderLog",
+    "ValueAnswer",
+    "YesNo",
+    "commitment_completed_on",
+    "end_of_commitment_due_on",
     "evidence_path",
+    "inception_due_on",
     "plan_document_path",
 ]

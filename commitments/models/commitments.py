@@ -4,7 +4,6 @@ milestones add up to. Milestones and indicators are in milestones.py."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -17,6 +16,9 @@ from django.utils.translation import gettext, gettext_lazy as _
 from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet, Proposal, Theme
 from opengov.dates import MonthPrecisionDates, precision_field
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+
+# Named by migration 0012 at this address.
+from opengov.validators import validate_ogp_url
 
 from .base import merge_errors
 
@@ -32,8 +34,10 @@ class CompletionLevel(models.TextChoices):
 
 
 class OpenedGovernment(models.TextChoices):
-    """Did the commitment open government? (OGP's Independent Reporting Mechanism)"""
+    """Did the commitment open government? The five points of OGP Local's end-of-commitment
+    assessment (and of the Independent Reporting Mechanism), worst first."""
 
+    WORSENED = "worsened", _("Worsened")
     DID_NOT_CHANGE = "did_not_change", _("Did not change")
     MARGINAL = "marginal", _("Marginal")
     MAJOR = "major", _("Major")
@@ -53,21 +57,6 @@ class ChallengeArea(models.TextChoices):
     JUSTICE = "justice", _("Justice")
     MEDIA_FREEDOM = "media_freedom", _("Media Freedom")
     PUBLIC_PARTICIPATION = "public_participation", _("Public Participation")
-
-
-OGP_HOST = "opengovpartnership.org"
-
-
-def validate_ogp_url(value: str) -> None:
-    """An https address on OGP's own site (opengovpartnership.org or www.)."""
-    parts = urlsplit(value or "")
-    host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or host not in (OGP_HOST, f"www.{OGP_HOST}"):
-        raise ValidationError(
-            _("Give the commitment's page on OGP's site, starting with https://www.%(host)s/."),
-            code="not_ogp",
-            params={"host": OGP_HOST},
-        )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Following implementation: dated progress entries on milestones and indicators (kept forever,
-so the public page tells the story), the end-of-commitment assessment, plan self-assessments and
-the log that keeps reminders from being sent twice."""
+so the public page tells the story), the council's plan self-assessments and the log that keeps
+milestone reminders from being sent twice. The monitoring body's assessments are in
+monitoring.py."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from opengov.models import BilingualModel, TimeStampedModel, in_one_language_con
 from opengov.uploads import SniffedFileField, content_type_field, download_extension
 from opengov.validators import validate_file_size
 
-from .commitments import Commitment, CompletionLevel, OpenedGovernment
 from .milestones import Indicator, Milestone
 
 
@@ -117,103 +117,6 @@ class IndicatorValue(PlanOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.value} · {self.measured_on}"
-
-
-class CommitmentAssessment(PlanOwned, BilingualModel, TimeStampedModel):
-    """The end-of-commitment assessment asked of OGP Local's monitoring body. It is filed
-    when the commitment ends, often after the plan is closed: allowed then too."""
-
-    PLAN_PATH = "commitment__plan"
-    ADDS_AFTER_CLOSURE = True
-    CHANGES_AFTER_CLOSURE = True
-
-    commitment = models.OneToOneField(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="assessment",
-    )
-    what_was_done = models.TextField(_("what was done"), blank=True, max_length=5000)
-    completion = models.CharField(_("completion"), max_length=20, choices=CompletionLevel.choices)
-    opened_government = models.CharField(
-        _("did it open government?"), max_length=20, choices=OpenedGovernment.choices
-    )
-    explanation = models.TextField(_("explanation"), blank=True, max_length=5000)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    required_in_one_language = ("what_was_done",)
-
-    class Meta:
-        verbose_name = _("end-of-commitment assessment")
-        verbose_name_plural = _("end-of-commitment assessments")
-        ordering = ["commitment"]
-        constraints = [in_one_language_constraint("commitmentassessment", "what_was_done")]
-
-    def __str__(self) -> str:
-        return f"{self.commitment.reference} · {self.get_completion_display()}"
-
-
-MAX_ASSESSMENT_EVIDENCE = 3
-
-
-class AssessmentEvidence(PlanOwned, TimeStampedModel):
-    """A file backing an end-of-commitment assessment (allowed after closure, as its
-    assessment)."""
-
-    PLAN_PATH = "assessment__commitment__plan"
-    ADDS_AFTER_CLOSURE = True
-    CHANGES_AFTER_CLOSURE = True
-
-    assessment = models.ForeignKey(
-        CommitmentAssessment,
-        verbose_name=_("assessment"),
-        on_delete=models.CASCADE,
-        related_name="evidence",
-    )
-    title = models.CharField(_("title"), max_length=255)
-    file = SniffedFileField(
-        _("file"),
-        upload_to=evidence_path,
-        max_length=200,
-        accept="document",
-        content_type_field="content_type",
-        validators=[validate_file_size],
-    )
-    content_type = content_type_field()
-
-    class Meta:
-        verbose_name = _("evidence file")
-        verbose_name_plural = _("evidence files")
-        ordering = ["assessment", "id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def download_url(self) -> str:
-        return reverse("commitments:evidence", args=["assessment", self.pk])
-
-    def download_name(self) -> str:
-        extension = download_extension(self.content_type, self.file.name)
-        return f"evidence-assessment-{self.pk}.{extension}"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.assessment_id:
-            others = AssessmentEvidence.objects.filter(assessment_id=self.assessment_id)
-            if self.pk:
-                others = others.exclude(pk=self.pk)
-            if others.count() >= MAX_ASSESSMENT_EVIDENCE:
-                raise ValidationError(
-                    gettext("An assessment has at most %(max)d evidence files.")
-                    % {"max": MAX_ASSESSMENT_EVIDENCE}
-                )
 
 
 class PlanSelfAssessment(PlanOwned, BilingualModel, TimeStampedModel):

@@ -1,17 +1,12 @@
 """Admin of implementation follow-up: dated progress entries under milestones and indicators,
-end-of-commitment assessments with their evidence, and plan self-assessments."""
+and the council's plan self-assessments (the monitoring body's assessments are in
+monitoring/admin.py)."""
 
 from django.contrib import admin
 
 from opengov.admin_base import PortalAdmin, PortalTabularInline
-from opengov.scoping import CouncilScopedAdminMixin
 
-from ..models import (
-    MAX_ASSESSMENT_EVIDENCE,
-    AssessmentEvidence,
-    IndicatorValue,
-    MilestoneUpdate,
-)
+from ..models import IndicatorValue, MilestoneUpdate
 from . import services as progress
 
 
@@ -85,32 +80,6 @@ def save_progress_formset(request, formset) -> bool:
                 formset.new_objects.append(entry)
         return True
     return False
-
-
-class AssessmentEvidenceInline(CouncilScopedAdminMixin, admin.TabularInline):
-    model = AssessmentEvidence
-    extra = 0
-    fields = ("title", "file")
-    max_num = MAX_ASSESSMENT_EVIDENCE
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # Enforce the limit on the whole form (saved and new files), not only in the page.
-        kwargs["validate_max"] = True
-        return super().get_formset(request, obj, **kwargs)
-
-
-class CommitmentAssessmentAdmin(PortalAdmin):
-    list_display = ("commitment", "completion", "opened_government", "updated_at")
-    list_filter = ("completion", "opened_government")
-    search_fields = ("commitment__reference", "what_was_done_ar", "what_was_done_fr")
-    list_select_related = ("commitment__plan__council",)
-    autocomplete_fields = ("commitment",)
-    fields = ("commitment", "what_was_done", "completion", "opened_government", "explanation")
-    inlines = [AssessmentEvidenceInline]
-
-    def save_model(self, request, obj, form, change):
-        obj.filed_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class PlanSelfAssessmentAdmin(PortalAdmin):

@@ -1,5 +1,5 @@
 """Reads of implementation progress: a plan's progress report, and a commitment's progress
-entries, measured values and end-of-commitment assessment for its public page."""
+entries and measured values for its public page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from consultations.models import ActionPlan
 
 from ..models import (
     Commitment,
-    CommitmentAssessment,
     CompletionLevel,
     Indicator,
     IndicatorValue,
@@ -71,13 +70,4 @@ def commitment_indicators(commitment: Commitment) -> list[Indicator]:
     values = IndicatorValue.objects.order_by("-measured_on", "-id")
     return list(
         commitment.indicators.prefetch_related(Prefetch("values", queryset=values)).order_by("id")
-    )
-
-
-def commitment_assessment(commitment: Commitment):
-    """The filed end-of-commitment assessment with its evidence files, or None."""
-    return (
-        CommitmentAssessment.objects.filter(commitment=commitment)
-        .prefetch_related("evidence")
-        .first()
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+from opengov.validators import validate_ogp_url
 
 from .common import YEAR_VALIDATORS
 from .councils import Council
@@ -88,6 +89,22 @@ class ActionPlan(BilingualModel, TimeStampedModel):
         null=True,
         blank=True,
         related_name="successors",
+    )
+    submitted_on = models.DateField(
+        _("submitted to OGP on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the plan was submitted to OGP; the inception assessment is due "
+            "two months later."
+        ),
+    )
+    ogp_page_url = models.URLField(
+        _("page on OGP's site"),
+        max_length=500,
+        blank=True,
+        validators=[validate_ogp_url],
+        help_text=_("The plan's page on opengovpartnership.org."),
     )
     # Denormalised counters, kept right by consultations.counters whenever a proposal is saved
     # or deleted: the home page sums them instead of counting 500,000 proposals.
@@ -173,6 +190,8 @@ class ActionPlan(BilingualModel, TimeStampedModel):
             errors["consultation_closes_on"] = gettext(
                 "The consultation cannot close before it opens."
             )
+        if self.submitted_on and self.submitted_on > timezone.localdate():
+            errors["submitted_on"] = gettext("The submission date cannot be in the future.")
         if self.predecessor_id:
             if self.pk and self.predecessor_id == self.pk:
                 errors["predecessor"] = gettext("A plan cannot be its own predecessor.")

@@ -1,5 +1,6 @@
 """After the plans are in: progress entries behind completed milestones, measured indicator
-values, assessments, and the end of the plans that ended."""
+values, the council's self-assessment and the monitoring body's assessments (illustrative, as
+the running plan's submission date), and the end of the plans that ended."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from commitments.models import (
     Commitment,
     CommitmentAssessment,
     CompletionLevel,
+    InceptionAssessment,
     Indicator,
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
     OpenedGovernment,
     PlanSelfAssessment,
+    ValueAnswer,
+    YesNo,
 )
+from commitments.monitoring.services import inception_reviews_sync
 from consultations.models import ActionPlan
 
-from .loader import Loader, MStatus, Stage
+from .loader import D, Loader, MStatus, Stage
 
 
 def close_ended_plans() -> None:
@@ -59,9 +64,21 @@ def follow_up(loader: Loader) -> None:
             "d'accès à l'information.",
             completion=CompletionLevel.COMPLETE,
             opened_government=OpenedGovernment.MAJOR,
+            explanation_ar="صار الحصول على المعلومات ممكنا عبر الإنترنت مع آجال جواب معلنة.",
+            explanation_fr="L'accès à l'information se fait désormais en ligne, avec des délais "
+            "de réponse publiés.",
+            access_to_information=ValueAnswer.YES,
+            access_to_information_explanation_ar="نشرت المعلومات التي كانت تطلب بالبريد.",
+            access_to_information_explanation_fr="Les informations demandées par courrier sont "
+            "publiées.",
+            civic_participation=ValueAnswer.NOT_APPLICABLE,
+            public_accountability=ValueAnswer.NO,
+            public_accountability_explanation_fr="Aucun recours en cas de refus n'a été créé.",
+            technology_innovation=ValueAnswer.YES,
         )
     running = ActionPlan.objects.filter(council__slug="tanger-tetouan-al-hoceima", start_year=2024)
     for plan in running:
+        inception(loader, plan)
         loader.ensure(
             PlanSelfAssessment,
             {"plan": plan, "kind": PlanSelfAssessment.Kind.MID_TERM},
@@ -69,3 +86,28 @@ def follow_up(loader: Loader) -> None:
             summary_fr="Progrès nets sur la transparence budgétaire ; retard sur les jalons "
             "environnementaux.",
         )
+
+
+def inception(loader: Loader, plan: ActionPlan) -> None:
+    """The running plan's submission to OGP and its published inception assessment, with every
+    commitment listed (both illustrative)."""
+    if plan.submitted_on is None:
+        plan.submitted_on = D(2024, 3, 29)
+        plan.full_clean()
+        plan.save(update_fields=["submitted_on", "updated_at"])
+    assessment = loader.ensure(
+        InceptionAssessment,
+        {"plan": plan},
+        status=InceptionAssessment.Status.PUBLISHED,
+        published_on=D(2024, 5, 27),
+        forum_exists=YesNo.YES,
+        forum_multi_stakeholder=YesNo.YES,
+        plan_endorsed=YesNo.YES,
+        online_repository=YesNo.NO,
+        information_shared_in_advance=YesNo.YES,
+        summary_ar="خطة مشتركة الإعداد مع المنتدى؛ التزامات قابلة للتحقق في معظمها.",
+        summary_fr="Plan co-créé avec le forum ; engagements vérifiables pour la plupart.",
+        co_creation_fr="Cinq groupes de travail thématiques à Al Hoceima ; le dépôt en ligne "
+        "n'était pas encore mis à jour tous les quatre mois.",
+    )
+    inception_reviews_sync(assessment=assessment)

@@ -5,7 +5,16 @@ Links (`url`) are under SITE_URL (opengov.urls_absolute), never the request's ho
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
+from commitments.models import (
+    Comment,
+    Commitment,
+    CommitmentAssessment,
+    InceptionAssessment,
+    InceptionCommitmentReview,
+    Indicator,
+    Milestone,
+    PlanDocument,
+)
 from consultations.models import (
     ActionPlan,
     Council,
@@ -86,10 +95,39 @@ class DocumentSerializer(serializers.ModelSerializer):
         return absolute_url(path)
 
 
+class InceptionReviewSerializer(serializers.ModelSerializer):
+    commitment = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = InceptionCommitmentReview
+        fields = [
+            "commitment",
+            "open_government_lens",
+            "verifiable",
+            "potential_for_results",
+            *bilingual("comment"),
+        ]
+
+
+class InceptionAssessmentSerializer(serializers.ModelSerializer):
+    reviews = InceptionReviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InceptionAssessment
+        fields = [
+            *InceptionAssessment.PROCESS_FIELDS,
+            *bilingual("co_creation", "summary"),
+            "due_on",
+            "published_on",
+            "reviews",
+        ]
+
+
 class PlanSerializer(serializers.ModelSerializer):
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True, read_only=True)
+    inception_assessment = serializers.SerializerMethodField()
 
     class Meta:
         model = ActionPlan
@@ -103,13 +141,22 @@ class PlanSerializer(serializers.ModelSerializer):
             "consultation_opens_on",
             "consultation_closes_on",
             "predecessor",
+            "submitted_on",
+            "ogp_page_url",
             "updated_at",
             "url",
             "documents",
+            "inception_assessment",
         ]
 
     def get_url(self, obj) -> str:
         return absolute_url(obj.get_absolute_url())
+
+    @extend_schema_field(InceptionAssessmentSerializer(allow_null=True))
+    def get_inception_assessment(self, obj) -> dict | None:
+        """The published inception assessment (its draft is not public), or null."""
+        published = getattr(obj, "published_inception", None)
+        return InceptionAssessmentSerializer(published).data if published else None
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -144,6 +191,33 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
+class EndOfCommitmentAssessmentSerializer(serializers.ModelSerializer):
+    """OGP Local's end-of-commitment assessment, by the monitoring body (never who filed it)."""
+
+    due_on = serializers.DateField(read_only=True)
+    evidence_files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CommitmentAssessment
+        fields = [
+            *bilingual("what_was_done"),
+            "completion",
+            "opened_government",
+            *bilingual("explanation"),
+            *[
+                field
+                for name in CommitmentAssessment.VALUE_FIELDS
+                for field in (name, *bilingual(f"{name}_explanation"))
+            ],
+            "evidence_files",
+            "due_on",
+            "updated_at",
+        ]
+
+    def get_evidence_files(self, obj) -> list[str]:
+        return [absolute_url(evidence.download_url()) for evidence in obj.evidence.all()]
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
     council = serializers.CharField(source="plan.council.slug", read_only=True)
@@ -154,6 +228,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     start_date = MonthOrDayField(allow_null=True)
     end_date = MonthOrDayField(allow_null=True)
+    assessment = serializers.SerializerMethodField()
 
     class Meta:
         model = Commitment
@@ -184,10 +259,20 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "milestones",
             "indicators",
             "source_proposals",
+            "assessment",
         ]
 
     def get_url(self, obj) -> str:
         return absolute_url(obj.get_absolute_url())
+
+    @extend_schema_field(EndOfCommitmentAssessmentSerializer(allow_null=True))
+    def get_assessment(self, obj) -> dict | None:
+        """The end-of-commitment assessment, or null while none is filed."""
+        try:
+            assessment = obj.assessment
+        except CommitmentAssessment.DoesNotExist:
+            return None
+        return EndOfCommitmentAssessmentSerializer(assessment).data
 
 
 class WorkingGroupSerializer(serializers.ModelSerializer):

@@ -19,7 +19,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
-from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
+from commitments.models import (
+    Comment,
+    Commitment,
+    InceptionAssessment,
+    Indicator,
+    Milestone,
+    PlanDocument,
+)
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from consultations.selectors import public_commitments
 from opengov.pagecache import Params, conditional, integer, known_query, opaque, use_query, word
@@ -196,7 +203,12 @@ class PlanViewSet(ReadOnly):
                     queryset=PlanDocument.objects.select_related("plan__council").order_by(
                         "-version", "language"
                     ),
-                )
+                ),
+                Prefetch(
+                    "inception_assessment",
+                    queryset=InceptionAssessment.objects.published().prefetch_related("reviews"),
+                    to_attr="published_inception",
+                ),
             )
             .order_by("-start_year", "council__slug")
         )
@@ -222,8 +234,9 @@ class CommitmentViewSet(ReadOnly):
     def get_queryset(self):
         return (
             Commitment.objects.of_public_plans()
-            .select_related("plan__council", "theme")
+            .select_related("plan__council", "theme", "assessment")
             .prefetch_related(
+                "assessment__evidence",
                 Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
                 Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
                 Prefetch("source_proposals", queryset=Proposal.objects.public()),

@@ -62,7 +62,10 @@ def objects(settings, tmp_path):
     self_assessment = PlanSelfAssessment.objects.create(
         plan=commitment.plan, kind="mid_term", summary_ar="تقييم ذاتي في منتصف المدة"
     )
+    inception = factories.InceptionAssessmentFactory(plan=commitment.plan)
+    factories.InceptionCommitmentReviewFactory(assessment=inception, commitment=commitment)
     return {
+        "inceptionassessment": inception,
         "commitmentassessment": assessment,
         "planselfassessment": self_assessment,
         "comment": comment,
@@ -108,6 +111,7 @@ def test_every_domain_model_has_an_admin():
         "comment",
         "commitmentassessment",
         "planselfassessment",
+        "inceptionassessment",
     }
 
 

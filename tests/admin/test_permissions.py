@@ -30,34 +30,40 @@ from consultations.models import (
     Workshop,
     WorkshopDocument,
 )
-from opengov.roles import COORDINATOR, COUNCIL_STAFF, MODERATOR
+from opengov.roles import COORDINATOR, COUNCIL_STAFF, MODERATOR, MONITORING_BODY
 from tests import factories
 from tests.admin.helpers import form_values
 
 pytestmark = pytest.mark.django_db
 
 OWN, OTHER = "ALPHA", "BRAVO"  # the users work for ALPHA's council; BRAVO is someone else's
-ROLES = ("superuser", "staff", "coordinator", "moderator")
-GROUP_OF_ROLE = {"staff": COUNCIL_STAFF, "coordinator": COORDINATOR, "moderator": MODERATOR}
+ROLES = ("superuser", "staff", "coordinator", "moderator", "monitor")
+GROUP_OF_ROLE = {
+    "staff": COUNCIL_STAFF,
+    "coordinator": COORDINATOR,
+    "moderator": MODERATOR,
+    "monitor": MONITORING_BODY,
+}
 
-# What each role may do on each model's objects of its own council(s):
+# What each role may do on each model's objects of its own council(s) (the monitoring body
+# reads everything; what it files is tested in tests/commitments/monitoring):
 # v = view, a = add, c = change, d = delete; "" = the model is not shown at all.
 # Superusers (network administrators) may do it on every council. PlanStageChange is written by
 # the stage actions only: read-only for everyone.
 # fmt: off
 RIGHTS_TABLE = {
-    # model              superuser  staff   coordinator  moderator
-    "council":          ("vacd",    "v",    "v",         "v"),
-    "theme":            ("vacd",    "v",    "v",         ""),
-    "actionplan":       ("vacd",    "v",    "vac",       "v"),
-    "planstagechange":  ("v",       "v",    "v",         ""),
-    "workshop":         ("vacd",    "vacd", "vacd",      ""),
-    "workshopdocument": ("vacd",    "vacd", "vacd",      ""),
-    "workinggroup":     ("vacd",    "vacd", "vacd",      ""),
-    "proposal":         ("vacd",    "vacd", "vacd",      "v"),
-    "commitment":       ("vacd",    "v",    "vacd",      "v"),
-    "milestone":        ("vacd",    "vc",   "vacd",      ""),
-    "indicator":        ("vacd",    "vc",   "vacd",      ""),
+    # model              superuser  staff   coordinator  moderator  monitor
+    "council":          ("vacd",    "v",    "v",         "v",       "v"),
+    "theme":            ("vacd",    "v",    "v",         "",        "v"),
+    "actionplan":       ("vacd",    "v",    "vac",       "v",       "v"),
+    "planstagechange":  ("v",       "v",    "v",         "",        "v"),
+    "workshop":         ("vacd",    "vacd", "vacd",      "",        "v"),
+    "workshopdocument": ("vacd",    "vacd", "vacd",      "",        "v"),
+    "workinggroup":     ("vacd",    "vacd", "vacd",      "",        "v"),
+    "proposal":         ("vacd",    "vacd", "vacd",      "v",       "v"),
+    "commitment":       ("vacd",    "v",    "vacd",      "v",       "v"),
+    "milestone":        ("vacd",    "vc",   "vacd",      "",        "v"),
+    "indicator":        ("vacd",    "vc",   "vacd",      "",        "v"),
 }
 # fmt: on
 RIGHTS = {model: dict(zip(ROLES, row, strict=True)) for model, row in RIGHTS_TABLE.items()}

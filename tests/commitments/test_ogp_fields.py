@@ -138,9 +138,9 @@ def test_an_address_outside_ogp_s_site_is_refused(ogp_url):
     commitment = factories.CommitmentFactory()
     commitment.ogp_url = ogp_url
     with translation.override("ar"):
-        expected = gettext(
-            "Give the commitment's page on OGP's site, starting with https://www.%(host)s/."
-        ) % {"host": "opengovpartnership.org"}
+        expected = gettext("Give the page on OGP's site, starting with https://www.%(host)s/.") % {
+            "host": "opengovpartnership.org"
+        }
     assert expected in errors_of(commitment, "ar")["ogp_url"]
     commitment.refresh_from_db()
     assert commitment.ogp_url == ""

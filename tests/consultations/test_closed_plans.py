@@ -23,10 +23,13 @@ from django.utils import timezone, translation
 from commitments.comments.services import comment_post
 from commitments.models import (
     AssessmentEvidence,
+    AssessmentReminderLog,
     Comment,
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    InceptionAssessment,
+    InceptionCommitmentReview,
     Indicator,
     IndicatorValue,
     Milestone,
@@ -64,8 +67,8 @@ PLAN_OWNED = sorted(
 )
 # Models that reach a plan through their foreign keys but are not a plan's records: a reader's
 # report on a comment (moderation input, accepted while the comment is shown) and the log that
-# keeps reminders from going twice.
-NOT_PLAN_RECORDS = {CommentReport, ReminderLog}
+# keeps reminders from going twice (the coordinators' and the monitoring body's).
+NOT_PLAN_RECORDS = {CommentReport, ReminderLog, AssessmentReminderLog}
 
 
 def _ids(model) -> str:
@@ -86,6 +89,7 @@ def _build(plan: ActionPlan, tag: str) -> dict:
         completion="complete",
         opened_government="major",
     )
+    inception = InceptionAssessment.objects.create(plan=plan, summary_fr="Co-création conforme.")
     publication = PlanPublication.objects.create(plan=plan, version=1, status="done")
     comment = Comment.objects.create(
         plan=plan,
@@ -113,6 +117,10 @@ def _build(plan: ActionPlan, tag: str) -> dict:
         CommitmentAssessment: assessment,
         AssessmentEvidence: AssessmentEvidence.objects.create(
             assessment=assessment, title="Rapport", file=ContentFile(PDF, name="rapport.pdf")
+        ),
+        InceptionAssessment: inception,
+        InceptionCommitmentReview: InceptionCommitmentReview.objects.create(
+            assessment=inception, commitment=commitment, verifiable="yes"
         ),
         PlanSelfAssessment: PlanSelfAssessment.objects.create(
             plan=plan, kind=PlanSelfAssessment.Kind.MID_TERM, summary_fr="À mi-parcours."

@@ -73,9 +73,12 @@ PLAN_KEYS = {
     "consultation_opens_on",
     "consultation_closes_on",
     "predecessor",
+    "submitted_on",
+    "ogp_page_url",
     "updated_at",
     "url",
     "documents",
+    "inception_assessment",
 }
 DOCUMENT_KEYS = {"language", "version", "sha256", "size", "generated_at", "is_current", "url"}
 COMMITMENT_KEYS = {
@@ -120,6 +123,7 @@ COMMITMENT_KEYS = {
     "milestones",
     "indicators",
     "source_proposals",
+    "assessment",
 }
 MILESTONE_KEYS = {
     "id",

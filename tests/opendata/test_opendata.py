@@ -45,6 +45,9 @@ DATASET_NAMES = [
     "working_groups",
     "proposals",
     "comments",
+    "inception_assessments",
+    "inception_reviews",
+    "end_of_commitment_assessments",
 ]
 # The columns the README promises (a change here is a change of the published format).
 KEY_COLUMNS = {
@@ -57,6 +60,15 @@ KEY_COLUMNS = {
     "working_groups": ["id", "workshop_id", "title_ar", "title_fr", "theme"],
     "proposals": ["id", "council", "plan_id", "title_ar", "title_fr", "status", "response_fr"],
     "comments": ["id", "plan_id", "commitment", "author_name", "body", "official_reply"],
+    "inception_assessments": ["id", "plan_id", "forum_exists", "summary_ar", "due_on"],
+    "inception_reviews": ["commitment_id", "verifiable", "potential_for_results"],
+    "end_of_commitment_assessments": [
+        "commitment_id",
+        "completion",
+        "opened_government",
+        "civic_participation",
+        "civic_participation_explanation_fr",
+    ],
 }
 DECIDIM_REQUIRED = [
     "id",
@@ -206,6 +218,33 @@ def world():
     }
     comments["prep"] = make_comment(
         prep, "prep.author@mail.test", Comment.State.PUBLISHED, body=f"{SECRET} commentaire"
+    )
+    # The monitoring body's assessments: public for plan A; a draft (plan B) and a plan in
+    # preparation keep theirs private.
+    inception = factories.published_inception(
+        plan_a,
+        summary_fr="A évaluation initiale",
+        summary_ar="أ تقييم أولي",
+        co_creation_fr="A co-création",
+        co_creation_ar="أ إعداد مشترك",
+    )
+    factories.InceptionCommitmentReviewFactory(
+        assessment=inception, commitment=a.commitment, comment_fr="A revue", comment_ar="أ مراجعة"
+    )
+    draft = factories.InceptionAssessmentFactory(plan=plan_b, summary_fr=f"{SECRET} brouillon")
+    factories.InceptionCommitmentReviewFactory(
+        assessment=draft, commitment=b.commitment, comment_fr=f"{SECRET} revue"
+    )
+    factories.published_inception(prep, summary_fr=f"{SECRET} évaluation")
+    factories.CommitmentAssessmentFactory(
+        commitment=a.commitment,
+        what_was_done_ar="أ ما أنجز",
+        civic_participation="yes",
+        civic_participation_explanation_fr="A participation",
+        filed_by=factories.UserFactory(email="monitor@mail.test"),
+    )
+    factories.CommitmentAssessmentFactory(
+        commitment=hidden.commitment, what_was_done_fr=f"{SECRET} évaluation finale"
     )
     return SimpleNamespace(
         region=region,

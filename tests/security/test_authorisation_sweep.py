@@ -64,6 +64,8 @@ from commitments.models import (
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    InceptionAssessment,
+    InceptionCommitmentReview,
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
@@ -117,6 +119,8 @@ NON_COUNCIL_MODELS = {
 UNSWEPT_SCOPED_MODELS = {
     "commitments.commentreport": "readers' reports: checked with the comments (see _council_rows)",
     "commitments.reminderlog": "the worker's log of reminders sent: on no page, in no admin",
+    "commitments.assessmentreminderlog": "the worker's log of the monitoring body's reminders: "
+    "on no page, in no admin",
 }
 # What the sweep walks: every model an app registered with a council (opengov.scoping), by the
 # lookup from a row to that council.
@@ -367,6 +371,23 @@ def _build_council(tag: str, marks: Markers, theme, add) -> None:
                 kind=PlanSelfAssessment.Kind.MID_TERM,
                 summary_ar=m("selfassessment-summary"),
                 lessons_ar=m("selfassessment-lessons"),
+            ),
+            tag,
+            public,
+        )
+        # The monitoring body's inception assessment: published in the public plan, a draft in
+        # the plan in preparation (private twice over).
+        inception = InceptionAssessment.objects.create(
+            plan=plan,
+            status="published" if public else "draft",
+            published_on=datetime.date(2024, 3, 1) if public else None,
+            summary_ar=m("inception-summary"),
+            co_creation_ar=m("inception-cocreation"),
+        )
+        add(inception, tag, public)
+        add(
+            InceptionCommitmentReview.objects.create(
+                assessment=inception, commitment=commitment, comment_ar=m("inception-review")
             ),
             tag,
             public,

@@ -59,7 +59,7 @@ from commitments.models import (
 from commitments.publishing.pdf import render_plan_pdf
 from consultations.models import ActionPlan, Proposal, Workshop, WorkshopDocument
 from opendata import bundle, datasets
-from opengov.roles import COORDINATOR
+from opengov.roles import COORDINATOR, MONITORING_BODY
 from tests import factories
 from tests.admin.helpers import admin_form_data
 from tests.security.payloads import (
@@ -366,6 +366,11 @@ def _targets(django_db_setup, django_db_blocker):
         built = _build_targets()
         superuser("targets-admin")
         coordinator_of(built.council)
+        # The monitoring body files the end-of-commitment assessment: its own row.
+        monitor = factories.staff_user(
+            MONITORING_BODY, built.council, username="monitor", password=None
+        )
+        type(built.assessment).objects.filter(pk=built.assessment.pk).update(filed_by=monitor)
         # Read back once built: what the database holds at the start of every test, since each
         # test's changes are rolled back.
         yield Targets(
@@ -531,8 +536,13 @@ ADMIN_FORMS = {
     "commitmentassessment": AdminForm(
         "commitments",
         "assessment",
-        _fields("assessment", ("what_was_done", 5000), ("explanation", 5000)),
-        ("superuser", "coordinator"),
+        _fields(
+            "assessment",
+            ("what_was_done", 5000),
+            ("explanation", 5000),
+            ("civic_participation_explanation", 3000),
+        ),
+        ("superuser", "monitor"),
         None,
     ),
     "planselfassessment": AdminForm(
@@ -601,22 +611,24 @@ def _admin_cases():
 
 
 def _admin_user(role, targets):
-    """The module's network administrator or coordinator (of the targets' council)."""
+    """The module's network administrator, coordinator or monitoring body (of the targets'
+    council)."""
     return get_user_model().objects.get(
-        username="targets-admin" if role == "superuser" else "coordinator"
+        username={"superuser": "targets-admin", "monitor": "monitor"}.get(role, "coordinator")
     )
 
 
 @pytest.mark.parametrize(("model", "role"), _admin_cases())
 def test_admin_change_form_stores_payloads_exactly_or_refuses_them(targets, model, role):
-    """The network administrator sends every payload through the form; a coordinator (whose
-    forms are scoped and partly read-only, but validate alike) one POST's worth of them."""
+    """The network administrator sends every payload through the form; a coordinator or the
+    monitoring body (whose forms are scoped and partly read-only, but validate alike) one
+    POST's worth of them."""
     app, target, fields, _roles, _add = ADMIN_FORMS[model]
     client = as_user(_admin_user(role, targets))
     url = reverse(f"admin:{app}_{model}_change", args=[getattr(targets, target).pk])
     form = _form_data(client.get(url))
     batches = list(_batches(fields, ORDINARY))
-    if role == "coordinator":
+    if role != "superuser":
         batches = batches[-1:]
     for batch in batches:
         data = {**form, **{key: p.text for (key, _t, _a), p in batch.items()}}
@@ -1120,7 +1132,10 @@ def test_upload_names_never_reach_the_file_system(targets, media, role):
     assert outcomes == {
         id_: (200, 200) if id_ == "very_long" else (302, 302) for id_, _n in UPLOAD_NAMES
     }
-    # An assessment takes three evidence files: three of the names, in one POST.
+    # An assessment takes three evidence files: three of the names, in one POST (by the
+    # monitoring body that filed it, when not by the network administrator).
+    if role != "superuser":
+        client = as_user(_admin_user("monitor", targets))
     url = reverse("admin:commitments_commitmentassessment_change", args=[targets.assessment.pk])
     names = dict(UPLOAD_NAMES)
     fields = {**_form_data(client.get(url)), "evidence-TOTAL_FORMS": "3"}
@@ -1687,7 +1702,7 @@ def _no_formula_and_all_payloads(rows, payloads=ORDINARY) -> None:
 
 
 def test_open_data_csv_neutralises_formulas_and_keeps_text(client, world):
-    assert len(datasets.DATASETS) == 9
+    assert len(datasets.DATASETS) == 12
     for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))
         assert response.status_code == 200, name

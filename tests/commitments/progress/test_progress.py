@@ -33,7 +33,7 @@ from commitments.models import (
 from commitments.progress.reminders import coordinators_remind as remind
 from commitments.progress.services import indicator_record_value, milestone_record_progress
 from consultations.models import ActionPlan
-from opengov.roles import COORDINATOR, COUNCIL_STAFF
+from opengov.roles import COORDINATOR, COUNCIL_STAFF, MONITORING_BODY
 from tests import factories
 from tests.admin.helpers import admin_form_data
 
@@ -420,13 +420,13 @@ def add_evidence(assessment, title):
 def test_assessment_shows_on_the_commitment_page_once_filed(client):
     commitment = factories.CommitmentFactory(plan=running_plan())
     url = commitment.get_absolute_url().replace("/ar/", "/fr/", 1)
-    assert 'id="assessment-heading"' not in client.get(url).content.decode()
+    assert 'id="end-of-commitment-assessment"' not in client.get(url).content.decode()
 
     done = "Le registre des marchés est publié chaque mois."
     assessment = assess(commitment, what_was_done_fr=done, completion=Level.SUBSTANTIAL)
     evidence = [add_evidence(assessment, f"Procès-verbal {n}") for n in (1, 2)]
     html = client.get(url).content.decode()
-    assert 'id="assessment-heading"' in html
+    assert 'id="end-of-commitment-assessment"' in html
     assert done in html
     with translation.override("fr"):
         assert escape(str(Level.SUBSTANTIAL.label)) in html
@@ -443,7 +443,9 @@ def test_the_admin_does_not_store_a_fourth_evidence_file(client):
     commitment = assessment.commitment
     for n in range(2):
         add_evidence(assessment, f"file {n}")
-    client.force_login(member(COORDINATOR, commitment.plan.council))
+    assessment.filed_by = member(MONITORING_BODY, commitment.plan.council)
+    assessment.save()
+    client.force_login(assessment.filed_by)
     url = reverse("admin:commitments_commitmentassessment_change", args=[assessment.pk])
     data = form_data(client.get(url))
     data["evidence-TOTAL_FORMS"] = "4"
@@ -687,13 +689,30 @@ def admin_url(model, action, *args):
     return reverse(f"admin:commitments_{model}_{action}", args=args)
 
 
-@pytest.mark.parametrize("model", MODELS)
-@pytest.mark.parametrize(("group", "files"), [(COUNCIL_STAFF, False), (COORDINATOR, True)])
-def test_assessments_in_the_admin(client, assessments, model, group, files):
-    """Council staff view assessments but do not file them (403); coordinators do, for their
-    own councils only; another council's objects are not found."""
+# Who files what: the council (its coordinators) its self-assessment, the monitoring body the
+# end-of-commitment assessment; everyone else reads them.
+FILES = {
+    ("commitmentassessment", COUNCIL_STAFF): False,
+    ("commitmentassessment", COORDINATOR): False,
+    ("commitmentassessment", MONITORING_BODY): True,
+    ("planselfassessment", COUNCIL_STAFF): False,
+    ("planselfassessment", COORDINATOR): True,
+    ("planselfassessment", MONITORING_BODY): False,
+}
+
+
+@pytest.mark.parametrize(("model", "group"), list(FILES))
+def test_assessments_in_the_admin(client, assessments, model, group):
+    """Council staff view assessments but do not file them (403); coordinators file the
+    self-assessment, the monitoring body the end-of-commitment assessment (a row it filed), for
+    their own councils only; another council's objects are not found."""
+    files = FILES[model, group]
     (council, own), (_other_council, other) = assessments
-    client.force_login(member(group, council))
+    user = member(group, council)
+    if model == "commitmentassessment":
+        own[model].filed_by = user
+        own[model].save()
+    client.force_login(user)
     url = admin_url(model, "change", own[model].pk)
     page = client.get(url)
     assert page.status_code == 200
