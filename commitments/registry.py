@@ -7,7 +7,7 @@ PLAN_PATH (PlanOwned), read by the registry."""
 from django.db.models.signals import m2m_changed
 
 from consultations.models import Proposal, WorkingGroup, Workshop
-from opengov import dataversion, scoping
+from opengov import dataversion, scoping, translations
 
 from .models import (
     AssessmentEvidence,
@@ -74,6 +74,13 @@ def register() -> None:
     scoping.shown_elsewhere(
         WorkingGroup, councils_of_commitments_from("source_proposals__working_group")
     )
+    # The plan's official text, then what is written during implementation (never counted in
+    # the readiness checklist). Milestone updates are added, never edited: not listed.
+    translations.register(Commitment, fields=Commitment.TEXT_FIELDS)
+    translations.register(Milestone, fields=Milestone.TEXT_FIELDS)
+    translations.register(Indicator)
+    translations.register(CommitmentAssessment, official=False)
+    translations.register(PlanSelfAssessment, official=False)
     # Linking commitments to proposals changes pages no single row describes.
     m2m_changed.connect(
         dataversion.bump_everything,

@@ -28,7 +28,7 @@ class ActionPlanAdmin(PortalHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("council", "title", "start_year", "end_year", "stage", "predecessor")}),
         (_("Consultation"), {"fields": ("consultation_opens_on", "consultation_closes_on")}),
-        (_("Introduction"), {"fields": ("introduction",)}),
+        (_("Introduction"), {"fields": ("introduction", "original_language")}),
     )
 
     @admin.display(description=_("period"), ordering="start_year")
