@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from opengov.spreadsheets import csv_bytes
+from opengov.translations import pending_languages
 
 LANGS = ("ar", "fr")
 
@@ -65,7 +66,9 @@ _register(
 _register(
     Dataset(
         "plans",
-        "Action plans (every stage but preparation): period, stage, consultation dates.",
+        "Action plans (every stage but preparation): period, stage, consultation dates;"
+        " original_language: the language the official text was written in (ar, fr, other);"
+        " translation_pending: the languages a text of the plan waits to be translated into.",
         [
             "id",
             "council",
@@ -76,6 +79,8 @@ _register(
             "consultation_opens_on",
             "consultation_closes_on",
             "predecessor_id",
+            "original_language",
+            "translation_pending",
         ],
         lambda: (
             ActionPlan.objects.public()
@@ -93,6 +98,8 @@ _register(
             p.consultation_opens_on,
             p.consultation_closes_on,
             p.predecessor_id or "",
+            p.original_language,
+            " ".join(pending_languages(p)),
         ],
     )
 )
@@ -101,7 +108,10 @@ _register(
         "commitments",
         "Commitments with every OGP field; the four OGP values are true/false; ogp_id and ogp_url"
         " are the commitment's identifier and page on OGP's site, challenge_area one of the ten"
-        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification.",
+        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification;"
+        " original_language the language of the official text (ar, fr, other), original_wording"
+        " its verbatim text when written in another language, translation_pending the languages"
+        " a text of the commitment waits to be translated into.",
         [
             "id",
             "plan_id",
@@ -123,6 +133,9 @@ _register(
             "challenge_area",
             "policy_area",
             "sector",
+            "original_language",
+            "original_wording",
+            "translation_pending",
         ],
         lambda: (
             Commitment.objects.of_public_plans()
@@ -151,6 +164,9 @@ _register(
             c.challenge_area,
             c.policy_area,
             c.sector,
+            c.original_language,
+            c.original_wording,
+            " ".join(pending_languages(c)),
         ],
     )
 )

@@ -17,6 +17,7 @@ from .. import services
 from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
 from .plan_record import plan_record_view
+from .translations import awaiting_translation_view
 
 Stage = ActionPlan.Stage
 
@@ -105,13 +106,18 @@ class PlanWorkflowAdminMixin:
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.record_view)
+        translations = self.admin_site.admin_view(self.translations_view)
         return [
+            path("translations/", translations, name="consultations_actionplan_translations"),
             path("<path:object_id>/record/", view, name="consultations_actionplan_record"),
             *super().get_urls(),
         ]
 
     def record_view(self, request, object_id):
         return plan_record_view(request, object_id, model_admin=self)
+
+    def translations_view(self, request):
+        return awaiting_translation_view(request, model_admin=self)
 
     @admin.display(description=_("Stage history"))
     def stage_history(self, obj):

@@ -2,6 +2,7 @@
 `title_fr`) so that one call serves both; e-mail addresses and moderation data never appear.
 Links (`url`) are under SITE_URL (opengov.urls_absolute), never the request's host."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
@@ -13,7 +14,19 @@ from consultations.models import (
     WorkingGroup,
     Workshop,
 )
+from opengov.translations import pending_languages
 from opengov.urls_absolute import absolute_url
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class TranslationPendingField(serializers.Field):
+    """The languages a text of the object waits to be translated into (language codes)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> list[str]:
+        return pending_languages(value)
 
 
 def bilingual(*names: str) -> list[str]:
@@ -70,6 +83,7 @@ class PlanSerializer(serializers.ModelSerializer):
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True, read_only=True)
+    translation_pending = TranslationPendingField()
 
     class Meta:
         model = ActionPlan
@@ -83,6 +97,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "consultation_opens_on",
             "consultation_closes_on",
             "predecessor",
+            "original_language",
+            "translation_pending",
             "updated_at",
             "url",
             "documents",
@@ -127,6 +143,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     indicators = IndicatorSerializer(many=True, read_only=True)
     source_proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     url = serializers.SerializerMethodField()
+    translation_pending = TranslationPendingField()
 
     class Meta:
         model = Commitment
@@ -150,6 +167,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "challenge_area",
             "policy_area",
             "sector",
+            "original_language",
+            "original_wording",
+            "translation_pending",
             "updated_at",
             "url",
             "milestones",
