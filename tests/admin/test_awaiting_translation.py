@@ -38,9 +38,7 @@ def french_commitment(plan=None, reference="TET-2024-01"):
     return commitment, milestone
 
 
-def test_staff_list_shows_each_waiting_text_of_their_council_linked_to_its_form(
-    client, staff_user
-):
+def test_staff_list_shows_each_waiting_text_of_their_council_linked_to_its_form(client, staff_user):
     commitment, milestone = french_commitment()
     other, _ = french_commitment(reference="AUTRE-2024-01")
     coordinator = staff_user(roles.COORDINATOR, commitment.plan.council)
@@ -71,7 +69,7 @@ def test_staff_of_another_council_sees_nothing_of_it(client, staff_user):
 
 def test_superuser_sees_every_council_and_filters_by_plan_and_language(admin_client):
     commitment, milestone = french_commitment()
-    other, _ = french_commitment(reference="AUTRE-2024-01")
+    french_commitment(reference="AUTRE-2024-01")
 
     everything = admin_client.get(_url()).content.decode()
     one_plan = admin_client.get(_url(plan=commitment.plan.pk)).content.decode()

@@ -107,8 +107,7 @@ def test_commitment_written_in_another_language_shows_its_original_wording(clien
     for language in ("ar", "fr"):
         page = _page(client, commitment, language)
         assert (
-            _in(language, "Translation: the official text was written in another language.")
-            in page
+            _in(language, "Translation: the official text was written in another language.") in page
         )
         assert (
             '<div class="original-wording" lang="" dir="auto">Proactive publication of '
