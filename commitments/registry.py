@@ -1,5 +1,6 @@
 """What this app tells the floor about its models (opengov.scoping, read by the admin's council
-scoping, the closed-plan choices and the page cache's data versions): how a row reaches its
+scoping, the closed-plan choices and the page cache's data versions; opengov.translations, the
+texts that wait for their translation): how a row reaches its
 council and its plan, which rows the public cannot see yet, and which consultations rows show on
 its pages. Called from CommitmentsConfig.ready(). The plan path of a plan's row is the model's own
 PLAN_PATH (PlanOwned), read by the registry."""

@@ -176,7 +176,7 @@ def _languages_item(plan: ActionPlan, commitments: list[Commitment]) -> Readines
             )
             codes = sorted({code for missing in waiting.values() for code in missing})
             warnings.append(
-                gettext("%(object)s: %(fields)s waiting for translation into %(languages)s.")
+                gettext("%(object)s: %(fields)s. Waiting for a translation into: %(languages)s.")
                 % {
                     "object": f"{type(obj)._meta.verbose_name} “{obj}”",
                     "fields": labels,

@@ -79,11 +79,11 @@ def _original_message(obj, current: str) -> str:
         return ""  # the usual case: nothing to say
     if original == translations.OTHER:
         return translation.gettext(
-            "Translation: the official text was written in another language."
+            "Translation. The official text was written in another language."
         )
     if original == current:
         return translation.gettext("Original version, as officially written.")
-    return translation.gettext("Translation: the original version is in %(language)s.") % {
+    return translation.gettext("Translation. Original version: %(language)s.") % {
         "language": translations.language_name(original)
     }
 
@@ -102,7 +102,7 @@ def translation_note(*objects, only: str = "", original: bool = False, element: 
         first = first or obj
         shown += [c for c in translations.shown_in(obj, current, fields) if c not in shown]
     if shown:
-        message = translation.gettext("Translation pending: shown in %(languages)s.") % {
+        message = translation.gettext("Translation pending. Shown in: %(languages)s.") % {
             "languages": ", ".join(translations.language_name(code) for code in shown)
         }
     elif original and first is not None:

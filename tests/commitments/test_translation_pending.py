@@ -74,7 +74,7 @@ def test_plan_in_one_language_is_adopted_and_the_checklist_warns():
     warned = "\n".join(languages.warnings)
     for waiting in ("Plan d'action", "TET-2024-01", "Portail refondu", "Pages publiées"):
         assert waiting in warned
-    assert "waiting for translation into Arabic" in warned
+    assert "Waiting for a translation into: Arabic" in warned
     assert languages.fix_url_name == "admin:consultations_actionplan_translations"
     assert languages.fix_query == f"plan={plan.pk}"
 

@@ -27,7 +27,7 @@ def _in(page_language: str, message: str, **values) -> str:
 
 
 def pending_in(language: str, shown: str) -> str:
-    return _in(language, "Translation pending: shown in %(languages)s.", languages=shown)
+    return _in(language, "Translation pending. Shown in: %(languages)s.", languages=shown)
 
 
 def _page(client, obj, language: str) -> str:
@@ -89,9 +89,7 @@ def test_arabic_translation_of_a_french_original_is_marked_as_a_translation(clie
 
     page = _page(client, commitment, "ar")
 
-    assert _in("ar", "Translation: the original version is in %(language)s.", language="fr") in (
-        page
-    )
+    assert _in("ar", "Translation. Original version: %(language)s.", language="fr") in (page)
     assert _in("ar", "Original language") in page
     assert pending_in("ar", "fr") not in page
 
@@ -107,7 +105,7 @@ def test_commitment_written_in_another_language_shows_its_original_wording(clien
     for language in ("ar", "fr"):
         page = _page(client, commitment, language)
         assert (
-            _in(language, "Translation: the official text was written in another language.") in page
+            _in(language, "Translation. The official text was written in another language.") in page
         )
         assert (
             '<div class="original-wording" lang="" dir="auto">Proactive publication of '

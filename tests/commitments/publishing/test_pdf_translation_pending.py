@@ -21,7 +21,7 @@ pytestmark = [
 
 def _note(language: str, shown: str) -> str:
     with translation.override(language):
-        return gettext("Translation pending: shown in %(languages)s.") % {
+        return gettext("Translation pending. Shown in: %(languages)s.") % {
             "languages": translations.language_name(shown)
         }
 
