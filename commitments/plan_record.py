@@ -6,9 +6,10 @@ the real date it happened, who recorded it and when.
 The live moves (services.plan_change_stage) stay as they are. A recorded move skips the rules
 of the live window (a consultation with dates to come, a consultation over before adoption) and
 keeps what OGP asks of an adopted plan: the checklist's "commitments" item (at least one
-commitment; each with a lead agency, dates, milestones within the plan's period, OGP values).
-It skips the workshops and proposals items (the co-creation happened outside the portal and is
-rarely entered) and the languages item (a plan written in one language was adopted as it was).
+commitment; each saying what will be done, with a lead agency, dates, milestones within the
+plan's period, OGP values). It skips the workshops and proposals items (the co-creation happened
+outside the portal and is rarely entered); the languages item never blocks anything (a text in
+one language waits for its translation: opengov.translations).
 
 A recording may stop at any stage after the current one: a plan recorded up to implementation
 gets its records entered (a closed plan takes none, see consultations.models.PlanOwned), then

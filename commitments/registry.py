@@ -1,5 +1,6 @@
 """What this app tells the floor about its models (opengov.scoping, read by the admin's council
-scoping, the closed-plan choices and the page cache's data versions): how a row reaches its
+scoping, the closed-plan choices and the page cache's data versions; opengov.translations, the
+texts that wait for their translation): how a row reaches its
 council and its plan, which rows the public cannot see yet, and which consultations rows show on
 its pages. Called from CommitmentsConfig.ready(). The plan path of a plan's row is the model's own
 PLAN_PATH (PlanOwned), read by the registry."""
@@ -7,7 +8,7 @@ PLAN_PATH (PlanOwned), read by the registry."""
 from django.db.models.signals import m2m_changed
 
 from consultations.models import Proposal, WorkingGroup, Workshop
-from opengov import dataversion, scoping
+from opengov import dataversion, scoping, translations
 
 from .models import (
     AssessmentEvidence,
@@ -94,6 +95,13 @@ def register() -> None:
     scoping.shown_elsewhere(
         WorkingGroup, councils_of_commitments_from("source_proposals__working_group")
     )
+    # The plan's official text, then what is written during implementation (never counted in
+    # the readiness checklist). Milestone updates are added, never edited: not listed.
+    translations.register(Commitment, fields=Commitment.TEXT_FIELDS)
+    translations.register(Milestone, fields=Milestone.TEXT_FIELDS)
+    translations.register(Indicator)
+    translations.register(CommitmentAssessment, official=False)
+    translations.register(PlanSelfAssessment, official=False)
     # Linking commitments to proposals changes pages no single row describes.
     m2m_changed.connect(
         dataversion.bump_everything,

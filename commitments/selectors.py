@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext, ngettext
 
 from consultations.models import ActionPlan, PlanStageChange, Proposal, Workshop
+from opengov import translations
 
 from .models import Commitment, Indicator, Milestone, MilestoneUpdate
 
@@ -102,6 +103,12 @@ def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> Readin
                 gettext("Commitment %(reference)s has no start or end date.")
                 % {"reference": reference}
             )
+        if not translations.filled(commitment, "description"):
+            # OGP's template asks what will be done: in one language at least.
+            problems.append(
+                gettext("Commitment %(reference)s does not say what will be done.")
+                % {"reference": reference}
+            )
         if commitment.milestone_count == 0:
             problems.append(
                 gettext("Commitment %(reference)s has no milestone.") % {"reference": reference}
@@ -137,8 +144,8 @@ def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> Readin
     return ReadinessItem(
         key="commitments",
         label=gettext(
-            "Every commitment has a lead agency, dates and milestones within the plan's period "
-            "(an indicator is recommended)"
+            "Every commitment says what will be done and has a lead agency, dates and milestones "
+            "within the plan's period (an indicator is recommended)"
         ),
         problems=problems,
         warnings=warnings,
@@ -148,28 +155,43 @@ def _commitments_item(plan: ActionPlan, commitments: list[Commitment]) -> Readin
 
 
 def _languages_item(plan: ActionPlan, commitments: list[Commitment]) -> ReadinessItem:
-    problems = []
+    """Texts written in one language wait for their translation: a warning naming them, never
+    a problem (a plan may be adopted with each text in one language). Only the plan's official
+    text counts (opengov.translations: official models); progress notes never do."""
+    warnings = []
     objects = [plan]
     for commitment in commitments:
         objects.append(commitment)
         objects.extend(commitment.milestones.all())
         objects.extend(commitment.indicators.all())
+    entries = translations.registered()
     for obj in objects:
-        missing = obj.missing_translations()
-        if missing:
+        entry = entries.get(type(obj))
+        if entry is None or not entry.official:
+            continue
+        waiting = translations.pending(obj, entry.fields)
+        if waiting:
             labels = ", ".join(
-                str(type(obj)._meta.get_field(name).verbose_name) for name in missing
+                str(type(obj)._meta.get_field(name).verbose_name) for name in waiting
             )
-            problems.append(
-                gettext("%(object)s: %(fields)s in one language only.")
-                % {"object": f"{type(obj)._meta.verbose_name} “{obj}”", "fields": labels}
+            codes = sorted({code for missing in waiting.values() for code in missing})
+            warnings.append(
+                gettext("%(object)s: %(fields)s. Waiting for a translation into: %(languages)s.")
+                % {
+                    "object": f"{type(obj)._meta.verbose_name} “{obj}”",
+                    "fields": labels,
+                    "languages": ", ".join(translations.language_name(c) for c in codes),
+                }
             )
     return ReadinessItem(
         key="languages",
-        label=gettext("The plan and its commitments are filled in Arabic and in French"),
-        problems=problems,
-        fix_url_name="admin:commitments_commitment_changelist",
-        fix_query=f"plan__id__exact={plan.pk}",
+        label=gettext(
+            "The plan and its commitments are written in each language (a text in one language "
+            "waits for its translation)"
+        ),
+        warnings=warnings,
+        fix_url_name="admin:consultations_actionplan_translations",
+        fix_query=f"plan={plan.pk}",
     )
 
 

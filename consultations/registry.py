@@ -1,9 +1,10 @@
 """What this app tells the floor about its models (opengov.scoping, read by the admin's council
-scoping, the closed-plan choices and the page cache's data versions): how a row reaches its
+scoping, the closed-plan choices and the page cache's data versions; opengov.translations, the
+texts that wait for their translation): how a row reaches its
 council and its plan, and where else it shows. Called from ConsultationsConfig.ready(). The plan
 path of a plan's row is the model's own PLAN_PATH (PlanOwned), read by the registry."""
 
-from opengov import scoping
+from opengov import scoping, translations
 
 from .models import (
     ActionPlan,
@@ -34,3 +35,8 @@ def register() -> None:
     scoping.register(WorkingGroup, council="workshop__council")
     scoping.register(Proposal, council="council")
     scoping.shown_elsewhere(ActionPlan, successor_councils)
+    # Texts that wait for their translation when written in one language (the staff list
+    # "Awaiting translation"); the plan's own is part of its official text.
+    translations.register(ActionPlan, fields=("title", "introduction"))
+    translations.register(Workshop, official=False)
+    translations.register(WorkingGroup, official=False)

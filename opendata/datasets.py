@@ -17,6 +17,7 @@ from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from opengov.dates import iso_of
 from opengov.spreadsheets import csv_bytes
+from opengov.translations import pending_languages
 
 LANGS = ("ar", "fr")
 
@@ -72,7 +73,9 @@ _register(
     Dataset(
         "plans",
         "Action plans (every stage but preparation): period, stage, consultation dates, the date"
-        " the plan was submitted to OGP and its page on OGP's site.",
+        " the plan was submitted to OGP and its page on OGP's site;"
+        " original_language: the language the official text was written in (ar, fr, other);"
+        " translation_pending: the languages a text of the plan waits to be translated into.",
         [
             "id",
             "council",
@@ -85,6 +88,8 @@ _register(
             "predecessor_id",
             "submitted_on",
             "ogp_page_url",
+            "original_language",
+            "translation_pending",
         ],
         lambda: (
             ActionPlan.objects.public()
@@ -104,6 +109,8 @@ _register(
             p.predecessor_id or "",
             p.submitted_on,
             p.ogp_page_url,
+            p.original_language,
+            " ".join(pending_languages(p)),
         ],
     )
 )
@@ -112,8 +119,10 @@ _register(
         "commitments",
         "Commitments with every OGP field; the four OGP values are true/false; ogp_id and ogp_url"
         " are the commitment's identifier and page on OGP's site, challenge_area one of the ten"
-        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification."
-        + MONTH_DATES_NOTE,
+        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification;"
+        " original_language the language of the official text (ar, fr, other), original_wording"
+        " its verbatim text when written in another language, translation_pending the languages"
+        " a text of the commitment waits to be translated into." + MONTH_DATES_NOTE,
         [
             "id",
             "plan_id",
@@ -137,6 +146,9 @@ _register(
             "challenge_area",
             "policy_area",
             "sector",
+            "original_language",
+            "original_wording",
+            "translation_pending",
         ],
         lambda: (
             Commitment.objects.of_public_plans()
@@ -167,6 +179,9 @@ _register(
             c.challenge_area,
             c.policy_area,
             c.sector,
+            c.original_language,
+            c.original_wording,
+            " ".join(pending_languages(c)),
         ],
     )
 )

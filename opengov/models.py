@@ -74,16 +74,11 @@ class BilingualModel(models.Model):
             raise ValidationError(errors)
 
     def missing_translations(self) -> list[str]:
-        """Names of translated fields filled in one language but not the other."""
-        from modeltranslation.translator import translator
+        """Names of translated fields filled in some languages but not all (the texts waiting
+        for a translation: opengov.translations)."""
+        from .translations import pending, translated_fields
 
-        missing = []
-        for field in translator.get_options_for_model(type(self)).fields:
-            values = {code: getattr(self, f"{field}_{code}", None) for code in language_codes()}
-            filled = [code for code, value in values.items() if value and str(value).strip()]
-            if filled and len(filled) < len(values):
-                missing.append(field)
-        return missing
+        return list(pending(self, translated_fields(type(self))))
 
 
 class StaffProfile(models.Model):

@@ -109,6 +109,13 @@ def registered() -> dict[type[models.Model], Scope]:
     return dict(_SCOPES)
 
 
+def plan_model() -> type[models.Model]:
+    """The model registered as the plan model (plan=""); its QuerySet has closed()."""
+    if not _PLAN_MODEL:
+        raise ImproperlyConfigured("No model is registered as the plan model.")
+    return _PLAN_MODEL[0]
+
+
 def scoped_models() -> list[type[models.Model]]:
     """The models whose rows belong to one council: what a staff user sees is limited to them."""
     return [model for model, scope in _SCOPES.items() if scope.council is not None]

@@ -128,6 +128,8 @@ class CommitmentAdmin(PortalHistoryAdmin):
                     "contribution",
                     "long_term_goal",
                     "ogp_relevance",
+                    "original_language",
+                    "original_wording",
                 )
             },
         ),

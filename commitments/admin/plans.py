@@ -20,6 +20,7 @@ from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
 from .plan_import import plan_import_template_view, plan_import_view
 from .plan_record import plan_record_view
+from .translations import awaiting_translation_view
 
 Stage = ActionPlan.Stage
 
@@ -111,6 +112,11 @@ class PlanWorkflowAdminMixin:
         wrap = self.admin_site.admin_view
         return [
             path(
+                "translations/",
+                wrap(self.translations_view),
+                name="consultations_actionplan_translations",
+            ),
+            path(
                 "<path:object_id>/record/",
                 wrap(self.record_view),
                 name="consultations_actionplan_record",
@@ -130,6 +136,9 @@ class PlanWorkflowAdminMixin:
 
     def record_view(self, request, object_id):
         return plan_record_view(request, object_id, model_admin=self)
+
+    def translations_view(self, request):
+        return awaiting_translation_view(request, model_admin=self)
 
     @admin.display(description=_("Stage history"))
     def stage_history(self, obj):

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -16,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet, Proposal, Theme
 from opengov.dates import MonthPrecisionDates, precision_field
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+from opengov.translations import OTHER, original_language_choices
 
 # Named by migration 0012 at this address.
 from opengov.validators import validate_ogp_url
@@ -145,6 +147,21 @@ class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedMode
         help_text=_("OGP's template: how the commitment will contribute to solving the problem."),
     )
     long_term_goal = models.TextField(_("long-term goal"), blank=True)
+    original_language = models.CharField(
+        _("original language"),
+        max_length=8,
+        choices=original_language_choices(),
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the official text was written in; the others are translations."),
+    )
+    original_wording = models.TextField(
+        _("original wording"),
+        blank=True,
+        help_text=_(
+            "The official text word for word, when it was written in another language than the "
+            "site's (choose “another language” above)."
+        ),
+    )
     ogp_id = models.CharField(
         _("OGP identifier"),
         max_length=20,
@@ -254,6 +271,14 @@ class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedMode
                 violation_error_message=_("Another commitment already has this OGP identifier."),
             ),
             models.CheckConstraint(
+                condition=Q(original_wording__strip="") | Q(original_language=OTHER),
+                name="commitment_original_wording_in_another_language",
+                violation_error_message=_(
+                    "Keep the original wording only for a text written in another language: "
+                    "choose “another language” as the original language, or leave it empty."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(completion_override="") | Q(completion_override_reason__strip__gt=""),
                 name="commitment_override_has_reason",
                 violation_error_message=_("Explain why the completion is set by hand."),
@@ -272,6 +297,11 @@ class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedMode
             "commitments:commitment",
             args=[self.plan.council.slug, self.plan.start_year, self.reference],
         )
+
+    @property
+    def original_differs(self) -> bool:
+        """The official text was written in another language than the site's default."""
+        return self.original_language != settings.LANGUAGE_CODE
 
     @property
     def ogp_values(self) -> list[str]:

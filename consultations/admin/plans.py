@@ -29,7 +29,7 @@ class ActionPlanAdmin(PortalHistoryAdmin):
         (None, {"fields": ("council", "title", "start_year", "end_year", "stage", "predecessor")}),
         (_("Consultation"), {"fields": ("consultation_opens_on", "consultation_closes_on")}),
         (_("Submission to OGP"), {"fields": ("submitted_on", "ogp_page_url")}),
-        (_("Introduction"), {"fields": ("introduction",)}),
+        (_("Introduction"), {"fields": ("introduction", "original_language")}),
     )
 
     @admin.display(description=_("period"), ordering="start_year")

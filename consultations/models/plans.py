@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.validators import validate_ogp_url
+from opengov.translations import original_language_choices
 
 from .common import YEAR_VALIDATORS
 from .councils import Council
@@ -69,6 +70,13 @@ class ActionPlan(BilingualModel, TimeStampedModel):
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
     title = models.CharField(_("title"), max_length=255, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    original_language = models.CharField(
+        _("original language"),
+        max_length=8,
+        choices=original_language_choices(),
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the official text was written in; the others are translations."),
+    )
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION
     )

@@ -24,7 +24,19 @@ from consultations.models import (
     Workshop,
 )
 from opengov.dates import iso_of
+from opengov.translations import pending_languages
 from opengov.urls_absolute import absolute_url
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class TranslationPendingField(serializers.Field):
+    """The languages a text of the object waits to be translated into (language codes)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> list[str]:
+        return pending_languages(value)
 
 
 def bilingual(*names: str) -> list[str]:
@@ -128,6 +140,7 @@ class PlanSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True, read_only=True)
     inception_assessment = serializers.SerializerMethodField()
+    translation_pending = TranslationPendingField()
 
     class Meta:
         model = ActionPlan
@@ -143,6 +156,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "predecessor",
             "submitted_on",
             "ogp_page_url",
+            "original_language",
+            "translation_pending",
             "updated_at",
             "url",
             "documents",
@@ -229,6 +244,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     start_date = MonthOrDayField(allow_null=True)
     end_date = MonthOrDayField(allow_null=True)
     assessment = serializers.SerializerMethodField()
+    translation_pending = TranslationPendingField()
 
     class Meta:
         model = Commitment
@@ -254,6 +270,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "challenge_area",
             "policy_area",
             "sector",
+            "original_language",
+            "original_wording",
+            "translation_pending",
             "updated_at",
             "url",
             "milestones",

@@ -5,6 +5,10 @@
   French page (or the reverse) is read and laid out right.
 - `{{ value|bdi }}`: isolates Latin references (TTA-2024-03), dates and numbers inside text of the
   other direction.
+- `{% translation_note obj … %}`: once per block, a short note that some of its texts are shown
+  in another language while their translation is pending (opengov.translations), and with
+  `original=True`, which version is the original when the official text was written in a
+  language other than the site's default.
 - `{% alternate_links %}`: hreflang alternates and the canonical link of the current page, all
   under SITE_URL (opengov.urls_absolute), never the request's host.
 - `{% url_in language %}`: the current page in another language.
@@ -16,6 +20,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
+from opengov import translations
 from opengov.urls_absolute import absolute_url
 
 register = template.Library()
@@ -52,6 +57,63 @@ def tr(obj, field: str, element: str = "span"):
                     element,
                 )
     return ""
+
+
+def _current_language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def _each(objects):
+    for obj in objects:
+        if obj is None or obj == "":
+            continue
+        if isinstance(obj, list | tuple) or hasattr(obj, "model"):
+            yield from obj
+        else:
+            yield obj
+
+
+def _original_message(obj, current: str) -> str:
+    original = getattr(obj, "original_language", "") or settings.LANGUAGE_CODE
+    if original == settings.LANGUAGE_CODE:
+        return ""  # the usual case: nothing to say
+    if original == translations.OTHER:
+        return translation.gettext(
+            "Translation. The official text was written in another language."
+        )
+    if original == current:
+        return translation.gettext("Original version, as officially written.")
+    return translation.gettext("Translation. Original version: %(language)s.") % {
+        "language": translations.language_name(original)
+    }
+
+
+@register.simple_tag
+def translation_note(*objects, only: str = "", original: bool = False, element: str = "p"):
+    """One note for a block showing the texts of `objects` (objects or lists of them): which
+    languages some of them are shown in while their translation into the reader's language is
+    pending; with `original`, else which version is the original (see _original_message).
+    `only` limits the check to some fields ("title,description"). No query: attributes only."""
+    current = _current_language()
+    fields = [name.strip() for name in only.split(",") if name.strip()] or None
+    shown: list[str] = []
+    first = None
+    for obj in _each(objects):
+        first = first or obj
+        shown += [c for c in translations.shown_in(obj, current, fields) if c not in shown]
+    if shown:
+        message = translation.gettext("Translation pending. Shown in: %(languages)s.") % {
+            "languages": ", ".join(translations.language_name(code) for code in shown)
+        }
+    elif original and first is not None:
+        message = _original_message(first, current)
+    else:
+        message = ""
+    if not message:
+        return ""
+    return format_html(
+        '<{} class="translation-note" role="note">{}</{}>', element, message, element
+    )
 
 
 @register.filter

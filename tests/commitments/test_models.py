@@ -226,6 +226,10 @@ DB_REFUSALS = [
         lambda: update(IF(latest_value=None), latest_value_on=D(2024, 6, 1)),
     ),
     (
+        "commitment_original_wording_in_another_language",
+        lambda: update(CoF(), original_wording="Proactive publication of information"),
+    ),
+    (
         "commitment_override_has_reason",
         lambda: update(CoF(), completion_override="complete", completion_override_reason=" "),
     ),

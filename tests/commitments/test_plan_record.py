@@ -53,6 +53,10 @@ def tetouan_plan(council=None) -> ActionPlan:
         title_fr=TETOUAN["title"],
         lead_agency_ar="",
         lead_agency_fr=TETOUAN["lead_agency"],
+        # What will be done: required in one language (OGP's "action").
+        description_ar="",
+        description_fr="Refonte du portail web de la commune, avec une page de publication "
+        "proactive (loi 31-13, article 10).",
         start_date=datetime.date(2023, 1, 1),
         end_date=datetime.date(2024, 3, 31),
     )

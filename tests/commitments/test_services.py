@@ -299,7 +299,7 @@ def test_plan_readiness_is_all_green_for_a_ready_plan():
 
 
 @pytest.mark.django_db
-def test_plan_readiness_flags_text_in_one_language_only():
+def test_plan_readiness_warns_of_text_in_one_language_only_without_blocking():
     plan = ready_plan()
     commitment = plan.commitments.get()
     commitment.problem_fr = ""
@@ -307,8 +307,11 @@ def test_plan_readiness_flags_text_in_one_language_only():
 
     languages = {item.key: item for item in plan_readiness(plan)}["languages"]
 
-    assert not languages.ok
-    assert "TST-2024-01" in languages.problems[0]
+    # A text in one language waits for its translation: named, never a blocking problem.
+    assert languages.ok
+    assert languages.problems == []
+    assert "TST-2024-01" in languages.warnings[0]
+    assert "French" in languages.warnings[0]
 
 
 @pytest.mark.django_db

@@ -152,6 +152,7 @@ def test_from_workshop_proposals_to_a_closed_plan(client, coordinator):
         "commitments_commitment",
         commitment,
         {
+            "description_fr": "Publier le budget et les marchés en données ouvertes.",
             "lead_agency_ar": "مجلس الجهة",
             "lead_agency_fr": "Conseil de la région",
             "start_date": f"{year}-01-01",

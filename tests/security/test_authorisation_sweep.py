@@ -754,6 +754,8 @@ ADMIN_SITE_VIEWS = {
     "admin:consultations_actionplan_record": "record",  # a plan adopted outside the portal
     "admin:consultations_actionplan_import": "import_plan",  # its commitments from a file
     "admin:consultations_actionplan_import_template": "get",
+    # The texts awaiting translation: a GET filter form, each user's councils only.
+    "admin:consultations_actionplan_translations": "get",
     "admin:auth_user_password_change": "password",
     "admin:otp_totp_totpdevice_config": "get",  # a device's secret as an otpauth:// link
     "admin:otp_totp_totpdevice_qrcode": "get",  # the same as a QR code

@@ -198,7 +198,10 @@ def hostile_world(db):
         workshop=factories.WorkshopFactory(council=council, plan=plan)
     )
     proposal = factories.ProposalFactory(working_group=group)
-    commitment = factories.CommitmentFactory(plan=plan, reference="TAB-1", theme=group.theme)
+    # Written in another language: its original wording is a free text too.
+    commitment = factories.CommitmentFactory(
+        plan=plan, reference="TAB-1", theme=group.theme, original_language="other"
+    )
     milestone = factories.MilestoneFactory(commitment=commitment)
     indicator = factories.IndicatorFactory(commitment=commitment, baseline=-5)
     comment = Comment.objects.create(
