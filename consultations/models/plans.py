@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
-from opengov.validators import validate_ogp_url
 from opengov.translations import original_language_choices
+from opengov.validators import validate_ogp_url
 
 from .common import YEAR_VALIDATORS
 from .councils import Council
