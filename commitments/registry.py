@@ -15,11 +15,15 @@ from .models import (
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    Forum,
+    ForumMeeting,
+    ForumMember,
     Indicator,
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
     PlanDocument,
+    PlanEndorsement,
     PlanPublication,
     PlanSelfAssessment,
     ReminderLog,
@@ -68,6 +72,12 @@ def register() -> None:
     scoping.register(AssessmentEvidence, council="assessment__commitment__plan__council")
     scoping.register(PlanSelfAssessment, council="plan__council")
     scoping.register(ReminderLog, council="milestone__commitment__plan__council")
+    # The forum shows on its council's page; a member whose name may not be published still
+    # counts there (by sector and sex), so no member's row is private.
+    scoping.register(Forum, council="council")
+    scoping.register(ForumMember, council="forum__council")
+    scoping.register(ForumMeeting, council="forum__council")
+    scoping.register(PlanEndorsement, council="plan__council")
     # A commitment's page shows the proposals it came from, with their workshop and group.
     scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
     scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))

@@ -7,9 +7,12 @@ from simple_history import register as track_history
 from .models import (
     Commitment,
     CommitmentAssessment,
+    Forum,
+    ForumMeeting,
     Indicator,
     Milestone,
     MilestoneUpdate,
+    PlanEndorsement,
     PlanSelfAssessment,
 )
 
@@ -42,6 +45,21 @@ class CommitmentAssessmentTranslation(TranslationOptions):
 @register(PlanSelfAssessment)
 class PlanSelfAssessmentTranslation(TranslationOptions):
     fields = ("summary", "lessons")
+
+
+@register(Forum)
+class ForumTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(ForumMeeting)
+class ForumMeetingTranslation(TranslationOptions):
+    fields = ("title", "venue", "minutes")
+
+
+@register(PlanEndorsement)
+class PlanEndorsementTranslation(TranslationOptions):
+    fields = ("statement",)
 
 
 for model in (Commitment, Milestone, Indicator):

@@ -14,6 +14,7 @@ from opengov.params import page_number
 from . import selectors
 from .comments.forms import CommentForm
 from .comments.selectors import published_comments
+from .forum.selectors import plan_endorsement
 from .models import Commitment
 from .progress.selectors import commitment_assessment, commitment_indicators
 from .publishing.selectors import plan_documents
@@ -58,6 +59,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "themes": selectors.plan_commitments_by_theme(plan),
         "stages": selectors.plan_stages(plan),
         "documents": plan_documents(plan),
+        "endorsement": plan_endorsement(plan),
         **_comments_context(request, plan, None, form),
     }
     return render(request, "commitments/plan_detail.html", context, status=status)

@@ -14,6 +14,7 @@ from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
 from consultations.models import ActionPlan
 
 from .. import services
+from ..forum.admin import PlanEndorsementInline
 from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
 from .plan_record import plan_record_view
@@ -155,3 +156,4 @@ class ActionPlanAdmin(PlanWorkflowAdminMixin, PlanPublishingAdminMixin, BaseActi
         (_("Publication"), {"fields": ("publications",)}),
     )
     actions = [*PlanWorkflowAdminMixin.actions, "publish_pdf"]
+    inlines = [*BaseActionPlanAdmin.inlines, PlanEndorsementInline]

@@ -2,7 +2,8 @@
 migrations name commitments.models.plan_document_path): commitments.py (the commitment and
 what its milestones add up to), milestones.py (milestones, indicators), publishing.py (PDF
 publications and documents), comments.py (citizens' comments and reports), progress.py
-(implementation follow-up: progress entries, assessments, reminders)."""
+(implementation follow-up: progress entries, assessments, reminders), forum.py (the
+multi-stakeholder forum: members, meetings, endorsements of a plan)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
@@ -26,6 +27,7 @@ from .progress import (
     ReminderLog,
     evidence_path,
 )
+from .forum import Forum, ForumMeeting, ForumMember, PlanEndorsement, forum_document_path
 
 # isort: on
 
@@ -39,6 +41,9 @@ __all__ = [
     "Commitment",
     "CommitmentAssessment",
     "CompletionLevel",
+    "Forum",
+    "ForumMeeting",
+    "ForumMember",
     "Indicator",
     "IndicatorValue",
     "Milestone",
@@ -46,9 +51,11 @@ __all__ = [
     "MilestoneUpdate",
     "OpenedGovernment",
     "PlanDocument",
+    "PlanEndorsement",
     "PlanPublication",
     "PlanSelfAssessment",
     "ReminderLog",
     "evidence_path",
+    "forum_document_path",
     "plan_document_path",
 ]
