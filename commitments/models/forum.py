@@ -85,7 +85,7 @@ class Forum(BilingualModel, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
-    def rules_download_url(self) -> str:
+    def download_url(self) -> str:
         return reverse("commitments:forum_file", args=["rules", self.pk])
 
     def download_name(self) -> str:
@@ -263,7 +263,7 @@ class ForumMeeting(PlanOwned, BilingualModel, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
-    def minutes_download_url(self) -> str:
+    def download_url(self) -> str:
         return reverse("commitments:forum_file", args=["minutes", self.pk])
 
     def download_name(self) -> str:
