@@ -6,3 +6,8 @@ class OpendataConfig(AppConfig):
     ZIP of everything (no models; it reads consultations and commitments)."""
 
     name = "opendata"
+
+    def ready(self) -> None:
+        from .forum import register_datasets
+
+        register_datasets()

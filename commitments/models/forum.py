@@ -315,6 +315,8 @@ class PlanEndorsement(PlanOwned, BilingualModel, TimeStampedModel):
     )
     statement = models.TextField(_("statement"), blank=True, max_length=5000)
 
+    objects = PlanRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("forum endorsement")
         verbose_name_plural = _("forum endorsements")
@@ -371,6 +373,10 @@ class PlanEndorsement(PlanOwned, BilingualModel, TimeStampedModel):
             if meeting.forum_id != self.forum_id:
                 errors.setdefault("meeting", []).append(
                     gettext("The meeting must be one of this forum's meetings.")
+                )
+            elif meeting.plan_id and meeting.plan_id != self.plan_id:
+                errors.setdefault("meeting", []).append(
+                    gettext("The meeting must be about this plan, or about no plan.")
                 )
             elif self.endorsed_on and meeting.held_on > self.endorsed_on:
                 errors.setdefault("meeting", []).append(
