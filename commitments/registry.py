@@ -25,6 +25,7 @@ from .models import (
     PlanDocument,
     PlanEndorsement,
     PlanPublication,
+    PlanReminderLog,
     PlanSelfAssessment,
     ReminderLog,
 )
@@ -78,6 +79,8 @@ def register() -> None:
     scoping.register(ForumMember, council="forum__council")
     scoping.register(ForumMeeting, council="forum__council")
     scoping.register(PlanEndorsement, council="plan__council")
+    # The worker's log of repository reminders: on no page; its rows never move.
+    scoping.register(PlanReminderLog, council="plan__council", plan=None, moves=False)
     # A commitment's page shows the proposals it came from, with their workshop and group.
     scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
     scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))

@@ -6,10 +6,12 @@ from .comments.confirmation import requeue_comment_confirmations, send_comment_c
 from .comments.digest import notify_moderators
 from .progress.reminders import remind_coordinators
 from .publishing.services import render_plan_publication, requeue_publications
+from .repository.reminders import remind_stale_plans
 
 __all__ = [
     "notify_moderators",
     "remind_coordinators",
+    "remind_stale_plans",
     "render_plan_publication",
     "requeue_comment_confirmations",
     "requeue_publications",

@@ -6,6 +6,7 @@ from .feeds import PlanFeed
 from .forum import views as forum_views
 from .progress import views as progress_views
 from .publishing import views as publishing_views
+from .repository import views as repository_views
 
 app_name = "commitments"
 
@@ -39,6 +40,11 @@ urlpatterns = [
         "councils/<slug:council_slug>/plans/<int:start_year>/self-assessment/<str:kind>.md",
         progress_views.self_assessment_export,
         name="self_assessment",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/repository/",
+        repository_views.plan_repository_page,
+        name="plan_repository",
     ),
     path("evidence/<str:kind>/<int:pk>/", progress_views.evidence_file, name="evidence"),
     path("forum/<str:kind>/<int:pk>/", forum_views.forum_file, name="forum_file"),

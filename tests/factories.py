@@ -346,3 +346,12 @@ class PlanEndorsementFactory(factory.django.DjangoModelFactory):
     version = 1
     endorsed_on = datetime.date(2023, 6, 1)
     statement_fr = "Le forum approuve cette version du plan."
+
+
+class PlanReminderLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.PlanReminderLog"
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    plan = factory.SubFactory(ActionPlanFactory)
+    last_update = datetime.date(2024, 1, 31)

@@ -3,7 +3,8 @@ migrations name commitments.models.plan_document_path): commitments.py (the comm
 what its milestones add up to), milestones.py (milestones, indicators), publishing.py (PDF
 publications and documents), comments.py (citizens' comments and reports), progress.py
 (implementation follow-up: progress entries, assessments, reminders), forum.py (the
-multi-stakeholder forum: members, meetings, endorsements of a plan)."""
+multi-stakeholder forum: members, meetings, endorsements of a plan), repository.py (the log of
+the reminders about a plan's repository)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
@@ -28,6 +29,7 @@ from .progress import (
     evidence_path,
 )
 from .forum import Forum, ForumMeeting, ForumMember, PlanEndorsement, forum_document_path
+from .repository import PlanReminderLog
 
 # isort: on
 
@@ -53,6 +55,7 @@ __all__ = [
     "PlanDocument",
     "PlanEndorsement",
     "PlanPublication",
+    "PlanReminderLog",
     "PlanSelfAssessment",
     "ReminderLog",
     "evidence_path",

@@ -118,6 +118,8 @@ NON_COUNCIL_MODELS = {
 UNSWEPT_SCOPED_MODELS = {
     "commitments.commentreport": "readers' reports: checked with the comments (see _council_rows)",
     "commitments.reminderlog": "the worker's log of reminders sent: on no page, in no admin",
+    "commitments.planreminderlog": "the worker's log of repository reminders: on no page, in no "
+    "admin",
 }
 # What the sweep walks: every model an app registered with a council (opengov.scoping), by the
 # lookup from a row to that council.
