@@ -62,7 +62,12 @@ def objects(settings, tmp_path):
     self_assessment = PlanSelfAssessment.objects.create(
         plan=commitment.plan, kind="mid_term", summary_ar="تقييم ذاتي في منتصف المدة"
     )
+    forum = factories.ForumFactory(council=commitment.plan.council)
+    factories.ForumMemberFactory(forum=forum)
+    forum_meeting = factories.ForumMeetingFactory(forum=forum, plan=commitment.plan)
     return {
+        "forum": forum,
+        "forummeeting": forum_meeting,
         "commitmentassessment": assessment,
         "planselfassessment": self_assessment,
         "comment": comment,
@@ -108,6 +113,8 @@ def test_every_domain_model_has_an_admin():
         "comment",
         "commitmentassessment",
         "planselfassessment",
+        "forum",
+        "forummeeting",
     }
 
 

@@ -27,12 +27,16 @@ from commitments.models import (
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    Forum,
+    ForumMeeting,
     Indicator,
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
     PlanDocument,
+    PlanEndorsement,
     PlanPublication,
+    PlanReminderLog,
     PlanSelfAssessment,
     ReminderLog,
 )
@@ -64,8 +68,8 @@ PLAN_OWNED = sorted(
 )
 # Models that reach a plan through their foreign keys but are not a plan's records: a reader's
 # report on a comment (moderation input, accepted while the comment is shown) and the log that
-# keeps reminders from going twice.
-NOT_PLAN_RECORDS = {CommentReport, ReminderLog}
+# keeps reminders from going twice (about milestones, or about a plan's repository).
+NOT_PLAN_RECORDS = {CommentReport, ReminderLog, PlanReminderLog}
 
 
 def _ids(model) -> str:
@@ -87,6 +91,9 @@ def _build(plan: ActionPlan, tag: str) -> dict:
         opened_government="major",
     )
     publication = PlanPublication.objects.create(plan=plan, version=1, status="done")
+    # One forum per council, shared by its plans.
+    forum = Forum.objects.filter(council=council).first() or factories.ForumFactory(council=council)
+    meeting = factories.ForumMeetingFactory(forum=forum, plan=plan)
     comment = Comment.objects.create(
         plan=plan,
         author_name="Citoyenne",
@@ -129,6 +136,10 @@ def _build(plan: ActionPlan, tag: str) -> dict:
             generated_at=timezone.now(),
         ),
         Comment: comment,
+        ForumMeeting: meeting,
+        PlanEndorsement: factories.PlanEndorsementFactory(
+            plan=plan, forum=forum, meeting=meeting, publication=publication
+        ),
         PlanStageChange: PlanStageChange.objects.create(
             plan=plan, from_stage=Stage.ADOPTED, to_stage=Stage.IMPLEMENTATION
         ),
