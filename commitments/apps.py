@@ -7,6 +7,10 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments")
 
     def ready(self) -> None:
+        from opengov import sections
+
         from . import registry
+        from .forum.selectors import council_forum_section
 
         registry.register()
+        sections.register("council", "forum", council_forum_section)

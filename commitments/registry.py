@@ -17,6 +17,9 @@ from .models import (
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    Forum,
+    ForumMeeting,
+    ForumMember,
     InceptionAssessment,
     InceptionCommitmentReview,
     Indicator,
@@ -24,7 +27,9 @@ from .models import (
     Milestone,
     MilestoneUpdate,
     PlanDocument,
+    PlanEndorsement,
     PlanPublication,
+    PlanReminderLog,
     PlanSelfAssessment,
     ReminderLog,
 )
@@ -89,6 +94,14 @@ def register() -> None:
         private=review_is_private,
     )
     scoping.register(AssessmentReminderLog, council="plan__council", plan=None)
+    # The forum shows on its council's page; a member whose name may not be published still
+    # counts there (by sector and sex), so no member's row is private.
+    scoping.register(Forum, council="council")
+    scoping.register(ForumMember, council="forum__council")
+    scoping.register(ForumMeeting, council="forum__council")
+    scoping.register(PlanEndorsement, council="plan__council")
+    # The worker's log of repository reminders: on no page; its rows never move.
+    scoping.register(PlanReminderLog, council="plan__council", plan=None, moves=False)
     # A commitment's page shows the proposals it came from, with their workshop and group.
     scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
     scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))

@@ -7,11 +7,13 @@ from .comments.digest import notify_moderators
 from .monitoring.reminders import remind_monitoring_body
 from .progress.reminders import remind_coordinators
 from .publishing.services import render_plan_publication, requeue_publications
+from .repository.reminders import remind_stale_plans
 
 __all__ = [
     "notify_moderators",
     "remind_coordinators",
     "remind_monitoring_body",
+    "remind_stale_plans",
     "render_plan_publication",
     "requeue_comment_confirmations",
     "requeue_publications",

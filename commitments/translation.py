@@ -7,11 +7,14 @@ from simple_history import register as track_history
 from .models import (
     Commitment,
     CommitmentAssessment,
+    Forum,
+    ForumMeeting,
     InceptionAssessment,
     InceptionCommitmentReview,
     Indicator,
     Milestone,
     MilestoneUpdate,
+    PlanEndorsement,
     PlanSelfAssessment,
 )
 
@@ -58,6 +61,21 @@ class InceptionCommitmentReviewTranslation(TranslationOptions):
 @register(PlanSelfAssessment)
 class PlanSelfAssessmentTranslation(TranslationOptions):
     fields = ("summary", "lessons")
+
+
+@register(Forum)
+class ForumTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(ForumMeeting)
+class ForumMeetingTranslation(TranslationOptions):
+    fields = ("title", "venue", "minutes")
+
+
+@register(PlanEndorsement)
+class PlanEndorsementTranslation(TranslationOptions):
+    fields = ("statement",)
 
 
 for model in (Commitment, Milestone, Indicator):

@@ -3,8 +3,10 @@ from django.urls import path
 from . import views
 from .comments import views as comments_views
 from .feeds import PlanFeed
+from .forum import views as forum_views
 from .progress import views as progress_views
 from .publishing import views as publishing_views
+from .repository import views as repository_views
 
 app_name = "commitments"
 
@@ -39,7 +41,13 @@ urlpatterns = [
         progress_views.self_assessment_export,
         name="self_assessment",
     ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/repository/",
+        repository_views.plan_repository_page,
+        name="plan_repository",
+    ),
     path("evidence/<str:kind>/<int:pk>/", progress_views.evidence_file, name="evidence"),
+    path("forum/<str:kind>/<int:pk>/", forum_views.forum_file, name="forum_file"),
     path("comments/sent/", comments_views.comment_sent, name="comment_sent"),
     path("comments/confirm/<str:token>/", comments_views.comment_confirm, name="comment_confirm"),
     path("comments/<int:pk>/report/", comments_views.comment_report, name="comment_report"),

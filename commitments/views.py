@@ -14,6 +14,7 @@ from opengov.params import page_number
 from . import selectors
 from .comments.forms import CommentForm
 from .comments.selectors import published_comments
+from .forum.selectors import plan_endorsement
 from .models import Commitment, end_of_commitment_due_on
 from .monitoring.selectors import commitment_assessment, plan_inception_assessment
 from .progress.selectors import commitment_indicators
@@ -60,6 +61,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "stages": selectors.plan_stages(plan),
         "documents": plan_documents(plan),
         "inception": plan_inception_assessment(plan),
+        "endorsement": plan_endorsement(plan),
         **_comments_context(request, plan, None, form),
     }
     return render(request, "commitments/plan_detail.html", context, status=status)

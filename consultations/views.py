@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from opengov import sections
 from opengov.pagecache import cached_page, integer, text, word
 from opengov.params import page_number
 from opengov.uploads import attachment_response, may_download
@@ -57,7 +58,13 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "consultations/council_detail.html",
-        {"council": council, "plans": plans, "workshops": workshops},
+        {
+            "council": council,
+            "plans": plans,
+            "workshops": workshops,
+            # What upper apps show of the council (the forum): opengov.sections.
+            "sections": sections.for_page("council", council=council),
+        },
     )
 
 

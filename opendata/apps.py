@@ -12,3 +12,6 @@ class OpendataConfig(AppConfig):
         from . import assessments
 
         assessments.register()
+        from .forum import register_datasets
+
+        register_datasets()

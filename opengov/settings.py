@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "rebuild-opendata-zip": {"task": "opendata.rebuild_zip", "schedule": 600.0},
     "remind-coordinators": {"task": "commitments.remind_coordinators", "schedule": 86400.0},
     "remind-monitoring-body": {"task": "commitments.remind_monitoring_body", "schedule": 86400.0},
+    "remind-stale-plans": {"task": "commitments.remind_stale_plans", "schedule": 86400.0},
 }
 
 # Public pages and API answers are kept in the cache until the data changes (opengov.pagecache);

@@ -342,3 +342,62 @@ def published_inception(plan, **fields):
     return InceptionAssessmentFactory(
         plan=plan, status="published", published_on=datetime.date(2025, 2, 1), **fields
     )
+
+
+# --- the multi-stakeholder forum ----------------------------------------------------------------
+
+
+class ForumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.Forum"
+
+    council = factory.SubFactory(CouncilFactory)
+    name_ar = "المنتدى متعدد الأطراف"
+    name_fr = "Forum multi-acteurs"
+    established_on = datetime.date(2022, 3, 1)
+
+
+class ForumMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.ForumMember"
+
+    forum = factory.SubFactory(ForumFactory)
+    name = factory.Sequence(lambda n: f"Membre {n}")
+    organisation = "Association Tétouan Ouverte"
+    sector = "civil_society"
+    sex = "woman"
+
+
+class ForumMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.ForumMeeting"
+
+    forum = factory.SubFactory(ForumFactory)
+    plan = None
+    held_on = datetime.date(2023, 5, 10)
+    title_ar = "اجتماع المنتدى"
+    title_fr = "Réunion du forum"
+    minutes_fr = "Le forum a examiné le projet de plan."
+    attendees = 12
+    attendees_women = 5
+    attendees_men = 7
+
+
+class PlanEndorsementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.PlanEndorsement"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    forum = factory.LazyAttribute(lambda o: ForumFactory(council=o.plan.council))
+    version = 1
+    endorsed_on = datetime.date(2023, 6, 1)
+    statement_fr = "Le forum approuve cette version du plan."
+
+
+class PlanReminderLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.PlanReminderLog"
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    plan = factory.SubFactory(ActionPlanFactory)
+    last_update = datetime.date(2024, 1, 31)

@@ -1,12 +1,13 @@
 """The commitments app's admin. Each sub-domain defines its ModelAdmins next to its services
-(comments/admin.py, monitoring/admin.py, progress/admin.py, publishing/admin.py; the core ones
-are in this package); they are all registered here, in one list."""
+(comments/admin.py, forum/admin.py, monitoring/admin.py, progress/admin.py, publishing/admin.py;
+the core ones are in this package); they are all registered here, in one list."""
 
 from django.contrib import admin
 
 from consultations.models import ActionPlan
 
 from ..comments.admin import CommentAdmin
+from ..forum import admin as forum_admin
 from ..models import (
     Comment,
     Commitment,
@@ -36,3 +37,4 @@ admin.site.register(Indicator, IndicatorAdmin)
 admin.site.register(PlanPublication, PlanPublicationAdmin)
 admin.site.register(PlanDocument, PlanDocumentAdmin)
 admin.site.register(Comment, CommentAdmin)
+forum_admin.register(admin.site)

@@ -16,6 +16,7 @@ from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
 from consultations.models import ActionPlan
 
 from .. import services
+from ..forum.admin import PlanEndorsementInline
 from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
 from .plan_import import plan_import_template_view, plan_import_view
@@ -182,3 +183,4 @@ class ActionPlanAdmin(PlanWorkflowAdminMixin, PlanPublishingAdminMixin, BaseActi
         (_("Publication"), {"fields": ("publications",)}),
     )
     actions = [*PlanWorkflowAdminMixin.actions, "publish_pdf"]
+    inlines = [*BaseActionPlanAdmin.inlines, PlanEndorsementInline]

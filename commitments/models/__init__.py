@@ -3,7 +3,9 @@ migrations name commitments.models.plan_document_path): commitments.py (the comm
 what its milestones add up to), milestones.py (milestones, indicators), publishing.py (PDF
 publications and documents), comments.py (citizens' comments and reports), progress.py
 (implementation follow-up: progress entries, self-assessments, reminders), inception.py and
-monitoring.py (the monitoring body's inception and end-of-commitment assessments)."""
+monitoring.py (the monitoring body's inception and end-of-commitment assessments), forum.py (the
+multi-stakeholder forum: members, meetings, endorsements of a plan), repository.py (the log of
+the reminders about a plan's repository)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
@@ -42,6 +44,8 @@ from .monitoring import (
     commitment_completed_on,
     end_of_commitment_due_on,
 )
+from .forum import Forum, ForumMeeting, ForumMember, PlanEndorsement, forum_document_path
+from .repository import PlanReminderLog
 
 # isort: on
 
@@ -58,6 +62,9 @@ __all__ = [
     "Commitment",
     "CommitmentAssessment",
     "CompletionLevel",
+    "Forum",
+    "ForumMeeting",
+    "ForumMember",
     "InceptionAssessment",
     "InceptionCommitmentReview",
     "Indicator",
@@ -67,7 +74,9 @@ __all__ = [
     "MilestoneUpdate",
     "OpenedGovernment",
     "PlanDocument",
+    "PlanEndorsement",
     "PlanPublication",
+    "PlanReminderLog",
     "PlanSelfAssessment",
     "PotentialForResults",
     "ReminderLog",
@@ -76,6 +85,7 @@ __all__ = [
     "commitment_completed_on",
     "end_of_commitment_due_on",
     "evidence_path",
+    "forum_document_path",
     "inception_due_on",
     "plan_document_path",
 ]

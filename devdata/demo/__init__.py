@@ -13,7 +13,7 @@ and a plan in preparation.
 so a second run changes nothing and never overwrites what someone edited. Every object is
 validated with full_clean() before it is saved, like an admin form would. One module per
 place (the events are real, so the data follows them): tanger, tanger_commitments, oriental,
-communes; then follow_up; the loader holds what they share."""
+communes; then follow_up and the forum; the loader holds what they share."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from django.db import transaction
 
 from .communes import agadir, kenitra
 from .follow_up import close_ended_plans, follow_up
+from .forum import tanger_forum
 from .loader import REGIONS_FIXTURE, D, Loader
 from .oriental import oriental_plan, saidia_network_meeting
 from .tanger import tanger_tetouan_al_hoceima
@@ -45,6 +46,7 @@ def load_demo(today: datetime.date | None = None) -> Counter[str]:
     agadir(loader, regions["souss-massa"], themes)
     kenitra(loader, regions["rabat-sale-kenitra"])
     follow_up(loader)
+    tanger_forum(loader, tta)
     close_ended_plans()
     return loader.created
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
+from .. import forum
 from . import views
 
 router = DefaultRouter(trailing_slash=True)
@@ -14,6 +15,8 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("workshops", views.WorkshopViewSet, basename="workshop")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("comments", views.CommentViewSet, basename="comment")
+router.register("forums", forum.ForumViewSet, basename="forum")
+router.register("endorsements", forum.EndorsementViewSet, basename="endorsement")
 
 app_name = "api"
 

@@ -64,8 +64,13 @@ def objects(settings, tmp_path):
     )
     inception = factories.InceptionAssessmentFactory(plan=commitment.plan)
     factories.InceptionCommitmentReviewFactory(assessment=inception, commitment=commitment)
+    forum = factories.ForumFactory(council=commitment.plan.council)
+    factories.ForumMemberFactory(forum=forum)
+    forum_meeting = factories.ForumMeetingFactory(forum=forum, plan=commitment.plan)
     return {
         "inceptionassessment": inception,
+        "forum": forum,
+        "forummeeting": forum_meeting,
         "commitmentassessment": assessment,
         "planselfassessment": self_assessment,
         "comment": comment,
@@ -112,6 +117,8 @@ def test_every_domain_model_has_an_admin():
         "commitmentassessment",
         "planselfassessment",
         "inceptionassessment",
+        "forum",
+        "forummeeting",
     }
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from commitments.models import Commitment, Indicator, Milestone
+from commitments.models import Commitment, Forum, ForumMeeting, Indicator, Milestone
 from consultations.models import (
     ActionPlan,
     Council,
@@ -64,6 +64,8 @@ RIGHTS_TABLE = {
     "commitment":       ("vacd",    "v",    "vacd",      "v",       "v"),
     "milestone":        ("vacd",    "vc",   "vacd",      "",        "v"),
     "indicator":        ("vacd",    "vc",   "vacd",      "",        "v"),
+    "forum":            ("vacd",    "vc",   "vacd",      "",        "v"),
+    "forummeeting":     ("vacd",    "vacd", "vacd",      "",        "v"),
 }
 # fmt: on
 RIGHTS = {model: dict(zip(ROLES, row, strict=True)) for model, row in RIGHTS_TABLE.items()}
@@ -83,6 +85,8 @@ MODELS = {
     "commitment": Commitment,
     "milestone": Milestone,
     "indicator": Indicator,
+    "forum": Forum,
+    "forummeeting": ForumMeeting,
 }
 
 # A plain text field each change POST modifies, to see whether the change was saved.
@@ -98,6 +102,8 @@ PROBE = {
     "commitment": "partners_ar",
     "milestone": "evidence_ar",
     "indicator": "source_ar",
+    "forum": "description_ar",
+    "forummeeting": "venue_ar",
 }
 
 # operation -> (right it needs, status when the right is held, on an object the user may see)
@@ -175,6 +181,11 @@ def _build_council(tag: str) -> dict:
     change = PlanStageChange.objects.create(
         plan=plan, from_stage="preparation", to_stage="consultation"
     )
+    forum = factories.ForumFactory(council=council, name_ar=f"{tag}-forum", name_fr="")
+    factories.ForumMemberFactory(forum=forum)
+    meeting = factories.ForumMeetingFactory(
+        forum=forum, plan=plan, title_ar=f"{tag}-forummeeting", title_fr=""
+    )
     return {
         "council": council,
         "theme": theme,
@@ -187,6 +198,8 @@ def _build_council(tag: str) -> dict:
         "commitment": commitment,
         "milestone": milestone,
         "indicator": indicator,
+        "forum": forum,
+        "forummeeting": meeting,
     }
 
 

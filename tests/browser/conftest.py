@@ -46,6 +46,9 @@ def demo_urls():
         "home": reverse("home"),
         "council": plan.council.get_absolute_url(),
         "plan": plan.get_absolute_url(),
+        "repository": reverse(
+            "commitments:plan_repository", args=[plan.council.slug, plan.start_year]
+        ),
         "consultation-plan": ActionPlan.objects.get(council__slug="oriental").get_absolute_url(),
         "commitment": Commitment.objects.get(reference="TTA-2024-01").get_absolute_url(),
         "workshop": Workshop.objects.get(starts_on=datetime.date(2024, 1, 6)).get_absolute_url(),

@@ -28,6 +28,8 @@ from commitments.models import (
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    Forum,
+    ForumMeeting,
     InceptionAssessment,
     InceptionCommitmentReview,
     Indicator,
@@ -35,7 +37,9 @@ from commitments.models import (
     Milestone,
     MilestoneUpdate,
     PlanDocument,
+    PlanEndorsement,
     PlanPublication,
+    PlanReminderLog,
     PlanSelfAssessment,
     ReminderLog,
 )
@@ -67,8 +71,8 @@ PLAN_OWNED = sorted(
 )
 # Models that reach a plan through their foreign keys but are not a plan's records: a reader's
 # report on a comment (moderation input, accepted while the comment is shown) and the log that
-# keeps reminders from going twice (the coordinators' and the monitoring body's).
-NOT_PLAN_RECORDS = {CommentReport, ReminderLog, AssessmentReminderLog}
+# keeps reminders from going twice (about milestones, the monitoring body's, a plan's repository).
+NOT_PLAN_RECORDS = {CommentReport, ReminderLog, AssessmentReminderLog, PlanReminderLog}
 
 
 def _ids(model) -> str:
@@ -91,6 +95,9 @@ def _build(plan: ActionPlan, tag: str) -> dict:
     )
     inception = InceptionAssessment.objects.create(plan=plan, summary_fr="Co-création conforme.")
     publication = PlanPublication.objects.create(plan=plan, version=1, status="done")
+    # One forum per council, shared by its plans.
+    forum = Forum.objects.filter(council=council).first() or factories.ForumFactory(council=council)
+    meeting = factories.ForumMeetingFactory(forum=forum, plan=plan)
     comment = Comment.objects.create(
         plan=plan,
         author_name="Citoyenne",
@@ -137,6 +144,10 @@ def _build(plan: ActionPlan, tag: str) -> dict:
             generated_at=timezone.now(),
         ),
         Comment: comment,
+        ForumMeeting: meeting,
+        PlanEndorsement: factories.PlanEndorsementFactory(
+            plan=plan, forum=forum, meeting=meeting, publication=publication
+        ),
         PlanStageChange: PlanStageChange.objects.create(
             plan=plan, from_stage=Stage.ADOPTED, to_stage=Stage.IMPLEMENTATION
         ),

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
-from commitments.models import Commitment, Milestone
+from commitments.models import Commitment, Forum, Milestone
 from commitments.selectors import plan_readiness
 from consultations.models import ActionPlan, Council, Proposal, Workshop
 from devdata.demo import REGIONS_FIXTURE, load_demo
@@ -152,3 +152,12 @@ def test_command_reports_what_it_did():
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "nothing to do" in out.getvalue()
+
+
+def test_tanger_forum_counts_its_members_meets_and_endorses_both_plans(demo):
+    forum = Forum.objects.get(council__slug="tanger-tetouan-al-hoceima")
+    assert forum.members.count() == 8
+    assert forum.members.filter(public=True).count() == 3
+    assert forum.meetings.count() == 2
+    endorsed = forum.endorsements.values_list("plan__start_year", "version")
+    assert sorted(endorsed) == [(2021, 1), (2024, 1)]

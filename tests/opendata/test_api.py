@@ -21,7 +21,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 
-from commitments.models import Comment, Commitment, Milestone, PlanDocument, PlanPublication
+from commitments.models import (
+    Comment,
+    Commitment,
+    Forum,
+    Milestone,
+    PlanDocument,
+    PlanPublication,
+)
 from consultations.models import ActionPlan, Council, Proposal, Workshop
 from devdata.demo import load_demo
 from opengov import dataversion
@@ -31,7 +38,16 @@ pytestmark = pytest.mark.django_db
 
 Stage = ActionPlan.Stage
 API = "/api/v1/"
-ENDPOINTS = ["councils", "plans", "commitments", "workshops", "proposals", "comments"]
+ENDPOINTS = [
+    "councils",
+    "plans",
+    "commitments",
+    "workshops",
+    "proposals",
+    "comments",
+    "forums",
+    "endorsements",
+]
 # The large collections are paged by cursor: no total, no page number (opendata/api/views.py).
 CURSOR_PAGED = {"proposals", "comments"}
 SECRET = "SECRETPREP"  # in every text of the plan in preparation
@@ -221,6 +237,29 @@ COMMENT_KEYS = {
     "official_reply",
     "replied_at",
 }
+FORUM_KEYS = {
+    "id",
+    "council",
+    "name_ar",
+    "name_fr",
+    "description_ar",
+    "description_fr",
+    "established_on",
+    "composition",
+    "members",
+    "meetings",
+}
+ENDORSEMENT_KEYS = {
+    "id",
+    "plan",
+    "council",
+    "forum",
+    "version",
+    "endorsed_on",
+    "meeting",
+    "statement_ar",
+    "statement_fr",
+}
 KEYS = {
     "councils": COUNCIL_KEYS,
     "plans": PLAN_KEYS,
@@ -228,6 +267,8 @@ KEYS = {
     "workshops": WORKSHOP_KEYS,
     "proposals": PROPOSAL_KEYS,
     "comments": COMMENT_KEYS,
+    "forums": FORUM_KEYS,
+    "endorsements": ENDORSEMENT_KEYS,
 }
 
 
@@ -324,7 +365,27 @@ def fill_plan(plan, theme, prefix, commitments=2, kind=Workshop.Kind.CO_CREATION
         )
         factories.IndicatorFactory(commitment=commitment)
         made.append(commitment)
-    return SimpleNamespace(workshop=workshop, group=group, proposals=proposals, commitments=made)
+    # The council's forum: a member who agreed to be named, one who did not (never shown).
+    forum = Forum.objects.filter(council=plan.council).first() or factories.ForumFactory(
+        council=plan.council
+    )
+    code = plan.council.code
+    factories.ForumMemberFactory(forum=forum, name=f"Membre {code}", public=True)
+    factories.ForumMemberFactory(forum=forum, name=f"{SECRET} membre {code}", public=False)
+    meeting = factories.ForumMeetingFactory(
+        forum=forum, plan=plan, title_fr=f"{prefix} réunion", minutes_fr=f"{prefix} procès-verbal"
+    )
+    endorsement = factories.PlanEndorsementFactory(
+        plan=plan, forum=forum, meeting=meeting, statement_fr=f"{prefix} avis du forum"
+    )
+    return SimpleNamespace(
+        workshop=workshop,
+        group=group,
+        proposals=proposals,
+        commitments=made,
+        forum=forum,
+        endorsement=endorsement,
+    )
 
 
 @pytest.fixture
@@ -430,6 +491,8 @@ def detail_paths(world):
         "workshops": f"{API}workshops/{world.a.workshop.pk}/",
         "proposals": f"{API}proposals/{world.a.proposals[0].pk}/",
         "comments": f"{API}comments/{world.comments['reply'].pk}/",
+        "forums": f"{API}forums/{world.a.forum.pk}/",
+        "endorsements": f"{API}endorsements/{world.b.endorsement.pk}/",
     }
 
 
@@ -1177,3 +1240,35 @@ def demo_data(settings):
 def test_fuzz_no_server_error(case, demo_data):
     response = case.call_and_validate(checks=[not_a_server_error])
     assert response.status_code < 500
+
+
+# --- the multi-stakeholder forum ----------------------------------------------------------------
+
+
+def test_forum_counts_every_current_member_and_names_only_those_who_consented(client, world):
+    forum = client.get(detail_paths(world)["forums"]).json()
+    assert forum["council"] == "region-a"
+    assert forum["composition"]["total"] == 2
+    assert forum["composition"]["by_sex"] == {"woman": 2, "man": 0, "not_stated": 0}
+    assert forum["composition"]["by_sector"]["civil_society"] == 2
+    assert [m["name"] for m in forum["members"]] == ["Membre RGA"]
+    assert "sex" not in forum["members"][0]
+    assert [m["title_fr"] for m in forum["meetings"]] == ["A réunion"]
+
+
+def test_forum_of_a_council_with_a_plan_in_preparation_hides_that_plan_meeting(client, world):
+    (forum,) = results(client, "forums", council="region-c")
+    assert forum["meetings"] == []
+    assert forum["composition"]["total"] == 2
+    assert [m["name"] for m in forum["members"]] == ["Membre RGC"]
+
+
+def test_endorsements_of_public_plans_only(client, world):
+    listed = results(client, "endorsements")
+    assert {e["plan"] for e in listed} == {world.plan_a.pk, world.plan_b.pk}
+    endorsement = client.get(detail_paths(world)["endorsements"]).json()
+    assert endorsement["version"] == 1
+    assert endorsement["statement_fr"] == "B avis du forum"
+    assert endorsement["council"] == "commune-b"
+    hidden = world.hidden.endorsement.pk
+    assert client.get(f"{API}endorsements/{hidden}/").status_code == 404

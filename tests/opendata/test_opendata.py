@@ -48,6 +48,10 @@ DATASET_NAMES = [
     "inception_assessments",
     "inception_reviews",
     "end_of_commitment_assessments",
+    "forums",
+    "forum_members",
+    "forum_meetings",
+    "endorsements",
 ]
 # The columns the README promises (a change here is a change of the published format).
 KEY_COLUMNS = {
@@ -69,6 +73,10 @@ KEY_COLUMNS = {
         "civic_participation",
         "civic_participation_explanation_fr",
     ],
+    "forums": ["id", "council", "name_ar", "name_fr", "members", "members_woman"],
+    "forum_members": ["forum_id", "council", "name", "organisation", "sector", "role"],
+    "forum_meetings": ["id", "forum_id", "plan_id", "held_on", "minutes_ar", "attendees"],
+    "endorsements": ["id", "plan_id", "forum_id", "version", "endorsed_on", "statement_fr"],
 }
 DECIDIM_REQUIRED = [
     "id",
@@ -212,6 +220,25 @@ def world():
     lonely = factories.CommitmentFactory(
         plan=plan_b, reference="CMB-2025-02", title_fr="B sans jalon", title_ar="ب بدون مراحل"
     )
+    # The forums: a member who agreed to be named and one who did not; meetings and
+    # endorsements of a public plan and of the plan in preparation.
+    forums = {}
+    for council in (region, other):
+        forums[council.slug] = factories.ForumFactory(council=council)
+        factories.ForumMemberFactory(forum=forums[council.slug], name="Membre nommé", public=True)
+        factories.ForumMemberFactory(forum=forums[council.slug], name=f"{SECRET} membre")
+    for plan, text in ((plan_a, "A"), (prep, SECRET)):
+        forum = forums[plan.council.slug]
+        meeting = factories.ForumMeetingFactory(
+            forum=forum, plan=plan, title_fr=f"{text} réunion", title_ar=f"{text} اجتماع"
+        )
+        factories.PlanEndorsementFactory(
+            plan=plan,
+            forum=forum,
+            meeting=meeting,
+            statement_ar=f"{text} رأي المنتدى",
+            statement_fr=f"{text} avis du forum",
+        )
     comments = {
         state: make_comment(plan_b, f"{state}.author@mail.test", state)
         for state in Comment.State.values
@@ -258,6 +285,7 @@ def world():
         hidden=hidden,
         lonely=lonely,
         comments=comments,
+        forums=forums,
     )
 
 
@@ -341,6 +369,9 @@ def test_csv_has_bom_documented_header_and_both_languages(client, world, name):
     if name == "comments":
         assert not pairs  # a comment is in the language it was written in
         assert "language" in header
+        return
+    if name == "forum_members":
+        assert not pairs  # names and organisations as the members wrote them
         return
     assert pairs and all(fr in header for _ar, fr in pairs)
     ar, fr = pairs[0]
@@ -759,3 +790,21 @@ def test_unknown_dataset_or_format_is_404(client, world):
     assert client.get(dataset_url("secrets", "csv")).status_code == 404
     assert client.get(dataset_url("commitments", "xlsx")).status_code == 404
     assert client.post(dataset_url("commitments", "csv")).status_code == 405
+
+
+def test_forum_datasets_count_every_member_and_name_only_those_who_consented(client, world):
+    (forum,) = [r for r in csv_rows(client, "forums") if r["council"] == "region-a"]
+    assert (forum["members"], forum["members_woman"], forum["members_civil_society"]) == (
+        "2",
+        "2",
+        "2",
+    )
+    members = csv_rows(client, "forum_members")
+    assert {m["name"] for m in members} == {"Membre nommé"}
+    assert "sex" not in members[0]
+    meetings = csv_rows(client, "forum_meetings")
+    assert [m["title_fr"] for m in meetings] == ["A réunion"]
+    endorsements = csv_rows(client, "endorsements")
+    assert [(e["plan_id"], e["statement_fr"]) for e in endorsements] == [
+        (str(world.plan_a.pk), "A avis du forum")
+    ]

@@ -51,6 +51,13 @@ def build_plan(commitments=2, groups=2, proposals_per_group=2, stage=Stage.IMPLE
             completed_on=datetime.date(2024, 6, 1),
         )
         factories.IndicatorFactory(commitment=commitment)
+    # The forum grows with the plan: its council's page and the plan's page stay in bounds.
+    forum = factories.ForumFactory(council=plan.council)
+    for number in range(commitments):
+        factories.ForumMemberFactory(forum=forum, public=number % 2 == 0)
+    for _ in range(groups):
+        factories.ForumMeetingFactory(forum=forum, plan=plan)
+    factories.PlanEndorsementFactory(plan=plan, forum=forum)
     return plan, workshop
 
 

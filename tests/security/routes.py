@@ -16,6 +16,8 @@ from django.utils.regex_helper import normalize
 from commitments.models import (
     AssessmentEvidence,
     Comment,
+    Forum,
+    ForumMeeting,
     MilestoneUpdate,
     PlanDocument,
     PlanSelfAssessment,
@@ -142,6 +144,7 @@ KINDS = {
         "assessment": AssessmentEvidence,
         "other": None,
     },
+    "commitments:forum_file": {"rules": Forum, "minutes": ForumMeeting, "other": None},
     "commitments:self_assessment": {
         **dict.fromkeys(PlanSelfAssessment.Kind.values),
         "other": None,

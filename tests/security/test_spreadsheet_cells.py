@@ -215,8 +215,12 @@ def hostile_world(db):
         published_at=timezone.now(),
         consent_at=timezone.now(),
     )
+    forum = factories.ForumFactory(council=council)
+    member = factories.ForumMemberFactory(forum=forum, public=True)
+    meeting = factories.ForumMeetingFactory(forum=forum, plan=plan)
+    endorsement = factories.PlanEndorsementFactory(plan=plan, forum=forum, meeting=meeting)
     objects = [council, plan, group.workshop, group, group.theme, proposal, commitment]
-    objects += [milestone, indicator, comment]
+    objects += [milestone, indicator, comment, forum, member, meeting, endorsement]
     for number, obj in enumerate(objects):
         texts = BULLETS + HOSTILE[number:] + HOSTILE[:number]
         type(obj).objects.filter(pk=obj.pk).update(**_texts_of(obj, texts))
@@ -224,7 +228,7 @@ def hostile_world(db):
 
 
 def test_every_open_data_csv_is_quoted_and_neutral_in_both_readings(client, hostile_world):
-    assert len(datasets.DATASETS) == 12
+    assert len(datasets.DATASETS) == 16  # nine, the three of the assessments, the four of the forum
     seen = set()
     for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))

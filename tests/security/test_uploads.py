@@ -34,6 +34,8 @@ from commitments.models import (
     AssessmentEvidence,
     CommitmentAssessment,
     CompletionLevel,
+    Forum,
+    ForumMeeting,
     MilestoneUpdate,
     OpenedGovernment,
     PlanDocument,
@@ -137,12 +139,25 @@ def _plan_document(world, upload):
     )
 
 
+def _rules(world, upload):
+    return Forum(council=world["plan"].council, name_fr="Forum", rules_document=upload)
+
+
+def _minutes(world, upload):
+    forum = Forum.objects.get_or_create(council=world["plan"].council, name_fr="Forum")[0]
+    return ForumMeeting(
+        forum=forum, held_on=timezone.localdate(), title_fr="Réunion", minutes_file=upload
+    )
+
+
 FIELDS = {
     "council.logo": (_logo, "logo", png(), "png", "councils/logos"),
     "workshopdocument.file": (_document, "file", GIF_SCRIPT, "gif", "workshops/documents"),
     "milestoneupdate.evidence_file": (_update, "evidence_file", GIF_SCRIPT, "gif", "evidence"),
     "assessmentevidence.file": (_evidence, "file", GIF_SCRIPT, "gif", "evidence"),
     "plandocument.file": (_plan_document, "file", PDF_SCRIPT, "pdf", "plans"),
+    "forum.rules_document": (_rules, "rules_document", GIF_SCRIPT, "gif", "forum"),
+    "forummeeting.minutes_file": (_minutes, "minutes_file", GIF_SCRIPT, "gif", "forum"),
 }
 
 
@@ -337,6 +352,14 @@ def test_admin_links_to_the_download_views_never_to_media(admin_client, world):
     pages[assessment_page] = AssessmentEvidence.objects.get().download_url()
     pages[reverse("admin:commitments_plandocument_change", args=[document.pk])] = (
         document.download_url()
+    )
+    forum = factories.ForumFactory(council=world["plan"].council)
+    forum.rules_document.save("rules.gif", ContentFile(GIF_SCRIPT))
+    meeting = factories.ForumMeetingFactory(forum=forum)
+    meeting.minutes_file.save("pv.gif", ContentFile(GIF_SCRIPT))
+    pages[reverse("admin:commitments_forum_change", args=[forum.pk])] = forum.download_url()
+    pages[reverse("admin:commitments_forummeeting_change", args=[meeting.pk])] = (
+        meeting.download_url()
     )
     for page, link in pages.items():
         html = admin_client.get(page).content.decode()
