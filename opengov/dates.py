@@ -77,6 +77,16 @@ def normalise(day: datetime.date | None, precision: str, *, end: bool) -> dateti
     return month_end(day) if end else month_start(day)
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it has no such day (31 January
+    plus one month is 28 or 29 February), as OGP counts its "within N months" deadlines."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.](\d{4})$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet
+from opengov.dates import add_months
 from opengov.models import BilingualModel, TimeStampedModel
 
-from .base import add_months
 from .commitments import Commitment
 
 # OGP Local: the inception assessment is finalised within two months of the plan's submission.

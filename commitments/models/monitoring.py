@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet
+from opengov.dates import add_months
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.uploads import SniffedFileField, content_type_field, download_extension
 from opengov.validators import validate_file_size
 
-from .base import add_months
 from .commitments import Commitment, CompletionLevel, OpenedGovernment
 from .progress import evidence_path
 

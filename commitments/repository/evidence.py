@@ -9,23 +9,24 @@ provider is one or two aggregate queries, whatever the size of the plan."""
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime
 from collections.abc import Callable
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from consultations.models import ActionPlan, Proposal, Workshop
+from opengov.dates import add_months
 
 from ..models import (
     Commitment,
     CommitmentAssessment,
     Forum,
     ForumMeeting,
+    InceptionAssessment,
     IndicatorValue,
     MilestoneUpdate,
     PlanDocument,
@@ -180,6 +181,39 @@ def endorsement(plan: ActionPlan) -> Evidence:
     )
 
 
+def submission(plan: ActionPlan) -> Evidence:
+    submitted = plan.submitted_on
+    return Evidence(
+        "submission",
+        gettext("The plan submitted to OGP"),
+        gettext("Submitted on %(date)s") % {"date": formats.date_format(submitted)}
+        if submitted
+        else gettext("Not submitted yet."),
+        submitted is not None,
+        submitted,
+        plan.ogp_page_url if submitted else "",
+    )
+
+
+def inception(plan: ActionPlan) -> Evidence:
+    found = (
+        InceptionAssessment.objects.published()
+        .filter(plan=plan)
+        .only("published_on", "updated_at")
+        .first()
+    )
+    return Evidence(
+        "inception",
+        gettext("The monitoring body's inception assessment"),
+        gettext("Published on %(date)s") % {"date": formats.date_format(found.published_on)}
+        if found and found.published_on
+        else gettext("Not published yet."),
+        found is not None,
+        _latest(found.published_on, found.updated_at) if found else None,
+        f"{plan.get_absolute_url()}#inception-heading" if found else "",
+    )
+
+
 def progress(plan: ActionPlan) -> Evidence:
     updates = MilestoneUpdate.objects.filter(milestone__commitment__plan=plan).aggregate(
         count=Count("id"), last=Max("created_at")
@@ -223,6 +257,8 @@ EVIDENCE_PROVIDERS: list[Provider] = [
     commitments,
     published_plan,
     endorsement,
+    submission,
+    inception,
     progress,
     assessments,
 ]
@@ -236,15 +272,6 @@ def add_evidence_provider(provider: Provider, *, after: str | None = None) -> No
     names = [p.__name__ for p in EVIDENCE_PROVIDERS]
     position = names.index(after) + 1 if after in names else len(EVIDENCE_PROVIDERS)
     EVIDENCE_PROVIDERS.insert(position, provider)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,10 +26,10 @@ from commitments.models import (
     end_of_commitment_due_on,
     inception_due_on,
 )
-from commitments.models.base import add_months
 from commitments.monitoring.reminders import monitoring_body_remind as remind
 from commitments.monitoring.selectors import assessments_evidence
 from consultations.models import ActionPlan
+from opengov.dates import add_months
 from opengov.models import StaffProfile
 from opengov.roles import COORDINATOR, COUNCIL_STAFF, MONITORING_BODY
 from tests import factories

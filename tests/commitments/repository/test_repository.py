@@ -14,9 +14,10 @@ from django.utils.translation import gettext
 
 from commitments.models import Commitment, Milestone, MilestoneUpdate, PlanReminderLog
 from commitments.repository import evidence
-from commitments.repository.evidence import Evidence, add_months, plan_repository
+from commitments.repository.evidence import Evidence, plan_repository
 from commitments.repository.reminders import remind_stale_plans, stale_plans_remind
 from consultations.models import ActionPlan, Proposal, Workshop
+from opengov.dates import add_months
 from opengov.models import StaffProfile
 from opengov.roles import COORDINATOR, COUNCIL_STAFF, MODERATOR
 from tests import factories
@@ -124,15 +125,15 @@ def test_page_queries_do_not_grow_with_the_plan(client, settings, django_assert_
 def test_evidence_providers_can_be_extended(monkeypatch):
     plan = _plan()
 
-    def inception(plan):
-        return Evidence("inception", "Inception assessment", "none", False, None)
+    def budget(plan):
+        return Evidence("budget", "Budget", "none", False, None)
 
     monkeypatch.setattr(evidence, "EVIDENCE_PROVIDERS", list(evidence.EVIDENCE_PROVIDERS))
-    evidence.add_evidence_provider(inception, after="endorsement")
-    evidence.add_evidence_provider(inception)
+    evidence.add_evidence_provider(budget, after="endorsement")
+    evidence.add_evidence_provider(budget)
     keys = [e.key for e in plan_repository(plan).evidence]
-    assert keys.count("inception") == 1
-    assert keys.index("inception") == keys.index("endorsement") + 1
+    assert keys.count("budget") == 1
+    assert keys.index("budget") == keys.index("endorsement") + 1
 
 
 def test_reminder_goes_once_per_silence_to_the_council_staff(mailoutbox, staff_user):
@@ -169,3 +170,25 @@ def test_no_reminder_for_a_plan_updated_recently(mailoutbox, staff_user):
     staff_user(COUNCIL_STAFF, plan.council, email="staff@example.org")
     assert stale_plans_remind() == 0
     assert mailoutbox == []
+
+
+def test_the_submission_and_the_inception_assessment_are_evidence():
+    plan = _plan()
+    keys = [e.key for e in plan_repository(plan).evidence]
+    assert keys.index("endorsement") < keys.index("submission") < keys.index("inception")
+    held = {e.key: e for e in plan_repository(plan).evidence}
+    assert not held["submission"].held and not held["inception"].held
+
+    plan.submitted_on = datetime.date(2024, 3, 29)
+    plan.ogp_page_url = "https://www.opengovpartnership.org/members/tetouan/"
+    plan.save()
+    draft = factories.InceptionAssessmentFactory(plan=plan)
+    held = {e.key: e for e in plan_repository(plan).evidence}
+    assert held["submission"].held and held["submission"].last_update == plan.submitted_on
+    assert held["submission"].url == plan.ogp_page_url
+    assert not held["inception"].held  # a draft is not evidence the public can see
+
+    draft.delete()
+    factories.published_inception(plan)
+    held = {e.key: e for e in plan_repository(plan).evidence}
+    assert held["inception"].held and held["inception"].url.endswith("#inception-heading")
