@@ -296,3 +296,31 @@ def staff_user(role: str, *councils, **fields):
     for council in councils:
         council.staff.add(user)
     return user
+
+
+# --- the links of a commitment: the councils' own programmes, the UN goals ----------------------
+
+
+class CouncilProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consultations.CouncilProgramme"
+
+    council = factory.SubFactory(CouncilFactory)
+    kind = "pdr"
+    title_ar = factory.Sequence(lambda n: f"برنامج التنمية الجهوية {n}")
+    title_fr = factory.Sequence(lambda n: f"Programme de développement régional {n}")
+    start_year = 2022
+    end_year = 2027
+
+
+class SustainableDevelopmentGoalFactory(factory.django.DjangoModelFactory):
+    """The seventeen goals are seeded by a migration: this finds one of them."""
+
+    class Meta:
+        model = "commitments.SustainableDevelopmentGoal"
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n % 17 + 1)
+    name_ar = factory.LazyAttribute(lambda o: f"الهدف {o.number}")
+    name_fr = factory.LazyAttribute(lambda o: f"Objectif {o.number}")
+    name_en = factory.LazyAttribute(lambda o: f"Goal {o.number}")

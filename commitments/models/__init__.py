@@ -1,6 +1,7 @@
 """The commitments app's models, one module per sub-domain, all importable from here (the
 migrations name commitments.models.plan_document_path): commitments.py (the commitment and
-what its milestones add up to), milestones.py (milestones, indicators), publishing.py (PDF
+what its milestones add up to), goals.py (the UN Sustainable Development Goals a commitment
+serves), milestones.py (milestones, indicators), publishing.py (PDF
 publications and documents), comments.py (citizens' comments and reports), progress.py
 (implementation follow-up: progress entries, assessments, reminders)."""
 
@@ -14,6 +15,7 @@ from .commitments import (
     OpenedGovernment,
 )
 from .milestones import Indicator, Milestone
+from .goals import SDG_COUNT, SustainableDevelopmentGoal
 from .publishing import PlanDocument, PlanPublication, plan_document_path
 from .comments import COMMENT_MAX_LENGTH, Comment, CommentReport
 from .progress import (
@@ -32,6 +34,7 @@ from .progress import (
 __all__ = [
     "COMMENT_MAX_LENGTH",
     "MAX_ASSESSMENT_EVIDENCE",
+    "SDG_COUNT",
     "AssessmentEvidence",
     "ChallengeArea",
     "Comment",
@@ -49,6 +52,7 @@ __all__ = [
     "PlanPublication",
     "PlanSelfAssessment",
     "ReminderLog",
+    "SustainableDevelopmentGoal",
     "evidence_path",
     "plan_document_path",
 ]

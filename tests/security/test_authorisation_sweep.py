@@ -235,6 +235,18 @@ def _build_council(tag: str, marks: Markers, theme, add) -> None:
         contact_phone="+212 500 000 000",
     )
     add(council, tag, True)
+    # The council's own programme: public as soon as it is entered (it belongs to no plan).
+    programme = factories.CouncilProgrammeFactory(
+        council=council,
+        title_ar=marks.add(tag, "pub", "programme-title-ar"),
+        title_fr=marks.add(tag, "pub", "programme-title-fr"),
+        url=f"https://{tag}.example.ma/programme",
+    )
+    _save_file(
+        programme.document, "pdr.pdf", PDF + marks.add(tag, "pub", "programme-bytes").encode()
+    )
+    marks.identifier(tag, True, programme.document.name)
+    add(programme, tag, True)
     plans, proposals, commitments = {}, {}, {}
     today = timezone.now()
     for label, stage, start in (
@@ -309,8 +321,11 @@ def _build_council(tag: str, marks: Markers, theme, add) -> None:
             title_fr=m("commitment-title-fr"),
             description_ar=m("commitment-description"),
             partners_ar=m("commitment-partners"),
+            programme=programme,
+            programme_reference=m("commitment-programme-reference"),
         )
         commitment.source_proposals.add(proposal)
+        commitment.sdgs.set([16])
         commitments[label] = commitment
         add(commitment, tag, public)
         milestone = factories.MilestoneFactory(
@@ -1116,7 +1131,8 @@ def test_world_covers_every_scoped_model(world):
     for model in SCOPES:
         found = world.of(model, B)
         assert found, f"no {model.__name__} of BRAVO: build one in _build_council"
-        if model is not Council:
+        # A row of no plan (the council, its programmes) is public with its council.
+        if scoping.scope_of(model).plan is not None:
             assert {o.public for o in found} == {True, False}, model.__name__
     markers = world.markers.of(council=B)
     assert len(markers) == len(set(markers)) > 50
@@ -1301,6 +1317,7 @@ def test_public_fills_serve_bravo_published_plan(world, routes):
         "commitments:evidence",
         "commitments:plan_document",
         "consultations:workshop_document",
+        "consultations:programme_document",
     }
     assert downloads <= seen
     assert not unanswered, f"no fill of BRAVO's published plan answered: {unanswered}"
