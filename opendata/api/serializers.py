@@ -4,10 +4,20 @@ Links (`url`) are under SITE_URL (opengov.urls_absolute), never the request's ho
 
 from rest_framework import serializers
 
-from commitments.models import Comment, Commitment, Indicator, Milestone, PlanDocument
+from commitments.models import (
+    Comment,
+    Commitment,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    MilestoneUpdate,
+    PlanDocument,
+    SustainableDevelopmentGoal,
+)
 from consultations.models import (
     ActionPlan,
     Council,
+    CouncilProgramme,
     Proposal,
     Theme,
     WorkingGroup,
@@ -92,7 +102,39 @@ class PlanSerializer(serializers.ModelSerializer):
         return absolute_url(obj.get_absolute_url())
 
 
+class MilestoneUpdateSerializer(serializers.ModelSerializer):
+    """A dated progress entry: never who recorded it."""
+
+    evidence_file_url = serializers.SerializerMethodField()
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = MilestoneUpdate
+        fields = [
+            "id",
+            "status",
+            "completed_on",
+            *bilingual("note"),
+            "evidence_url",
+            "evidence_file_url",
+            "recorded_at",
+        ]
+
+    def get_evidence_file_url(self, obj) -> str:
+        return absolute_url(obj.download_url()) if obj.evidence_file else ""
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "value", "measured_on", "source", "recorded_at"]
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
+    updates = MilestoneUpdateSerializer(many=True, read_only=True)
+
     class Meta:
         model = Milestone
         fields = [
@@ -103,10 +145,13 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "status",
             "completed_on",
             "evidence_url",
+            "updates",
         ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    values = IndicatorValueSerializer(many=True, read_only=True)
+
     class Meta:
         model = Indicator
         fields = [
@@ -116,7 +161,35 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "target",
             "latest_value",
             "latest_value_on",
+            "values",
         ]
+
+
+class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SustainableDevelopmentGoal
+        fields = ["number", "name_ar", "name_fr", "name_en"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CouncilProgramme
+        fields = [
+            "id",
+            "council",
+            "kind",
+            *bilingual("title"),
+            "start_year",
+            "end_year",
+            "url",
+            "document_url",
+        ]
+
+    def get_document_url(self, obj) -> str:
+        return absolute_url(obj.download_url()) if obj.document else ""
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -126,6 +199,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
     source_proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    completion = serializers.CharField(read_only=True)
+    sdgs = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    programme = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -150,6 +226,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "challenge_area",
             "policy_area",
             "sector",
+            "completion",
+            "sdgs",
+            "programme",
+            "programme_reference",
             "updated_at",
             "url",
             "milestones",

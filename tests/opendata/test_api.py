@@ -31,7 +31,16 @@ pytestmark = pytest.mark.django_db
 
 Stage = ActionPlan.Stage
 API = "/api/v1/"
-ENDPOINTS = ["councils", "plans", "commitments", "workshops", "proposals", "comments"]
+ENDPOINTS = [
+    "councils",
+    "plans",
+    "commitments",
+    "programmes",
+    "sdgs",
+    "workshops",
+    "proposals",
+    "comments",
+]
 # The large collections are paged by cursor: no total, no page number (opendata/api/views.py).
 CURSOR_PAGED = {"proposals", "comments"}
 SECRET = "SECRETPREP"  # in every text of the plan in preparation
@@ -113,6 +122,10 @@ COMMITMENT_KEYS = {
     "challenge_area",
     "policy_area",
     "sector",
+    "completion",
+    "sdgs",
+    "programme",
+    "programme_reference",
     "updated_at",
     "url",
     "milestones",
@@ -134,6 +147,7 @@ MILESTONE_KEYS = {
     "status",
     "completed_on",
     "evidence_url",
+    "updates",
 }
 INDICATOR_KEYS = {
     "id",
@@ -147,6 +161,7 @@ INDICATOR_KEYS = {
     "target",
     "latest_value",
     "latest_value_on",
+    "values",
 }
 WORKSHOP_KEYS = {
     "id",
@@ -215,6 +230,18 @@ KEYS = {
     "workshops": WORKSHOP_KEYS,
     "proposals": PROPOSAL_KEYS,
     "comments": COMMENT_KEYS,
+    "programmes": {
+        "id",
+        "council",
+        "kind",
+        "title_ar",
+        "title_fr",
+        "start_year",
+        "end_year",
+        "url",
+        "document_url",
+    },
+    "sdgs": {"number", "name_ar", "name_fr", "name_en"},
 }
 
 
@@ -367,6 +394,7 @@ def world():
         council=region, plan=None, kind=Workshop.Kind.NETWORK_MEETING, title_fr="Rencontre"
     )
     document = make_document(plan_a)
+    programme = factories.CouncilProgrammeFactory(council=region)
     comments = {
         state: make_comment(
             plan_b, EMAILS[state], state, author_name=f"Nom-{state}", body=f"Texte-{state}"
@@ -397,6 +425,7 @@ def world():
         hidden=hidden,
         meeting=meeting,
         document=document,
+        programme=programme,
         comments=comments,
     )
 
@@ -417,6 +446,8 @@ def detail_paths(world):
         "workshops": f"{API}workshops/{world.a.workshop.pk}/",
         "proposals": f"{API}proposals/{world.a.proposals[0].pk}/",
         "comments": f"{API}comments/{world.comments['reply'].pk}/",
+        "programmes": f"{API}programmes/{world.programme.pk}/",
+        "sdgs": f"{API}sdgs/16/",
     }
 
 
