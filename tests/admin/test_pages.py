@@ -62,7 +62,12 @@ def objects(settings, tmp_path):
     self_assessment = PlanSelfAssessment.objects.create(
         plan=commitment.plan, kind="mid_term", summary_ar="تقييم ذاتي في منتصف المدة"
     )
+    programme = factories.CouncilProgrammeFactory(council=commitment.plan.council)
+    commitment.programme = programme
+    commitment.save()
+    commitment.sdgs.set([5, 16])
     return {
+        "councilprogramme": programme,
         "commitmentassessment": assessment,
         "planselfassessment": self_assessment,
         "comment": comment,
@@ -93,6 +98,7 @@ def test_every_domain_model_has_an_admin():
     names = {m._meta.model_name for m in PORTAL_MODELS}
     assert names == {
         "council",
+        "councilprogramme",
         "theme",
         "actionplan",
         "planstagechange",

@@ -1019,7 +1019,7 @@ def test_schema_is_valid_openapi_3_with_every_endpoint(client):
     paths = set(spec["paths"])
     for endpoint in ENDPOINTS:
         assert f"{API}{endpoint}/" in paths, endpoint
-        lookup = "slug" if endpoint == "councils" else "id"
+        lookup = {"councils": "slug", "sdgs": "number"}.get(endpoint, "id")
         assert f"{API}{endpoint}/{{{lookup}}}/" in paths, endpoint
     for path, operations in spec["paths"].items():
         assert set(operations) <= {"get", "parameters"}, f"{path} is read-only"
@@ -1114,6 +1114,7 @@ def grow(count):
     for n in range(count):
         council = factories.CouncilFactory(slug=f"grow-{n}", code=f"GR{n:03d}")
         plan = factories.ActionPlanFactory(council=council, stage=Stage.ADOPTED)
+        factories.CouncilProgrammeFactory(council=council)
         make_document(plan, "ar")
         make_document(plan, "fr")
         filled = fill_plan(plan, factories.ThemeFactory(), f"G{n}", commitments=3)
@@ -1131,7 +1132,8 @@ def queries_of(client, path):
     return len(context.captured_queries), len(response.json()["results"])
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
+# The seventeen goals never grow.
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e != "sdgs"])
 def test_list_query_count_does_not_grow_with_rows(client, endpoint, django_assert_max_num_queries):
     grow(1)
     path = f"{API}{endpoint}/"
@@ -1140,6 +1142,7 @@ def test_list_query_count_does_not_grow_with_rows(client, endpoint, django_asser
     for n in range(1, grow_more + 1):
         council = factories.CouncilFactory(slug=f"more-{n}", code=f"MO{n:03d}")
         plan = factories.ActionPlanFactory(council=council, stage=Stage.IMPLEMENTATION)
+        factories.CouncilProgrammeFactory(council=council)
         make_document(plan)
         filled = fill_plan(plan, factories.ThemeFactory(), f"M{n}", commitments=3)
         make_comment(

@@ -859,16 +859,20 @@ def test_every_download_and_the_api_name_the_licence(client, world, settings, me
     assert client.get(dataset_url("commitments", "csv"))["Link"] == link
     assert client.get(dataset_url("sdgs", "json"))["Link"] == link
     assert client.get(decidim_url())["Link"] == link
+    assert client.get("/api/v1/")["Link"] == link
+    for path in ("/api/v1/commitments/", f"/api/v1/plans/{world.plan_a.pk}/", "/api/v1/sdgs/"):
+        first = client.get(path)
+        assert first.status_code == 200, (path, first.content[:500])
+        assert first["Link"] == link, path
+        assert client.get(path)["Link"] == link, path  # from the cache too
+        not_modified = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert not_modified.status_code == 304 and not_modified["Link"] == link, path
+    readme = bundle.readme_text()
+    assert f"Licence: {LICENCE['name']}" in readme and LICENCE["url"] in readme
+    # Last: closing a streamed answer ends the request, and its database connection.
     response = client.get(zip_url())
     assert response["Link"] == link
     response.close()
-    for path in ("/api/v1/", "/api/v1/commitments/", f"/api/v1/plans/{world.plan_a.pk}/"):
-        first = client.get(path)
-        assert first["Link"] == link, path
-        assert client.get(path)["Link"] == link, path  # from the cache too
-        assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])["Link"] == link, path
-    readme = bundle.readme_text()
-    assert f"Licence: {LICENCE['name']}" in readme and LICENCE["url"] in readme
 
 
 def test_the_api_schema_names_the_licence(client):

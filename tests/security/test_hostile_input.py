@@ -1687,7 +1687,7 @@ def _no_formula_and_all_payloads(rows, payloads=ORDINARY) -> None:
 
 
 def test_open_data_csv_neutralises_formulas_and_keeps_text(client, world):
-    assert len(datasets.DATASETS) == 9
+    assert len(datasets.DATASETS) == 13
     for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))
         assert response.status_code == 200, name

@@ -212,8 +212,11 @@ def hostile_world(db):
         published_at=timezone.now(),
         consent_at=timezone.now(),
     )
+    programme = factories.CouncilProgrammeFactory(council=council)
+    update = factories.MilestoneUpdateFactory(milestone=milestone)
+    value = factories.IndicatorValueFactory(indicator=indicator)
     objects = [council, plan, group.workshop, group, group.theme, proposal, commitment]
-    objects += [milestone, indicator, comment]
+    objects += [milestone, indicator, comment, programme, update, value]
     for number, obj in enumerate(objects):
         texts = BULLETS + HOSTILE[number:] + HOSTILE[:number]
         type(obj).objects.filter(pk=obj.pk).update(**_texts_of(obj, texts))
@@ -221,7 +224,7 @@ def hostile_world(db):
 
 
 def test_every_open_data_csv_is_quoted_and_neutral_in_both_readings(client, hostile_world):
-    assert len(datasets.DATASETS) == 9
+    assert len(datasets.DATASETS) == 13
     seen = set()
     for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))
