@@ -16,7 +16,10 @@ from consultations.models import ActionPlan, Council, CouncilProgramme
 
 from .loader import D, Loader, MStatus, Stage
 
-OGP_PAGES = "https://www.opengovpartnership.org/members/t%C3%A9touan-(municipality)-morocco"
+# The commitments' addresses exactly as OGP's pages give them (MATET0011's without www).
+MEMBER = "opengovpartnership.org/members/t%C3%A9touan-(municipality)-morocco"
+MATET0003_URL = f"https://www.{MEMBER}/commitments/matet0003/"
+MATET0011_URL = f"https://{MEMBER}/commitments/matet0011"
 
 
 def tetouan(loader: Loader, tta: Council, themes) -> None:
@@ -68,7 +71,7 @@ def _proactive_publication(loader: Loader, plan: ActionPlan, themes, pac) -> Non
         themes["access-information"],
         {
             "ogp_id": "MATET0003",
-            "ogp_url": f"{OGP_PAGES}/commitments/matet0003/",
+            "ogp_url": MATET0003_URL,
             "title_fr": "Publication proactive des informations relatives à la gestion et aux "
             "services communaux",
             "title_ar": "النشر الاستباقي للمعلومات المتعلقة بالتدبير الجماعي والخدمات الجماعية",
@@ -140,7 +143,7 @@ def _civic_spaces(loader: Loader, plan: ActionPlan, themes, pac) -> None:
         themes["participatory-democracy"],
         {
             "ogp_id": "MATET0011",
-            "ogp_url": f"{OGP_PAGES}/commitments/matet0011/",
+            "ogp_url": MATET0011_URL,
             "title_fr": "Des espaces civiques pour des plans d'action thématiques",
             "title_ar": "فضاءات مدنية لخطط عمل موضوعاتية",
             "problem_fr": "La loi organique 113-14 relative aux communes permet de créer des "
