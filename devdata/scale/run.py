@@ -20,7 +20,6 @@ from commitments.models import (
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
-    SustainableDevelopmentGoal,
 )
 from consultations.models import (
     ActionPlan,
@@ -40,18 +39,15 @@ from .vocabulary import KIND_WEIGHTS, THEMES
 # --- the run -----------------------------------------------------------------------------------
 
 
-# Reference data a migration seeds (the UN goals): neither emptied by --flush nor counted as
-# existing data.
-SEEDED_MODELS = (SustainableDevelopmentGoal,)
-
-
 def portal_models() -> list[type[models.Model]]:
     """Every table of the portal's data: both apps' models, their many-to-many tables and
     history tables (not the reference data migrations seed)."""
     found = []
     for label in ("consultations", "commitments"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            if model not in SEEDED_MODELS:
+            # Reference rows a migration seeds (the UN goals): neither emptied by --flush nor
+            # counted as existing data.
+            if not getattr(model, "SEEDED_BY_MIGRATION", False):
                 found.append(model)
     return found
 
