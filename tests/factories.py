@@ -324,3 +324,15 @@ class SustainableDevelopmentGoalFactory(factory.django.DjangoModelFactory):
     name_ar = factory.LazyAttribute(lambda o: f"الهدف {o.number}")
     name_fr = factory.LazyAttribute(lambda o: f"Objectif {o.number}")
     name_en = factory.LazyAttribute(lambda o: f"Goal {o.number}")
+
+
+def seed_goals() -> None:
+    """The seventeen goals as their migration seeds them (idempotent). A full run may empty the
+    rows migrations made before a test that needs them (a flush elsewhere): this puts them back
+    exactly as `migrate` does."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("commitments.migrations.0014_sustainable_development_goals")
+    migration.seed(apps, None)

@@ -24,6 +24,11 @@ pytestmark = pytest.mark.django_db
 REFERENCE = "Axe 3, mesure 3.2"
 
 
+@pytest.fixture(autouse=True)
+def _goals():
+    factories.seed_goals()
+
+
 @pytest.fixture
 def linked():
     """A commitment of a running plan serving goals 5 and 16 and its council's PDR."""

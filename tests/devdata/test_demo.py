@@ -22,6 +22,7 @@ from consultations.models import (
     Workshop,
 )
 from devdata.demo import REGIONS_FIXTURE, load_demo
+from tests.factories import seed_goals
 
 SAMPLE = json.loads(
     (Path(__file__).parents[1] / "commitments/data/ogp_matet0003.json").read_text("utf-8")
@@ -52,6 +53,7 @@ def _snapshot() -> dict:
 
 @pytest.fixture
 def demo():
+    seed_goals()  # the demo links commitments to them
     return load_demo(today=TODAY)
 
 

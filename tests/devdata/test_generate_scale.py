@@ -283,7 +283,9 @@ def test_flush_replaces_existing_data():
 
 def test_flush_keeps_the_goals_a_migration_seeded():
     from commitments.models import SDG_COUNT, SustainableDevelopmentGoal
+    from tests.factories import seed_goals
 
+    seed_goals()
     generate("--councils=1", "--flush", "--proposals-per-council=5", "--comments-per-council=5")
     assert SustainableDevelopmentGoal.objects.count() == SDG_COUNT
     # The goals are not "existing data": a plain run (no --flush, no --append) is accepted.
