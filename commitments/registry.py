@@ -32,6 +32,7 @@ from .models import (
     PlanReminderLog,
     PlanSelfAssessment,
     ReminderLog,
+    SustainableDevelopmentGoal,
 )
 
 
@@ -67,6 +68,8 @@ def councils_of_commitments_from(lookup: str):
 
 
 def register() -> None:
+    # The goals are reference data shown on any council's commitment pages.
+    scoping.register(SustainableDevelopmentGoal, council=None, everywhere=True)
     scoping.register(Commitment, council="plan__council")
     scoping.register(Milestone, council="commitment__plan__council")
     scoping.register(Indicator, council="commitment__plan__council")
@@ -115,9 +118,14 @@ def register() -> None:
     translations.register(Indicator)
     translations.register(CommitmentAssessment, official=False)
     translations.register(PlanSelfAssessment, official=False)
-    # Linking commitments to proposals changes pages no single row describes.
+    # Linking commitments to proposals or to goals changes pages no single row describes.
     m2m_changed.connect(
         dataversion.bump_everything,
         sender=Commitment.source_proposals.through,
         dispatch_uid="dataversion-sources",
+    )
+    m2m_changed.connect(
+        dataversion.bump_everything,
+        sender=Commitment.sdgs.through,
+        dispatch_uid="dataversion-sdgs",
     )

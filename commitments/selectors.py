@@ -279,13 +279,16 @@ def plan_workshops(plan: ActionPlan) -> list[Workshop]:
 
 
 def commitment_public(plan: ActionPlan, reference: str) -> Commitment:
-    """A commitment of `plan` by its reference, or DoesNotExist, with its milestones in date
-    order and their dated progress entries, newest first (three queries)."""
+    """A commitment of `plan` by its reference, or DoesNotExist, with its programme, its
+    goals, its milestones in date order and their dated progress entries, newest first (four
+    queries)."""
     updates = MilestoneUpdate.objects.order_by("-created_at", "-id")
     milestones = Milestone.objects.prefetch_related(Prefetch("updates", queryset=updates))
     return (
-        Commitment.objects.select_related("theme", "plan__council")
-        .prefetch_related(Prefetch("milestones", queryset=milestones.order_by("due_date", "id")))
+        Commitment.objects.select_related("theme", "plan__council", "programme")
+        .prefetch_related(
+            Prefetch("milestones", queryset=milestones.order_by("due_date", "id")), "sdgs"
+        )
         .get(plan=plan, reference=reference)
     )
 

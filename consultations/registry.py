@@ -9,6 +9,7 @@ from opengov import scoping, translations
 from .models import (
     ActionPlan,
     Council,
+    CouncilProgramme,
     PlanStageChange,
     Proposal,
     Theme,
@@ -28,6 +29,7 @@ def register() -> None:
     # A council's or a theme's name shows on other councils' pages.
     scoping.register(Council, council="pk", everywhere=True)
     scoping.register(Theme, council=None, everywhere=True)
+    scoping.register(CouncilProgramme, council="council")
     scoping.register(ActionPlan, council="council", plan="")
     scoping.register(PlanStageChange, council="plan__council")
     scoping.register(Workshop, council="council")

@@ -19,6 +19,7 @@ from .models import (
     PROPOSAL_SEARCH_FIELDS,
     ActionPlan,
     Council,
+    CouncilProgramme,
     Proposal,
     Theme,
     WorkingGroup,
@@ -105,6 +106,11 @@ def councils_in_network() -> QuerySet[Council]:
 
 def council_plans(council: Council) -> list[ActionPlan]:
     return list(council.plans.public().order_by("-start_year"))
+
+
+def council_programmes(council: Council) -> list[CouncilProgramme]:
+    """The council's own programmes (PAC, PDP, PDR), newest first: one query."""
+    return list(council.programmes.order_by("-start_year", "kind", "id"))
 
 
 def council_workshops(council: Council) -> list[Workshop]:

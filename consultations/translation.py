@@ -6,12 +6,26 @@ historical tables keep both languages."""
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
-from .models import ActionPlan, Council, Proposal, Theme, WorkingGroup, Workshop, WorkshopDocument
+from .models import (
+    ActionPlan,
+    Council,
+    CouncilProgramme,
+    Proposal,
+    Theme,
+    WorkingGroup,
+    Workshop,
+    WorkshopDocument,
+)
 
 
 @register(Council)
 class CouncilTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(CouncilProgramme)
+class CouncilProgrammeTranslation(TranslationOptions):
+    fields = ("title",)
 
 
 @register(Theme)

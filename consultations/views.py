@@ -13,7 +13,7 @@ from opengov.uploads import attachment_response, may_download
 
 from . import selectors
 from .forms import CouncilFilterForm, ProposalFilterForm
-from .models import Council, Workshop, WorkshopDocument
+from .models import Council, CouncilProgramme, Workshop, WorkshopDocument
 
 # The query parameters each listing reads (its filter form's fields and the page number), with
 # their normalisers: anything else is served without the page cache (opengov.pagecache).
@@ -55,6 +55,7 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("parent"), slug=slug)
     plans = selectors.council_plans(council)
     workshops = selectors.council_workshops(council)
+    programmes = selectors.council_programmes(council)
     return render(
         request,
         "consultations/council_detail.html",
@@ -62,6 +63,7 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "plans": plans,
             "workshops": workshops,
+            "programmes": programmes,
             # What upper apps show of the council (the forum): opengov.sections.
             "sections": sections.for_page("council", council=council),
         },
@@ -129,6 +131,21 @@ def workshop_document(request: HttpRequest, pk: int):
             document.content_type,
             document.download_name(),
             private=plan is not None and not plan.is_public,
+        )
+    except FileNotFoundError as missing:
+        raise Http404(gettext("No such document.")) from missing
+
+
+@require_safe
+def programme_document(request: HttpRequest, pk: int):
+    """A council programme's document, as an attachment under the type sniffed at upload. A
+    programme is public as soon as it is entered (it belongs to no plan)."""
+    programme = CouncilProgramme.objects.filter(pk=pk).first()
+    if programme is None or not programme.document:
+        raise Http404(gettext("No such document."))
+    try:
+        return attachment_response(
+            programme.document, programme.document_content_type, programme.download_name()
         )
     except FileNotFoundError as missing:
         raise Http404(gettext("No such document.")) from missing

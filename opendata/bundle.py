@@ -25,6 +25,11 @@ def readme_text() -> str:
         "=================",
         "",
         f"Generated {timezone.now().isoformat(timespec='seconds')} from {settings.SITE_URL}.",
+        "",
+        f"Licence: {settings.OPEN_DATA_LICENCE['name']}",
+        f"  {settings.OPEN_DATA_LICENCE['url']}",
+        f"Source: {settings.SITE_URL}",
+        "",
         "Each dataset is given as CSV (UTF-8 with BOM, comma-separated, every field quoted) and",
         "JSON. Texts are in Arabic (_ar) and French (_fr). Only public data: plans in",
         "preparation, unpublished comments and e-mail addresses are never included. In the CSVs,",
@@ -41,7 +46,9 @@ def readme_text() -> str:
         "results_decidim.csv",
         "  Commitments and their milestones in the columns of Decidim's accountability import",
         "  (semicolon-separated). Milestone ids are offset by",
-        f"  {MILESTONE_ID_OFFSET} and give their commitment as parent/id.",
+        f"  {MILESTONE_ID_OFFSET} and give their commitment as parent/id. progress is the share",
+        "  of milestones completed; Decidim's columns have no place for the completion level,",
+        "  the goals or the programme: read them in commitments.csv.",
         "",
     ]
     return "\n".join(lines)

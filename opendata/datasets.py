@@ -1,38 +1,24 @@
 """Open-data datasets: one table per public dataset, as CSV (UTF-8 with BOM) and JSON. The ZIP of
-everything is in opendata.bundle, the Decidim results CSV in opendata.decidim.
+everything is in opendata.bundle, the Decidim results CSV in opendata.decidim; the follow-up
+tables (progress histories, councils' programmes, the goals) are in opendata.followup, the
+shape every table shares in opendata.tables.
 
 Same rules as the API: only public plans, only published comments, never an e-mail address. Cells
 a spreadsheet would run as a formula are escaped (opengov.spreadsheets.neutralise)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Prefetch
 
 from commitments.models import Comment, Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from opengov.dates import iso_of
-from opengov.spreadsheets import csv_bytes
 from opengov.translations import pending_languages
 
-LANGS = ("ar", "fr")
+from .followup import FOLLOW_UP_DATASETS
+from .tables import LANGS, Dataset, bilingual as _b, rows, to_csv, to_json
 
-
-def _b(*names: str) -> list[str]:
-    return [f"{name}_{code}" for name in names for code in LANGS]
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    description: str
-    columns: list[str]
-    queryset: Callable[[], QuerySet]
-    row: Callable[[object], list]
+__all__ = ["DATASETS", "LANGS", "Dataset", "rows", "to_csv", "to_json"]
 
 
 def _plan_of_workshop(w):
@@ -122,7 +108,11 @@ _register(
         " Open Gov Challenge areas (its code), policy_area and sector OGP's classification;"
         " original_language the language of the official text (ar, fr, other), original_wording"
         " its verbatim text when written in another language, translation_pending the languages"
-        " a text of the commitment waits to be translated into." + MONTH_DATES_NOTE,
+        " a text of the commitment waits to be translated into;"
+        " completion the completion level shown (no_evidence, not_started, limited, substantial,"
+        " complete); sdgs the numbers of the Sustainable Development Goals it serves (see sdgs);"
+        " programme_id the council's own programme it serves (see programmes) and"
+        " programme_reference its axis or measure there." + MONTH_DATES_NOTE,
         [
             "id",
             "plan_id",
@@ -149,11 +139,20 @@ _register(
             "original_language",
             "original_wording",
             "translation_pending",
+            "completion",
+            "sdgs",
+            "programme_id",
+            "programme_reference",
         ],
         lambda: (
             Commitment.objects.of_public_plans()
             .select_related("plan__council", "theme")
-            .prefetch_related("source_proposals")
+            .prefetch_related(
+                "source_proposals",
+                "sdgs",
+                # The completion is derived from the milestones (Commitment.completion()).
+                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+            )
             .order_by("plan_id", "position", "reference")
         ),
         lambda c: [
@@ -182,7 +181,12 @@ _register(
             c.original_language,
             c.original_wording,
             " ".join(pending_languages(c)),
+            c.completion(),
+            " ".join(str(goal.number) for goal in c.sdgs.all()),
+            c.programme_id or "",
+            c.programme_reference,
         ],
+        plan_lookup="plan_id",
     )
 )
 _register(
@@ -215,6 +219,7 @@ _register(
             m.completed_on,
             m.evidence_url,
         ],
+        plan_lookup="commitment__plan_id",
     )
 )
 _register(
@@ -244,6 +249,7 @@ _register(
             i.latest_value,
             i.latest_value_on,
         ],
+        plan_lookup="commitment__plan_id",
     )
 )
 _register(
@@ -389,20 +395,5 @@ _register(
     )
 )
 
-
-def rows(dataset: Dataset, queryset: QuerySet | None = None) -> Iterable[list]:
-    """The header and the rows as values; to_csv() makes them text (a number, negative ones
-    included, stays a number: data, not a formula)."""
-    yield dataset.columns
-    for obj in queryset if queryset is not None else dataset.queryset():
-        yield dataset.row(obj)
-
-
-to_csv = csv_bytes
-
-
-def to_json(dataset: Dataset) -> bytes:
-    objects = [
-        dict(zip(dataset.columns, dataset.row(obj), strict=True)) for obj in dataset.queryset()
-    ]
-    return json.dumps(objects, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+for _dataset in FOLLOW_UP_DATASETS:
+    _register(_dataset)

@@ -1,6 +1,7 @@
 """Open-data pages: the list of downloads, each dataset as CSV or JSON (with the filters of the
 public pages), the Decidim results CSV and the ZIP of everything."""
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,14 +33,24 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "opendata/dataset_list.html",
-        {"datasets": DATASETS.values(), "zip_ready": zip_ready},
+        {
+            "datasets": DATASETS.values(),
+            "zip_ready": zip_ready,
+            "licence": settings.OPEN_DATA_LICENCE,
+        },
     )
+
+
+def licence_link() -> str:
+    """The Link header naming the open data's licence (RFC 8288, rel="license")."""
+    return f'<{settings.OPEN_DATA_LICENCE["url"]}>; rel="license"'
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Link"] = licence_link()
     return response
 
 
@@ -58,12 +69,8 @@ def dataset_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         )
         ids = proposals_public(form.filters()).values("pk")
         queryset = dataset.queryset().filter(pk__in=ids)
-    elif (
-        name in ("commitments", "milestones", "indicators")
-        and (plan_id := ascii_int(request.GET.get("plan"))) is not None
-    ):
-        lookup = "plan_id" if name == "commitments" else "commitment__plan_id"
-        queryset = dataset.queryset().filter(**{lookup: plan_id})
+    elif dataset.plan_lookup and (plan_id := ascii_int(request.GET.get("plan"))) is not None:
+        queryset = dataset.queryset().filter(**{dataset.plan_lookup: plan_id})
     content = to_csv(rows(dataset, queryset))
     return _download(content, f"{name}.csv", "text/csv; charset=utf-8")
 
@@ -86,9 +93,11 @@ def opendata_zip(request: HttpRequest):
         zip_rebuild()  # the first time only; then the beat task keeps it fresh
     handle = default_storage.open(ZIP_NAME, "rb")
     stamp = timezone.localdate().isoformat()
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=f"infitah-opendata-{stamp}.zip",
         content_type="application/zip",
     )
+    response["Link"] = licence_link()
+    return response

@@ -366,6 +366,16 @@ LOGGING = {
     },
 }
 
+# The licence of the open data (datasets, ZIP, API, Decidim export): its name and the address
+# of its text. Creative Commons Attribution 4.0 by default: reuse for any purpose, the source
+# credited, as Morocco's open-data portal and OGP's own data use.
+OPEN_DATA_LICENCE = {
+    "name": os.environ.get("OPEN_DATA_LICENCE_NAME", "").strip()
+    or "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "url": os.environ.get("OPEN_DATA_LICENCE_URL", "").strip()
+    or "https://creativecommons.org/licenses/by/4.0/",
+}
+
 # The open-data API: read-only, anonymous, JSON; its OpenAPI description is generated.
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -382,6 +392,7 @@ SPECTACULAR_SETTINGS = {
         "published comments. Every text is given in Arabic (_ar) and French (_fr)."
     ),
     "VERSION": "1",
+    "LICENSE": OPEN_DATA_LICENCE,
     "SERVE_INCLUDE_SCHEMA": False,
     # Documentation assets are served from the project (drf-spectacular-sidecar), not a CDN.
     "REDOC_DIST": "SIDECAR",

@@ -401,3 +401,43 @@ class PlanReminderLogFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, is_staff=True)
     plan = factory.SubFactory(ActionPlanFactory)
     last_update = datetime.date(2024, 1, 31)
+
+
+# --- the links of a commitment: the councils' own programmes, the UN goals ----------------------
+
+
+class CouncilProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consultations.CouncilProgramme"
+
+    council = factory.SubFactory(CouncilFactory)
+    kind = "pdr"
+    title_ar = factory.Sequence(lambda n: f"برنامج التنمية الجهوية {n}")
+    title_fr = factory.Sequence(lambda n: f"Programme de développement régional {n}")
+    start_year = 2022
+    end_year = 2027
+
+
+class SustainableDevelopmentGoalFactory(factory.django.DjangoModelFactory):
+    """The seventeen goals are seeded by a migration: this finds one of them."""
+
+    class Meta:
+        model = "commitments.SustainableDevelopmentGoal"
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n % 17 + 1)
+    name_ar = factory.LazyAttribute(lambda o: f"الهدف {o.number}")
+    name_fr = factory.LazyAttribute(lambda o: f"Objectif {o.number}")
+    name_en = factory.LazyAttribute(lambda o: f"Goal {o.number}")
+
+
+def seed_goals() -> None:
+    """The seventeen goals as their migration seeds them (idempotent). A full run may empty the
+    rows migrations made before a test that needs them (a flush elsewhere): this puts them back
+    exactly as `migrate` does."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("commitments.migrations.0014_sustainable_development_goals")
+    migration.seed(apps, None)

@@ -2,6 +2,7 @@
 record progress, coordinators define them), and the coordinator's "proposals into a commitment"
 page."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -109,6 +110,21 @@ class CommitmentAdmin(PortalHistoryAdmin):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Seventeen goals, each chosen or not: checkboxes, usable without JavaScript.
+        if db_field.name == "sdgs":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # An existing commitment offers only its own council's programmes (the model refuses
+        # any other, for a new commitment too).
+        field = form.base_fields.get("programme")
+        if obj is not None and obj.plan_id and field is not None:
+            field.queryset = field.queryset.filter(council_id=obj.plan.council_id)
+        return form
+
     @admin.display(description=_("completion derived from the milestones"))
     def completion_derived(self, obj):
         if obj is None or obj.pk is None:
@@ -144,6 +160,16 @@ class CommitmentAdmin(PortalHistoryAdmin):
                 "description": _(
                     "As the commitment appears on OGP's site: its identifier, its page and "
                     "OGP's classification."
+                ),
+            },
+        ),
+        (
+            _("Goals and programmes"),
+            {
+                "fields": ("sdgs", ("programme", "programme_reference")),
+                "description": _(
+                    "The UN Sustainable Development Goals the commitment serves, and the "
+                    "council's own programme (PAC, PDP, PDR) it belongs to."
                 ),
             },
         ),

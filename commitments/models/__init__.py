@@ -1,6 +1,7 @@
 """The commitments app's models, one module per sub-domain, all importable from here (the
 migrations name commitments.models.plan_document_path): commitments.py (the commitment and
-what its milestones add up to), milestones.py (milestones, indicators), publishing.py (PDF
+what its milestones add up to), goals.py (the UN Sustainable Development Goals a commitment
+serves), milestones.py (milestones, indicators), publishing.py (PDF
 publications and documents), comments.py (citizens' comments and reports), progress.py
 (implementation follow-up: progress entries, self-assessments, reminders), inception.py and
 monitoring.py (the monitoring body's inception and end-of-commitment assessments), forum.py (the
@@ -17,6 +18,7 @@ from .commitments import (
     OpenedGovernment,
 )
 from .milestones import Indicator, Milestone
+from .goals import SDG_COUNT, SustainableDevelopmentGoal
 from .publishing import PlanDocument, PlanPublication, plan_document_path
 from .comments import COMMENT_MAX_LENGTH, Comment, CommentReport
 from .progress import (
@@ -54,6 +56,7 @@ __all__ = [
     "END_OF_COMMITMENT_DUE_MONTHS",
     "INCEPTION_DUE_MONTHS",
     "MAX_ASSESSMENT_EVIDENCE",
+    "SDG_COUNT",
     "AssessmentEvidence",
     "AssessmentReminderLog",
     "ChallengeArea",
@@ -80,6 +83,7 @@ __all__ = [
     "PlanSelfAssessment",
     "PotentialForResults",
     "ReminderLog",
+    "SustainableDevelopmentGoal",
     "ValueAnswer",
     "YesNo",
     "commitment_completed_on",

@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet, Proposal, Theme
+from consultations.models import (
+    ActionPlan,
+    CouncilProgramme,
+    PlanOwned,
+    PlanRowsQuerySet,
+    Proposal,
+    Theme,
+)
 from opengov.dates import MonthPrecisionDates, precision_field
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.translations import OTHER, original_language_choices
@@ -23,6 +30,7 @@ from opengov.translations import OTHER, original_language_choices
 from opengov.validators import validate_ogp_url
 
 from .base import merge_errors
+from .goals import SustainableDevelopmentGoal
 
 
 class CompletionLevel(models.TextChoices):
@@ -198,6 +206,27 @@ class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedMode
         blank=True,
         help_text=_("As OGP classifies it, e.g. Public Services (general)."),
     )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        verbose_name=_("Sustainable Development Goals"),
+        blank=True,
+        related_name="commitments",
+    )
+    programme = models.ForeignKey(
+        CouncilProgramme,
+        verbose_name=_("council programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        help_text=_("The council's own programme (PAC, PDP, PDR) the commitment serves."),
+    )
+    programme_reference = models.CharField(
+        _("reference in the programme"),
+        max_length=255,
+        blank=True,
+        help_text=_("The axis, measure or project of the programme, e.g. Axis 3, measure 3.2."),
+    )
     transparency = models.BooleanField(_("transparency"), default=False)
     participation = models.BooleanField(_("civic participation"), default=False)
     accountability = models.BooleanField(_("public accountability"), default=False)
@@ -360,8 +389,17 @@ class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedMode
             errors.setdefault("completion_override_reason", []).append(
                 gettext("Explain why the completion is set by hand.")
             )
+        if self.programme_reference.strip() and not self.programme_id:
+            errors.setdefault("programme", []).append(
+                gettext("Choose the programme this reference belongs to.")
+            )
         if self.plan_id:
             plan = self.plan
+            if self.programme_id and self.programme.council_id != plan.council_id:
+                errors.setdefault("programme", []).append(
+                    gettext("Choose a programme of the plan's council (%(council)s).")
+                    % {"council": plan.council}
+                )
             for field in ("start_date", "end_date"):
                 value = getattr(self, field)
                 if value and not plan.start_year <= value.year <= plan.end_year:

@@ -161,6 +161,9 @@ def _labels() -> dict:
                 "challenge_area",
                 "policy_area",
                 "sector",
+                "sdgs",
+                "programme",
+                "programme_reference",
             )
         },
         "milestone": Milestone._meta.verbose_name,
@@ -186,15 +189,16 @@ class ProposalGroup:
 
 
 def plan_for_pdf(plan: ActionPlan) -> dict:
-    """Everything the document shows, read in a fixed number of queries (7) whatever the size
+    """Everything the document shows, read in a fixed number of queries (8) whatever the size
     of the plan."""
     plan = ActionPlan.objects.select_related("council").get(pk=plan.pk)
     commitments = list(
         Commitment.objects.filter(plan=plan)
-        .select_related("theme")
+        .select_related("theme", "programme")
         .prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
+            "sdgs",
         )
         .order_by("position", "reference")
     )

@@ -1,4 +1,4 @@
-"""The councils of the network and the shared themes."""
+"""The councils of the network, their own programmes (PAC, PDP, PDR) and the shared themes."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,7 @@ from opengov.admin_base import (
 
 from ..models import (
     Council,
+    CouncilProgramme,
     Theme,
 )
 
@@ -57,3 +58,20 @@ class ThemeAdmin(PortalAdmin):
     search_fields = ("name_ar", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name_fr",)}
     fields = ("name", "slug", "description", "position")
+
+
+@admin.register(CouncilProgramme)
+class CouncilProgrammeAdmin(PortalAdmin):
+    """Each coordinator keeps their own council's programmes (scoped like every council row)."""
+
+    list_display = ("__str__", "council", "kind", "start_year", "end_year")
+    list_filter = ("kind", ("council", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title_ar", "title_fr", "council__name_ar", "council__name_fr")
+    list_select_related = ("council",)
+    fields = ("council", "kind", "title", ("start_year", "end_year"), "url", "document")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Councils' sites are https: an address typed without its scheme gets https.
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,5 +1,6 @@
 """Co-creation input: who (councils), for which plan, where and with whom (workshops, working
-groups), and what was proposed. Translated fields are registered in translation.py.
+groups), what was proposed, and the councils' own programmes (PAC, PDP, PDR). Translated fields
+are registered in translation.py.
 
 One module per sub-domain; everything is importable from consultations.models, as the
 migrations and the other apps name it."""
@@ -26,6 +27,7 @@ from .plans import (
     differs_from_stored,
     ensure_plan_open,
 )
+from .programmes import CouncilProgramme, programme_document_path
 from .proposals import (
     PROPOSAL_SEARCH_FIELDS,
     Proposal,
@@ -50,6 +52,7 @@ __all__ = [
     "ActionPlan",
     "ActionPlanQuerySet",
     "Council",
+    "CouncilProgramme",
     "CouncilQuerySet",
     "PlanOwned",
     "PlanRowsQuerySet",
@@ -66,6 +69,7 @@ __all__ = [
     "council_logo_path",
     "differs_from_stored",
     "ensure_plan_open",
+    "programme_document_path",
     "random_upload_name",
     "workshop_document_path",
 ]

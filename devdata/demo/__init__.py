@@ -1,19 +1,23 @@
 """Demo data drawn from real events of the Moroccan network of open territorial collectivities.
 
 What is real: the 12 regions (fixture consultations/fixtures/regions.json); Tanger-Tétouan-Al
-Hoceima's first plan 2021-2023 and its co-created plan 2024-2026; the Al Hoceima consultation of
+Hoceima's first plan 2021-2023 and its co-created plan 2024-2026; the commune of Tétouan's plan
+2022-2026 and two of its commitments (MATET0003, MATET0011); the Al Hoceima consultation of
 6 January 2024 at the Regional Training Centre, chaired by the region's vice-president, with its
 five working groups; the Oriental region's co-creation of its 2025-2027 plan with its four groups;
 the network meeting of Saïdia, 12-13 November 2024 (about 350 people), four parallel workshops.
-What is illustrative: the proposals, commitments, milestones, indicators and attendance breakdowns,
-written to look like the real thing; the communes of Agadir and Kénitra are given an adopted plan
-and a plan in preparation.
+What is illustrative: the proposals, commitments (Tétouan's two aside), milestones, indicators
+and attendance breakdowns, written to look like the real thing; the dates of the plans' stages;
+the councils' programmes (PDR, PAC) and the goals the commitments are linked to; the communes of
+Agadir and Kénitra are given an adopted plan and a plan in preparation.
 
 `load_demo()` is idempotent: an object that exists (found by its natural key) is left as it is,
 so a second run changes nothing and never overwrites what someone edited. Every object is
 validated with full_clean() before it is saved, like an admin form would. One module per
 place (the events are real, so the data follows them): tanger, tanger_commitments, oriental,
-communes; then follow_up and the forum; the loader holds what they share."""
+tetouan (two real commitments as OGP publishes them), communes; then follow_up and the forum;
+the loader holds what they share. Every past stage change is written as a recorded move with its real
+date (as a coordinator records a plan adopted outside the portal), never as a live move."""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from .forum import tanger_forum
 from .loader import REGIONS_FIXTURE, D, Loader
 from .oriental import oriental_plan, saidia_network_meeting
 from .tanger import tanger_tetouan_al_hoceima
+from .tetouan import tetouan
 
 __all__ = ["REGIONS_FIXTURE", "load_demo"]
 
@@ -41,13 +46,14 @@ def load_demo(today: datetime.date | None = None) -> Counter[str]:
     tta, oriental = regions["tanger-tetouan-al-hoceima"], regions["oriental"]
     network_members(loader, regions)
     tanger_tetouan_al_hoceima(loader, tta, themes)
+    tetouan(loader, tta, themes)
     oriental_plan(loader, oriental, themes)
     saidia_network_meeting(loader, oriental, themes)
     agadir(loader, regions["souss-massa"], themes)
     kenitra(loader, regions["rabat-sale-kenitra"])
     follow_up(loader)
     tanger_forum(loader, tta)
-    close_ended_plans()
+    close_ended_plans(loader)
     return loader.created
 
 

@@ -33,7 +33,10 @@ def agadir(loader: Loader, souss_massa: Council, themes) -> None:
     )
     loader.stage_history(
         plan,
-        [(Stage.PREPARATION, Stage.CONSULTATION), (Stage.CONSULTATION, Stage.ADOPTED)],
+        [
+            (Stage.PREPARATION, Stage.CONSULTATION, D(2025, 3, 1)),
+            (Stage.CONSULTATION, Stage.ADOPTED, D(2025, 4, 24)),
+        ],
     )
     workshop = loader.ensure(
         Workshop,

@@ -19,19 +19,25 @@ from commitments.models import (
     YesNo,
 )
 from commitments.monitoring.services import inception_reviews_sync
+from commitments.plan_record import plan_record_stages
 from consultations.models import ActionPlan
 
 from .loader import D, Loader, MStatus, Stage
 
+# The plans that ended, and the day each was closed.
+ENDED_PLANS = {("tanger-tetouan-al-hoceima", 2021): D(2023, 12, 31)}
 
-def close_ended_plans() -> None:
-    """Record the end of the plans that ended, once their records are in: a closed plan takes
-    no new record. Its stage history is already loaded."""
-    ended = ActionPlan.objects.filter(council__slug="tanger-tetouan-al-hoceima", start_year=2021)
-    for plan in ended.exclude(stage=Stage.CLOSED):
-        plan.stage = Stage.CLOSED
-        plan.full_clean()
-        plan.save(update_fields=["stage", "updated_at"])
+
+def close_ended_plans(loader: Loader) -> None:
+    """Record the end of the plans that ended, once their records are in (a closed plan takes
+    no new record), as a coordinator would: a recorded move with its real date."""
+    for (slug, start_year), closed_on in ENDED_PLANS.items():
+        plan = ActionPlan.objects.filter(council__slug=slug, start_year=start_year).first()
+        if plan is None or plan.stage == Stage.CLOSED:
+            continue
+        plan_record_stages(
+            plan=plan, to_stage=Stage.CLOSED, by=None, closed_on=closed_on, today=loader.today
+        )
 
 
 def follow_up(loader: Loader) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import models
 
-from commitments.models import Commitment, Indicator, Milestone
+from commitments.models import Commitment, Indicator, Milestone, SustainableDevelopmentGoal
 from consultations.models import (
     ActionPlan,
     Council,
@@ -40,7 +40,7 @@ class Loader:
         obj = model.objects.filter(**lookup).first()
         if obj is not None:
             return obj
-        m2m = {k: values.pop(k) for k in list(values) if k in {"source_proposals"}}
+        m2m = {k: values.pop(k) for k in list(values) if k in {"source_proposals", "sdgs"}}
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
@@ -114,11 +114,22 @@ class Loader:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def stage_history(self, plan: ActionPlan, stages: list[tuple[str, str]]) -> None:
+    def stage_history(self, plan: ActionPlan, stages: list[tuple[str, str, datetime.date]]) -> None:
+        """The plan's past moves, (from, to, the day it happened), written as *recorded* stage
+        changes with their real dates, as a coordinator recording a plan adopted outside the
+        portal would (commitments.plan_record): the demo made none of them live today."""
         if plan.stage_changes.exists():
             return
-        for from_stage, to_stage in stages:
-            PlanStageChange.objects.create(plan=plan, from_stage=from_stage, to_stage=to_stage)
+        for from_stage, to_stage, happened_on in stages:
+            change = PlanStageChange(
+                plan=plan,
+                from_stage=from_stage,
+                to_stage=to_stage,
+                recorded=True,
+                happened_on=happened_on,
+            )
+            change.full_clean()
+            change.save()
 
     def groups(self, workshop: Workshop, themes, rows) -> list[WorkingGroup]:
         """rows: (theme slug, title_ar, title_fr, facilitator, proposals)."""
@@ -152,15 +163,20 @@ class Loader:
         return Proposal.objects.get(title_fr=title_fr)
 
     def commitment(self, plan, reference, theme, texts, sources=(), milestones=(), indicators=()):
+        """texts: the commitment's fields (its goals as `sdgs`: numbers). milestones: (title_ar,
+        title_fr, start, due, status, completed_on[, (responsible_ar, responsible_fr)])."""
+        goals = SustainableDevelopmentGoal.objects.filter(number__in=texts.pop("sdgs", ()))
         commitment = self.ensure(
             Commitment,
             {"plan": plan, "reference": reference},
             theme=theme,
             position=int(reference.rsplit("-", 1)[1]),
             source_proposals=[self.proposal(t) for t in sources],
+            sdgs=list(goals),
             **texts,
         )
-        for title_ar, title_fr, start, due, status, completed_on in milestones:
+        for title_ar, title_fr, start, due, status, completed_on, *responsible in milestones:
+            responsible_ar, responsible_fr = responsible[0] if responsible else ("", "")
             self.ensure(
                 Milestone,
                 {"commitment": commitment, "title_fr": title_fr},
@@ -169,6 +185,8 @@ class Loader:
                 due_date=due,
                 status=status,
                 completed_on=completed_on,
+                responsible_ar=responsible_ar,
+                responsible_fr=responsible_fr,
             )
         for name_ar, name_fr, unit_ar, unit_fr, baseline, target, latest, latest_on in indicators:
             self.ensure(

@@ -28,7 +28,9 @@ def oriental_plan(loader: Loader, oriental: Council, themes) -> None:
         consultation_opens_on=today - datetime.timedelta(days=7),
         consultation_closes_on=today + datetime.timedelta(days=30),
     )
-    loader.stage_history(plan, [(Stage.PREPARATION, Stage.CONSULTATION)])
+    loader.stage_history(
+        plan, [(Stage.PREPARATION, Stage.CONSULTATION, plan.consultation_opens_on)]
+    )
     workshop = loader.ensure(
         Workshop,
         {"council": oriental, "plan": plan, "kind": Workshop.Kind.CO_CREATION},

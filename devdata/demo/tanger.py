@@ -4,13 +4,21 @@ the Al Hoceima consultation of 6 January 2024 and its five working groups."""
 from __future__ import annotations
 
 from commitments.models import Commitment
-from consultations.models import ActionPlan, Council, Workshop
+from consultations.models import ActionPlan, Council, CouncilProgramme, Workshop
 
 from .loader import NOT_RETAINED_BUDGET, D, Kind, Loader, MStatus, PStatus, Stage
 from .tanger_commitments import second_plan_commitments
 
 
 def tanger_tetouan_al_hoceima(loader: Loader, tta: Council, themes) -> None:
+    # The region's development programme, which its second plan's commitments serve.
+    loader.ensure(
+        CouncilProgramme,
+        {"council": tta, "kind": CouncilProgramme.Kind.PDR, "start_year": 2022},
+        end_year=2027,
+        title_ar="برنامج التنمية الجهوية لجهة طنجة تطوان الحسيمة",
+        title_fr="Programme de développement régional de Tanger-Tétouan-Al Hoceima",
+    )
     first = _first_plan(loader, tta, themes)
     plan = _second_plan(loader, tta, themes, first)
     second_plan_commitments(loader, plan, themes)
@@ -30,13 +38,13 @@ def _first_plan(loader: Loader, tta: Council, themes) -> ActionPlan:
         # A plan that ended is entered as it was while running; load_demo closes it last.
         stage=Stage.IMPLEMENTATION,
     )
+    # Its closure is recorded by load_demo once its records are in (follow_up.py).
     loader.stage_history(
         first,
         [
-            (Stage.PREPARATION, Stage.CONSULTATION),
-            (Stage.CONSULTATION, Stage.ADOPTED),
-            (Stage.ADOPTED, Stage.IMPLEMENTATION),
-            (Stage.IMPLEMENTATION, Stage.CLOSED),
+            (Stage.PREPARATION, Stage.CONSULTATION, D(2021, 1, 11)),
+            (Stage.CONSULTATION, Stage.ADOPTED, D(2021, 2, 26)),
+            (Stage.ADOPTED, Stage.IMPLEMENTATION, D(2021, 3, 1)),
         ],
     )
     loader.commitment(
@@ -106,9 +114,9 @@ def _second_plan(loader: Loader, tta: Council, themes, first: ActionPlan) -> Act
     loader.stage_history(
         plan,
         [
-            (Stage.PREPARATION, Stage.CONSULTATION),
-            (Stage.CONSULTATION, Stage.ADOPTED),
-            (Stage.ADOPTED, Stage.IMPLEMENTATION),
+            (Stage.PREPARATION, Stage.CONSULTATION, D(2024, 2, 1)),
+            (Stage.CONSULTATION, Stage.ADOPTED, D(2024, 3, 29)),
+            (Stage.ADOPTED, Stage.IMPLEMENTATION, D(2024, 4, 1)),
         ],
     )
     workshop = loader.ensure(

@@ -3,13 +3,14 @@ indicators."""
 
 from __future__ import annotations
 
-from commitments.models import Commitment
+from commitments.models import ChallengeArea, Commitment
 from consultations.models import ActionPlan
 
 from .loader import D, Loader, MStatus
 
 
 def second_plan_commitments(loader: Loader, plan: ActionPlan, themes) -> None:
+    programmes = {p.kind: p for p in plan.council.programmes.all()}
     loader.commitment(
         plan,
         "TTA-2024-01",
@@ -40,6 +41,20 @@ def second_plan_commitments(loader: Loader, plan: ActionPlan, themes) -> None:
             "start_date": D(2024, 4, 1),
             "end_date": D(2026, 6, 30),
             "status": Commitment.Status.ONGOING,
+            # OGP's own fields and the links (illustrative, like the commitment).
+            "contribution_fr": "Des données publiées à date fixe, dans un format réutilisable, "
+            "permettent aux citoyens et aux journalistes de suivre la dépense et les marchés "
+            "sans avoir à en faire la demande.",
+            "contribution_ar": "تمكن المعطيات المنشورة في آجال محددة وبصيغة قابلة لإعادة "
+            "الاستعمال المواطنين والصحفيين من تتبع النفقات والصفقات دون الحاجة إلى طلبها.",
+            "long_term_goal_fr": "Des finances régionales que chacun peut lire et contrôler.",
+            "long_term_goal_ar": "مالية جهوية يستطيع كل مواطن قراءتها ومراقبتها.",
+            "challenge_area": ChallengeArea.FISCAL_OPENNESS,
+            "policy_area": "Open Data, Fiscal Openness, Public Procurement",
+            "sector": "Public Services (general)",
+            "sdgs": [16, 17],
+            "programme": programmes.get("pdr"),
+            "programme_reference": "Axe 6 : Gouvernance et modernisation de l'administration",
         },
         sources=[
             "Publier le budget et les projets de la région en données ouvertes",
@@ -53,6 +68,7 @@ def second_plan_commitments(loader: Loader, plan: ActionPlan, themes) -> None:
                 D(2024, 9, 30),
                 MStatus.COMPLETED,
                 D(2024, 9, 20),
+                ("مديرية الشؤون المالية", "Direction des affaires financières"),
             ),
             (
                 "نشر أول مجموعة بيانات للميزانية",
@@ -61,6 +77,7 @@ def second_plan_commitments(loader: Loader, plan: ActionPlan, themes) -> None:
                 D(2025, 3, 31),
                 MStatus.COMPLETED,
                 D(2025, 4, 10),
+                ("مصلحة نظم المعلومات", "Service des systèmes d'information"),
             ),
             (
                 "نشر الصفقات العمومية كل ثلاثة أشهر",
@@ -105,6 +122,10 @@ def second_plan_commitments(loader: Loader, plan: ActionPlan, themes) -> None:
             "start_date": D(2024, 6, 1),
             "end_date": D(2026, 12, 31),
             "status": Commitment.Status.ONGOING,
+            "challenge_area": ChallengeArea.PUBLIC_PARTICIPATION,
+            "policy_area": "Public Participation, E-Petitions",
+            "sdgs": [16],
+            "programme": programmes.get("pdr"),
         },
         sources=["Une plateforme numérique des pétitions régionales"],
         milestones=[

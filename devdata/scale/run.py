@@ -41,11 +41,14 @@ from .vocabulary import KIND_WEIGHTS, THEMES
 
 def portal_models() -> list[type[models.Model]]:
     """Every table of the portal's data: both apps' models, their many-to-many tables and
-    history tables."""
+    history tables (not the reference data migrations seed)."""
     found = []
     for label in ("consultations", "commitments"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            found.append(model)
+            # Reference rows a migration seeds (the UN goals): neither emptied by --flush nor
+            # counted as existing data.
+            if not getattr(model, "SEEDED_BY_MIGRATION", False):
+                found.append(model)
     return found
 
 

@@ -12,12 +12,16 @@ from commitments.models import (
     InceptionAssessment,
     InceptionCommitmentReview,
     Indicator,
+    IndicatorValue,
     Milestone,
+    MilestoneUpdate,
     PlanDocument,
+    SustainableDevelopmentGoal,
 )
 from consultations.models import (
     ActionPlan,
     Council,
+    CouncilProgramme,
     Proposal,
     Theme,
     WorkingGroup,
@@ -174,9 +178,40 @@ class PlanSerializer(serializers.ModelSerializer):
         return InceptionAssessmentSerializer(published).data if published else None
 
 
+class MilestoneUpdateSerializer(serializers.ModelSerializer):
+    """A dated progress entry: never who recorded it."""
+
+    evidence_file_url = serializers.SerializerMethodField()
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = MilestoneUpdate
+        fields = [
+            "id",
+            "status",
+            "completed_on",
+            *bilingual("note"),
+            "evidence_url",
+            "evidence_file_url",
+            "recorded_at",
+        ]
+
+    def get_evidence_file_url(self, obj) -> str:
+        return absolute_url(obj.download_url()) if obj.evidence_file else ""
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "value", "measured_on", "source", "recorded_at"]
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     start_date = MonthOrDayField(allow_null=True)
     due_date = MonthOrDayField()
+    updates = MilestoneUpdateSerializer(many=True, read_only=True)
 
     class Meta:
         model = Milestone
@@ -190,10 +225,13 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "status",
             "completed_on",
             "evidence_url",
+            "updates",
         ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    values = IndicatorValueSerializer(many=True, read_only=True)
+
     class Meta:
         model = Indicator
         fields = [
@@ -203,6 +241,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "target",
             "latest_value",
             "latest_value_on",
+            "values",
         ]
 
 
@@ -233,6 +272,33 @@ class EndOfCommitmentAssessmentSerializer(serializers.ModelSerializer):
         return [absolute_url(evidence.download_url()) for evidence in obj.evidence.all()]
 
 
+class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SustainableDevelopmentGoal
+        fields = ["number", "name_ar", "name_fr", "name_en"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CouncilProgramme
+        fields = [
+            "id",
+            "council",
+            "kind",
+            *bilingual("title"),
+            "start_year",
+            "end_year",
+            "url",
+            "document_url",
+        ]
+
+    def get_document_url(self, obj) -> str:
+        return absolute_url(obj.download_url()) if obj.document else ""
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
     council = serializers.CharField(source="plan.council.slug", read_only=True)
@@ -240,6 +306,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
     source_proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    completion = serializers.CharField(read_only=True)
+    sdgs = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    programme = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
     start_date = MonthOrDayField(allow_null=True)
     end_date = MonthOrDayField(allow_null=True)
@@ -273,6 +342,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "original_language",
             "original_wording",
             "translation_pending",
+            "completion",
+            "sdgs",
+            "programme",
+            "programme_reference",
             "updated_at",
             "url",
             "milestones",

@@ -7,8 +7,11 @@ and honour If-None-Match / If-Modified-Since; their bodies are cached until the 
 Each endpoint reads only its declared query parameters (its filters, its pagination's and
 `format`): a request with any other is refused with 400 and the list of those it reads, so that
 a typo is visible instead of silently ignored, and no random parameter ever makes a cache entry.
-Links in answers (`url`, `next`, `previous`) are under SITE_URL, never the request's host."""
+Links in answers (`url`, `next`, `previous`) are under SITE_URL, never the request's host.
+Every answer names the open data's licence (settings.OPEN_DATA_LICENCE) in a Link header with
+rel="license"; the OpenAPI description names it too."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.http import parse_header_parameters
@@ -24,10 +27,20 @@ from commitments.models import (
     Commitment,
     InceptionAssessment,
     Indicator,
+    IndicatorValue,
     Milestone,
+    MilestoneUpdate,
     PlanDocument,
+    SustainableDevelopmentGoal,
 )
-from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
+from consultations.models import (
+    ActionPlan,
+    Council,
+    CouncilProgramme,
+    Proposal,
+    WorkingGroup,
+    Workshop,
+)
 from consultations.selectors import public_commitments
 from opengov.pagecache import Params, conditional, integer, known_query, opaque, use_query, word
 from opengov.params import ascii_int
@@ -93,6 +106,11 @@ class CachedConditionalMixin:
         return params
 
     def dispatch(self, request, *args, **kwargs):
+        response = self._answer(request, *args, **kwargs)
+        response["Link"] = licence_link()
+        return response
+
+    def _answer(self, request, *args, **kwargs):
         site_links(request)
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
@@ -138,11 +156,18 @@ class CachedConditionalMixin:
             )
 
 
+def licence_link() -> str:
+    """The Link header naming the open data's licence (RFC 8288, rel="license")."""
+    return f'<{settings.OPEN_DATA_LICENCE["url"]}>; rel="license"'
+
+
 class APIRootView(routers.APIRootView):
     """The list of endpoints, its links under SITE_URL."""
 
     def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(site_links(request), *args, **kwargs)
+        response = super().dispatch(site_links(request), *args, **kwargs)
+        response["Link"] = licence_link()
+        return response
 
 
 class ReadOnly(CachedConditionalMixin, viewsets.ReadOnlyModelViewSet):
@@ -226,23 +251,56 @@ class CommitmentFilter(filters.FilterSet):
 
 
 class CommitmentViewSet(ReadOnly):
-    """Commitments of public plans, with their milestones and indicators."""
+    """Commitments of public plans, with their completion, goals and programme, their
+    milestones and indicators and the history of each (dated entries, measured values)."""
 
     serializer_class = serializers.CommitmentSerializer
     filterset_class = CommitmentFilter
 
     def get_queryset(self):
+        updates = MilestoneUpdate.objects.order_by("created_at", "id")
+        values = IndicatorValue.objects.order_by("measured_on", "id")
+        milestones = Milestone.objects.prefetch_related(Prefetch("updates", queryset=updates))
+        indicators = Indicator.objects.prefetch_related(Prefetch("values", queryset=values))
         return (
             Commitment.objects.of_public_plans()
             .select_related("plan__council", "theme", "assessment")
             .prefetch_related(
                 "assessment__evidence",
-                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
-                Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
+                Prefetch("milestones", queryset=milestones.order_by("due_date", "id")),
+                Prefetch("indicators", queryset=indicators.order_by("id")),
                 Prefetch("source_proposals", queryset=Proposal.objects.public()),
+                "sdgs",
             )
             .order_by("plan_id", "position", "reference")
         )
+
+
+class ProgrammeFilter(filters.FilterSet):
+    council = filters.CharFilter(field_name="council__slug")
+    kind = filters.ChoiceFilter(choices=CouncilProgramme.Kind.choices)
+
+    class Meta:
+        model = CouncilProgramme
+        fields = ["council", "kind"]
+
+
+class ProgrammeViewSet(ReadOnly):
+    """The councils' own programmes (PAC, PDP, PDR) their commitments serve."""
+
+    queryset = CouncilProgramme.objects.select_related("council").order_by(
+        "council__slug", "start_year", "kind", "id"
+    )
+    serializer_class = serializers.ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+
+
+class SustainableDevelopmentGoalViewSet(ReadOnly):
+    """The seventeen UN Sustainable Development Goals, with their official names."""
+
+    queryset = SustainableDevelopmentGoal.objects.order_by("number")
+    serializer_class = serializers.SustainableDevelopmentGoalSerializer
+    lookup_value_regex = "[0-9]+"
 
 
 class WorkshopFilter(filters.FilterSet):

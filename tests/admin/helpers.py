@@ -22,11 +22,11 @@ def _form_fields(form, data):
     for name, field in form.fields.items():
         value = form[name].value()
         key = form.add_prefix(name)
-        if getattr(field.widget, "input_type", None) == "checkbox":
+        if isinstance(value, (list, tuple)):  # a multiple choice (checkboxes included)
+            data[key] = [str(_encode(v)) for v in value]
+        elif getattr(field.widget, "input_type", None) == "checkbox":
             if value:
                 data[key] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[key] = [str(_encode(v)) for v in value]
         else:
             data[key] = _encode(value)
 

@@ -67,7 +67,12 @@ def objects(settings, tmp_path):
     forum = factories.ForumFactory(council=commitment.plan.council)
     factories.ForumMemberFactory(forum=forum)
     forum_meeting = factories.ForumMeetingFactory(forum=forum, plan=commitment.plan)
+    programme = factories.CouncilProgrammeFactory(council=commitment.plan.council)
+    commitment.programme = programme
+    commitment.save()
+    commitment.sdgs.set([5, 16])
     return {
+        "councilprogramme": programme,
         "inceptionassessment": inception,
         "forum": forum,
         "forummeeting": forum_meeting,
@@ -101,6 +106,7 @@ def test_every_domain_model_has_an_admin():
     names = {m._meta.model_name for m in PORTAL_MODELS}
     assert names == {
         "council",
+        "councilprogramme",
         "theme",
         "actionplan",
         "planstagechange",

@@ -3,6 +3,7 @@
 import datetime
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -10,9 +11,22 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from commitments.models import Commitment, Forum, Milestone
+from commitments.plan_record import recorded_adoption_problems
 from commitments.selectors import plan_readiness
-from consultations.models import ActionPlan, Council, Proposal, Workshop
+from consultations.models import (
+    ActionPlan,
+    Council,
+    CouncilProgramme,
+    PlanStageChange,
+    Proposal,
+    Workshop,
+)
 from devdata.demo import REGIONS_FIXTURE, load_demo
+from tests.factories import seed_goals
+
+SAMPLE = json.loads(
+    (Path(__file__).parents[1] / "commitments/data/ogp_matet0003.json").read_text("utf-8")
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +53,7 @@ def _snapshot() -> dict:
 
 @pytest.fixture
 def demo():
+    seed_goals()  # the demo links commitments to them
     return load_demo(today=TODAY)
 
 
@@ -112,7 +127,10 @@ def test_adopted_and_running_plans_are_ready_and_every_proposal_answered(demo):
     for plan in ActionPlan.objects.filter(
         stage__in=[ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION]
     ):
-        problems = [p for item in plan_readiness(plan) for p in item.problems]
+        if plan.workshops.exists():
+            problems = [p for item in plan_readiness(plan) for p in item.problems]
+        else:  # co-created outside the portal: what a recorded adoption asks
+            problems = recorded_adoption_problems(plan)
         assert problems == [], plan
         assert not Proposal.objects.filter(plan=plan).unanswered().exists()
     not_retained = Proposal.objects.filter(status=Proposal.Status.NOT_RETAINED)
@@ -161,3 +179,66 @@ def test_tanger_forum_counts_its_members_meets_and_endorses_both_plans(demo):
     assert forum.meetings.count() == 2
     endorsed = forum.endorsements.values_list("plan__start_year", "version")
     assert sorted(endorsed) == [(2021, 1), (2024, 1)]
+
+
+def test_past_stage_changes_are_recorded_with_their_real_dates(demo):
+    changes = list(PlanStageChange.objects.select_related("plan__council"))
+    assert changes
+    for change in changes:
+        assert change.recorded, change
+        assert change.happened_on is not None and change.happened_on <= TODAY, change
+    # Each plan's moves follow one another in time.
+    for plan in ActionPlan.objects.exclude(stage=ActionPlan.Stage.PREPARATION):
+        dates = [c.happened_on for c in plan.stage_changes.order_by("changed_at", "id")]
+        assert dates and dates == sorted(dates), plan
+        assert plan.stage_changes.order_by("changed_at", "id").last().to_stage == plan.stage
+    first = ActionPlan.objects.get(council__slug="tanger-tetouan-al-hoceima", start_year=2021)
+    closure = first.stage_changes.get(to_stage=ActionPlan.Stage.CLOSED)
+    assert closure.happened_on == datetime.date(2023, 12, 31)
+    assert first.stage == ActionPlan.Stage.CLOSED
+
+
+def test_tetouan_s_plan_carries_two_real_commitments_as_ogp_publishes_them(demo):
+    plan = ActionPlan.objects.get(council__slug="tetouan", start_year=2022)
+    assert plan.stage == ActionPlan.Stage.IMPLEMENTATION
+    adoption = plan.stage_changes.get(to_stage=ActionPlan.Stage.ADOPTED)
+    assert adoption.recorded and adoption.happened_on == datetime.date(2022, 12, 15)
+    assert (plan.consultation_opens_on, plan.consultation_closes_on) == (
+        datetime.date(2022, 10, 3),
+        datetime.date(2022, 10, 31),
+    )
+    by_id = {c.ogp_id: c for c in plan.commitments.all()}
+    assert set(by_id) == {"MATET0003", "MATET0011"}
+    publication = by_id["MATET0003"]
+    assert publication.policy_area == "Open Data, Right to Information"
+    assert publication.sector == "Public Services (general), Other/NA"
+    assert publication.transparency and not publication.participation
+    assert (publication.start_date, publication.end_date) == (
+        datetime.date(2023, 1, 1),
+        datetime.date(2024, 3, 31),
+    )
+    assert by_id["MATET0011"].participation
+    assert by_id["MATET0011"].start_date == datetime.date(2022, 11, 1)
+    # The addresses exactly as OGP's pages give them.
+    assert publication.ogp_url == SAMPLE["source"]
+    assert by_id["MATET0011"].ogp_url == (
+        "https://opengovpartnership.org/members/t%C3%A9touan-(municipality)-morocco"
+        "/commitments/matet0011"
+    )
+    pac = CouncilProgramme.objects.get(council__slug="tetouan", kind="pac")
+    assert {c.programme for c in by_id.values()} == {pac}
+    assert [g.number for g in by_id["MATET0011"].sdgs.all()] == [5, 10, 16]
+
+
+def test_a_few_commitments_fill_ogp_s_fields_and_their_links(demo):
+    commitment = Commitment.objects.get(reference="TTA-2024-01")
+    assert commitment.contribution_fr and commitment.contribution_ar
+    assert commitment.long_term_goal_fr and commitment.challenge_area == "fiscal_openness"
+    assert commitment.policy_area and commitment.sector
+    assert [g.number for g in commitment.sdgs.all()] == [16, 17]
+    assert commitment.programme.kind == "pdr"
+    assert commitment.programme.council == commitment.plan.council
+    assert commitment.programme_reference
+    assert commitment.milestones.exclude(responsible_fr="").count() == 2
+    assert Commitment.objects.exclude(ogp_id="").count() == 2
+    assert Commitment.objects.exclude(challenge_area="").count() >= 2

@@ -291,6 +291,19 @@ def test_flush_replaces_existing_data():
     assert Council.objects.count() == 2
 
 
+def test_flush_keeps_the_goals_a_migration_seeded():
+    from commitments.models import SDG_COUNT, SustainableDevelopmentGoal
+    from tests.factories import seed_goals
+
+    seed_goals()
+    generate("--councils=1", "--flush", "--proposals-per-council=5", "--comments-per-council=5")
+    assert SustainableDevelopmentGoal.objects.count() == SDG_COUNT
+    # The goals are not "existing data": a plain run (no --flush, no --append) is accepted.
+    scale.flush()
+    generate("--councils=1", "--proposals-per-council=5", "--comments-per-council=5")
+    assert SustainableDevelopmentGoal.objects.count() == SDG_COUNT
+
+
 def test_fresh_load_puts_back_every_index_and_constraint():
     before = _schema()
     generate("--councils=2", "--proposals-per-council=20", "--comments-per-council=40")

@@ -52,6 +52,10 @@ DATASET_NAMES = [
     "forum_members",
     "forum_meetings",
     "endorsements",
+    "milestone_updates",
+    "indicator_values",
+    "programmes",
+    "sdgs",
 ]
 # The columns the README promises (a change here is a change of the published format).
 KEY_COLUMNS = {
@@ -77,6 +81,10 @@ KEY_COLUMNS = {
     "forum_members": ["forum_id", "council", "name", "organisation", "sector", "role"],
     "forum_meetings": ["id", "forum_id", "plan_id", "held_on", "minutes_ar", "attendees"],
     "endorsements": ["id", "plan_id", "forum_id", "version", "endorsed_on", "statement_fr"],
+    "milestone_updates": ["id", "milestone_id", "status", "completed_on", "note_ar", "note_fr"],
+    "indicator_values": ["id", "indicator_id", "value", "measured_on", "source"],
+    "programmes": ["id", "council", "kind", "title_ar", "title_fr", "start_year", "end_year"],
+    "sdgs": ["number", "name_ar", "name_fr", "name_en"],
 }
 DECIDIM_REQUIRED = [
     "id",
@@ -187,7 +195,34 @@ def fill_plan(plan, prefix, theme=None):
     indicator = factories.IndicatorFactory(
         commitment=commitment, name_fr=f"{prefix} indicateur", name_ar=f"{prefix} مؤشر"
     )
+    # The follow-up: the council's programme and the goals, then the progress histories.
+    programme = factories.CouncilProgrammeFactory(
+        council=plan.council,
+        title_fr=f"Programme {plan.council.code}",
+        title_ar=f"برنامج {plan.council.code}",
+    )
+    commitment.programme = programme
+    commitment.programme_reference = "Axe 2"
+    commitment.save(update_fields=["programme", "programme_reference"])
+    commitment.sdgs.set([16, 5])
+    update = factories.MilestoneUpdateFactory(
+        milestone=milestones[0],
+        status=MStatus.COMPLETED,
+        completed_on=datetime.date(2024, 5, 1),
+        note_fr=f"{prefix} note de suivi",
+        note_ar=f"{prefix} ملاحظة تتبع",
+        evidence_url="https://region.example.ma/rapport",
+    )
+    value = factories.IndicatorValueFactory(
+        indicator=indicator,
+        value=7,
+        measured_on=datetime.date(2024, 6, 30),
+        source=f"{prefix} rapport",
+    )
     return SimpleNamespace(
+        programme=programme,
+        update=update,
+        value=value,
         workshop=workshop,
         group=group,
         proposal=proposal,
@@ -372,6 +407,8 @@ def test_csv_has_bom_documented_header_and_both_languages(client, world, name):
         return
     if name == "forum_members":
         assert not pairs  # names and organisations as the members wrote them
+    if name == "indicator_values":
+        assert not pairs  # numbers, dates and the source as entered
         return
     assert pairs and all(fr in header for _ar, fr in pairs)
     ar, fr = pairs[0]
@@ -808,3 +845,125 @@ def test_forum_datasets_count_every_member_and_name_only_those_who_consented(cli
     assert [(e["plan_id"], e["statement_fr"]) for e in endorsements] == [
         (str(world.plan_a.pk), "A avis du forum")
     ]
+
+
+# --- completion, goals, programmes, progress histories and the licence -------------------------
+
+
+def test_commitments_carry_their_completion_goals_and_programme(client, world):
+    rows = {r["id"]: r for r in csv_rows(client, "commitments")}
+    row = rows[str(world.a.commitment.pk)]
+    # Two completed of three that count: half or more is substantial.
+    assert row["completion"] == "substantial"
+    assert row["sdgs"] == "5 16"
+    assert row["programme_id"] == str(world.a.programme.pk)
+    assert row["programme_reference"] == "Axe 2"
+    lonely = rows[str(world.lonely.pk)]
+    assert (lonely["completion"], lonely["sdgs"], lonely["programme_id"]) == ("no_evidence", "", "")
+    world.lonely.completion_override = "complete"
+    world.lonely.completion_override_reason = "Rapport final reçu."
+    world.lonely.save()
+    assert {r["id"]: r for r in csv_rows(client, "commitments")}[str(world.lonely.pk)][
+        "completion"
+    ] == "complete"
+
+
+def test_the_progress_histories_of_public_plans_only(client, world):
+    updates = csv_rows(client, "milestone_updates")
+    assert {r["id"] for r in updates} == {str(world.a.update.pk), str(world.b.update.pk)}
+    row = {r["id"]: r for r in updates}[str(world.a.update.pk)]
+    assert row["milestone_id"] == str(world.a.milestones[0].pk)
+    assert row["commitment_id"] == str(world.a.commitment.pk)
+    assert (row["status"], row["completed_on"]) == ("completed", "2024-05-01")
+    assert (row["note_ar"], row["note_fr"]) == ("A ملاحظة تتبع", "A note de suivi")
+    assert row["evidence_url"] == "https://region.example.ma/rapport"
+    assert row["evidence_file_url"] == ""
+    assert "recorded_by" not in row
+    values = csv_rows(client, "indicator_values")
+    assert {r["id"] for r in values} == {str(world.a.value.pk), str(world.b.value.pk)}
+    row = {r["id"]: r for r in values}[str(world.a.value.pk)]
+    assert row["indicator_id"] == str(world.a.indicator.pk)
+    assert (row["value"], row["measured_on"], row["source"]) == ("7.00", "2024-06-30", "A rapport")
+    only_b = csv_rows(client, "milestone_updates", plan=world.plan_b.pk)
+    assert [r["id"] for r in only_b] == [str(world.b.update.pk)]
+    only_a = csv_rows(client, "indicator_values", plan=world.plan_a.pk)
+    assert [r["id"] for r in only_a] == [str(world.a.value.pk)]
+
+
+def test_programmes_and_goals_are_tables_of_their_own(client, world):
+    programmes = {r["id"]: r for r in csv_rows(client, "programmes")}
+    row = programmes[str(world.a.programme.pk)]
+    assert (row["council"], row["kind"]) == ("region-a", "pdr")
+    assert (row["title_fr"], row["start_year"], row["end_year"]) == (
+        "Programme RGA",
+        "2022",
+        "2027",
+    )
+    goals = csv_rows(client, "sdgs")
+    assert [g["number"] for g in goals] == [str(n) for n in range(1, 18)]
+    assert goals[4]["name_en"] == "Gender equality"
+
+
+def test_the_api_gives_completion_goals_programme_and_histories(client, world):
+    data = client.get(f"/api/v1/commitments/{world.a.commitment.pk}/").json()
+    assert data["completion"] == "substantial"
+    assert data["sdgs"] == [5, 16]
+    assert (data["programme"], data["programme_reference"]) == (world.a.programme.pk, "Axe 2")
+    milestone = next(m for m in data["milestones"] if m["id"] == world.a.milestones[0].pk)
+    (update,) = milestone["updates"]
+    assert (update["status"], update["note_fr"]) == ("completed", "A note de suivi")
+    assert "recorded_by" not in update
+    (value,) = data["indicators"][0]["values"]
+    assert (value["value"], value["measured_on"]) == ("7.00", "2024-06-30")
+    programmes = client.get("/api/v1/programmes/", {"council": "region-a"}).json()
+    assert [p["id"] for p in programmes["results"]] == [world.a.programme.pk]
+    goal = client.get("/api/v1/sdgs/16/").json()
+    assert goal["name_ar"] == "السلام والعدل والمؤسسات القوية"
+
+
+LICENCE = {"name": "Licence ouverte de test 2.0", "url": "https://licences.example.ma/ouverte/"}
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_open_data_page_states_the_licence(client, settings, language):
+    settings.OPEN_DATA_LICENCE = LICENCE
+    with translation.override(language):
+        response = client.get(reverse("opendata"))
+    html = response.content.decode()
+    assert f'<a href="{LICENCE["url"]}" rel="license noopener"><bdi>{LICENCE["name"]}' in html
+
+
+def test_the_default_licence_is_cc_by_4():
+    assert django_settings.OPEN_DATA_LICENCE == {
+        "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+
+
+def test_every_download_and_the_api_name_the_licence(client, world, settings, media):
+    settings.OPEN_DATA_LICENCE = LICENCE
+    link = f'<{LICENCE["url"]}>; rel="license"'
+    assert client.get(dataset_url("commitments", "csv"))["Link"] == link
+    assert client.get(dataset_url("sdgs", "json"))["Link"] == link
+    assert client.get(decidim_url())["Link"] == link
+    assert client.get("/api/v1/")["Link"] == link
+    for path in ("/api/v1/commitments/", f"/api/v1/plans/{world.plan_a.pk}/", "/api/v1/sdgs/"):
+        first = client.get(path)
+        assert first.status_code == 200, (path, first.content[:500])
+        assert first["Link"] == link, path
+        assert client.get(path)["Link"] == link, path  # from the cache too
+        not_modified = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert not_modified.status_code == 304 and not_modified["Link"] == link, path
+    readme = bundle.readme_text()
+    assert f"Licence: {LICENCE['name']}" in readme and LICENCE["url"] in readme
+    # Last: closing a streamed answer ends the request, and its database connection.
+    response = client.get(zip_url())
+    assert response["Link"] == link
+    response.close()
+
+
+def test_the_api_schema_names_the_licence(client):
+    import yaml
+
+    spec = yaml.safe_load(client.get("/api/v1/schema").content)
+    assert spec["info"]["license"] == django_settings.OPEN_DATA_LICENCE

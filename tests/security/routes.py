@@ -22,7 +22,7 @@ from commitments.models import (
     PlanDocument,
     PlanSelfAssessment,
 )
-from consultations.models import Workshop, WorkshopDocument
+from consultations.models import CouncilProgramme, Workshop, WorkshopDocument
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -134,6 +134,7 @@ def _fill_levels(route: Route, values: dict) -> str:
 VIEW_MODELS = {
     "consultations:workshop": Workshop,
     "consultations:workshop_document": WorkshopDocument,
+    "consultations:programme_document": CouncilProgramme,
     "commitments:comment_report": Comment,
     "commitments:plan_document": PlanDocument,
 }

@@ -219,8 +219,12 @@ def hostile_world(db):
     member = factories.ForumMemberFactory(forum=forum, public=True)
     meeting = factories.ForumMeetingFactory(forum=forum, plan=plan)
     endorsement = factories.PlanEndorsementFactory(plan=plan, forum=forum, meeting=meeting)
+    programme = factories.CouncilProgrammeFactory(council=council)
+    update = factories.MilestoneUpdateFactory(milestone=milestone)
+    value = factories.IndicatorValueFactory(indicator=indicator)
     objects = [council, plan, group.workshop, group, group.theme, proposal, commitment]
     objects += [milestone, indicator, comment, forum, member, meeting, endorsement]
+    objects += [programme, update, value]
     for number, obj in enumerate(objects):
         texts = BULLETS + HOSTILE[number:] + HOSTILE[:number]
         type(obj).objects.filter(pk=obj.pk).update(**_texts_of(obj, texts))
@@ -228,7 +232,9 @@ def hostile_world(db):
 
 
 def test_every_open_data_csv_is_quoted_and_neutral_in_both_readings(client, hostile_world):
-    assert len(datasets.DATASETS) == 16  # nine, the three of the assessments, the four of the forum
+    assert (
+        len(datasets.DATASETS) == 20
+    )  # nine, three of the assessments, four of the forum, four of the follow-up
     seen = set()
     for name in datasets.DATASETS:
         response = client.get(reverse("opendata_dataset", args=[name, "csv"]))

@@ -41,7 +41,7 @@ from commitments.models import (
     PlanDocument,
     PlanPublication,
 )
-from consultations.models import ActionPlan, Council, Proposal, WorkshopDocument
+from consultations.models import ActionPlan, Council, CouncilProgramme, Proposal, WorkshopDocument
 from opengov import archives, roles, uploads
 from tests import factories
 
@@ -150,8 +150,22 @@ def _minutes(world, upload):
     )
 
 
+def _programme(world, upload):
+    council = world["plan"].council
+    return CouncilProgramme(
+        council=council, kind="pac", title_fr="PAC", start_year=2022, end_year=2027, document=upload
+    )
+
+
 FIELDS = {
     "council.logo": (_logo, "logo", png(), "png", "councils/logos"),
+    "councilprogramme.document": (
+        _programme,
+        "document",
+        GIF_SCRIPT,
+        "gif",
+        "councils/programmes",
+    ),
     "workshopdocument.file": (_document, "file", GIF_SCRIPT, "gif", "workshops/documents"),
     "milestoneupdate.evidence_file": (_update, "evidence_file", GIF_SCRIPT, "gif", "evidence"),
     "assessmentevidence.file": (_evidence, "file", GIF_SCRIPT, "gif", "evidence"),
@@ -256,6 +270,19 @@ def _admin_posts(client, world, name: str, content: bytes) -> dict:
             "file": SimpleUploadedFile(name, content),
         },
     )
+    url = reverse("admin:consultations_councilprogramme_add")
+    answers["councilprogramme.document"] = client.post(
+        url,
+        {
+            "council": plan.council.pk,
+            "kind": "pac",
+            "title_fr": "PAC",
+            # One programme of a kind per council and year: each upload starts another year.
+            "start_year": 2000 + CouncilProgramme.objects.count(),
+            "end_year": 2099,
+            "document": SimpleUploadedFile(name, content),
+        },
+    )
     url = reverse("admin:commitments_milestone_change", args=[milestone.pk])
     data = admin_form_data(client.get(url))
     n = int(data["updates-INITIAL_FORMS"])
@@ -282,6 +309,7 @@ def _stored(world) -> dict:
     return {
         "council.logo": [council.logo.name] if council.logo else [],
         "workshopdocument.file": [d.file.name for d in WorkshopDocument.objects.all()],
+        "councilprogramme.document": [p.document.name for p in CouncilProgramme.objects.all()],
         "milestoneupdate.evidence_file": [
             u.evidence_file.name for u in MilestoneUpdate.objects.exclude(evidence_file="")
         ],
@@ -307,6 +335,7 @@ def test_admin_forms_store_hostile_names_under_the_sniffed_extension(admin_clien
     assert {label: len(names) for label, names in stored.items()} == {
         "council.logo": 1,
         "workshopdocument.file": 8,
+        "councilprogramme.document": 8,
         "milestoneupdate.evidence_file": 8,
         "assessmentevidence.file": 3,  # at most three per assessment: the rest were refused
     }

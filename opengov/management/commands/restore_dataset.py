@@ -238,7 +238,9 @@ class Command(LanguageOptionMixin, BaseCommand):
         holding = [
             label
             for label, model in models_by_label.items()
-            if model not in (Group, group_links) and raw_queryset(model).exists()
+            if model not in (Group, group_links)
+            and not getattr(model, "SEEDED_BY_MIGRATION", False)
+            and raw_queryset(model).exists()
         ]
         if raw_queryset(Group).exclude(name__in=ROLES).exists():
             holding.append(Group._meta.label_lower)
@@ -290,7 +292,7 @@ class Command(LanguageOptionMixin, BaseCommand):
                 self._check_empty(models_by_label)
                 present = self._check_media_targets(manifest)
                 self._verify_files(root, manifest)
-                self._remove_migration_groups()
+                self._remove_migration_rows(models_by_label.values())
                 rows = RowLoader(root, self.warnings)
                 counts = {
                     entry["model"]: rows.load(entry, models_by_label[entry["model"]])
@@ -332,7 +334,10 @@ class Command(LanguageOptionMixin, BaseCommand):
             raise
         return counts, len(manifest["media"]) - len(present), len(present)
 
-    def _remove_migration_groups(self) -> None:
+    def _remove_migration_rows(self, dataset_models) -> None:
+        """The rows `migrate` made (the role groups, the reference rows a model marks
+        SEEDED_BY_MIGRATION): the archive brings them back as they were."""
+        seeded = [m for m in dataset_models if getattr(m, "SEEDED_BY_MIGRATION", False)]
         with connection.cursor() as cursor:
-            for model in (Group.permissions.through, Group):
+            for model in (Group.permissions.through, Group, *seeded):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
