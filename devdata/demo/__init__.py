@@ -16,8 +16,9 @@ so a second run changes nothing and never overwrites what someone edited. Every 
 validated with full_clean() before it is saved, like an admin form would. One module per
 place (the events are real, so the data follows them): tanger, tanger_commitments, oriental,
 tetouan (two real commitments as OGP publishes them), communes; then follow_up and the forum;
-the loader holds what they share. Every past stage change is written as a recorded move with its real
-date (as a coordinator records a plan adopted outside the portal), never as a live move."""
+the loader holds what they share. Every past stage change is written as a recorded move with
+its real date (as a coordinator records a plan adopted outside the portal), never as a live
+move."""
 
 from __future__ import annotations
 
