@@ -439,5 +439,5 @@ def seed_goals() -> None:
 
     from django.apps import apps
 
-    migration = importlib.import_module("commitments.migrations.0014_sustainable_development_goals")
+    migration = importlib.import_module("commitments.migrations.0022_sustainable_development_goals")
     migration.seed(apps, None)
