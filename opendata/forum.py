@@ -15,7 +15,7 @@ from rest_framework import serializers
 from commitments.forum.selectors import composition
 from commitments.models import Forum, ForumMeeting, ForumMember, PlanEndorsement
 
-from .api.serializers import bilingual
+from .api.fields import bilingual
 from .api.views import ReadOnly
 from .datasets import LANGS, Dataset, _b, _register
 

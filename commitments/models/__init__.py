@@ -10,13 +10,8 @@ the reminders about a plan's repository)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
-from .commitments import (
-    ChallengeArea,
-    Commitment,
-    CompletionLevel,
-    MilestoneCounts,
-    OpenedGovernment,
-)
+from .choices import ChallengeArea, CompletionLevel, OpenedGovernment
+from .commitments import Commitment, MilestoneCounts
 from .milestones import Indicator, Milestone
 from .goals import SDG_COUNT, SustainableDevelopmentGoal
 from .publishing import PlanDocument, PlanPublication, plan_document_path

@@ -21,7 +21,8 @@ from opengov.models import BilingualModel, TimeStampedModel, in_one_language_con
 from opengov.uploads import SniffedFileField, content_type_field, download_extension
 from opengov.validators import validate_file_size
 
-from .commitments import Commitment, CompletionLevel, OpenedGovernment
+from .choices import CompletionLevel, OpenedGovernment
+from .commitments import Commitment
 from .progress import evidence_path
 
 # OGP Local: the end-of-commitment assessment one month after the commitment's complete

@@ -9,60 +9,27 @@ from commitments.models import (
     Comment,
     Commitment,
     CommitmentAssessment,
-    InceptionAssessment,
-    InceptionCommitmentReview,
     Indicator,
-    IndicatorValue,
     Milestone,
-    MilestoneUpdate,
     PlanDocument,
-    SustainableDevelopmentGoal,
 )
 from consultations.models import (
     ActionPlan,
     Council,
-    CouncilProgramme,
     Proposal,
     Theme,
     WorkingGroup,
     Workshop,
 )
-from opengov.dates import iso_of
-from opengov.translations import pending_languages
 from opengov.urls_absolute import absolute_url
 
-
-@extend_schema_field(serializers.ListField(child=serializers.CharField()))
-class TranslationPendingField(serializers.Field):
-    """The languages a text of the object waits to be translated into (language codes)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, value) -> list[str]:
-        return pending_languages(value)
-
-
-def bilingual(*names: str) -> list[str]:
-    return [f"{name}_{code}" for name in names for code in ("ar", "fr")]
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
-        "example": "2024-03",
-        "description": "A day (2024-03-15) or a month (2024-03), as `<name>_precision` says.",
-    }
+from .fields import MonthOrDayField, TranslationPendingField, bilingual
+from .ogp_serializers import (
+    EndOfCommitmentAssessmentSerializer,
+    InceptionAssessmentSerializer,
+    IndicatorValueSerializer,
+    MilestoneUpdateSerializer,
 )
-class MonthOrDayField(serializers.Field):
-    """A date that may be a month (opengov.dates): "2024-03" or "2024-03-15"."""
-
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, obj):
-        return iso_of(obj, self.field_name) or None
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -111,34 +78,6 @@ class DocumentSerializer(serializers.ModelSerializer):
         return absolute_url(path)
 
 
-class InceptionReviewSerializer(serializers.ModelSerializer):
-    commitment = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta:
-        model = InceptionCommitmentReview
-        fields = [
-            "commitment",
-            "open_government_lens",
-            "verifiable",
-            "potential_for_results",
-            *bilingual("comment"),
-        ]
-
-
-class InceptionAssessmentSerializer(serializers.ModelSerializer):
-    reviews = InceptionReviewSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = InceptionAssessment
-        fields = [
-            *InceptionAssessment.PROCESS_FIELDS,
-            *bilingual("co_creation", "summary"),
-            "due_on",
-            "published_on",
-            "reviews",
-        ]
-
-
 class PlanSerializer(serializers.ModelSerializer):
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.SerializerMethodField()
@@ -178,36 +117,6 @@ class PlanSerializer(serializers.ModelSerializer):
         return InceptionAssessmentSerializer(published).data if published else None
 
 
-class MilestoneUpdateSerializer(serializers.ModelSerializer):
-    """A dated progress entry: never who recorded it."""
-
-    evidence_file_url = serializers.SerializerMethodField()
-    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
-
-    class Meta:
-        model = MilestoneUpdate
-        fields = [
-            "id",
-            "status",
-            "completed_on",
-            *bilingual("note"),
-            "evidence_url",
-            "evidence_file_url",
-            "recorded_at",
-        ]
-
-    def get_evidence_file_url(self, obj) -> str:
-        return absolute_url(obj.download_url()) if obj.evidence_file else ""
-
-
-class IndicatorValueSerializer(serializers.ModelSerializer):
-    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
-
-    class Meta:
-        model = IndicatorValue
-        fields = ["id", "value", "measured_on", "source", "recorded_at"]
-
-
 class MilestoneSerializer(serializers.ModelSerializer):
     start_date = MonthOrDayField(allow_null=True)
     due_date = MonthOrDayField()
@@ -243,60 +152,6 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "latest_value_on",
             "values",
         ]
-
-
-class EndOfCommitmentAssessmentSerializer(serializers.ModelSerializer):
-    """OGP Local's end-of-commitment assessment, by the monitoring body (never who filed it)."""
-
-    due_on = serializers.DateField(read_only=True)
-    evidence_files = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CommitmentAssessment
-        fields = [
-            *bilingual("what_was_done"),
-            "completion",
-            "opened_government",
-            *bilingual("explanation"),
-            *[
-                field
-                for name in CommitmentAssessment.VALUE_FIELDS
-                for field in (name, *bilingual(f"{name}_explanation"))
-            ],
-            "evidence_files",
-            "due_on",
-            "updated_at",
-        ]
-
-    def get_evidence_files(self, obj) -> list[str]:
-        return [absolute_url(evidence.download_url()) for evidence in obj.evidence.all()]
-
-
-class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SustainableDevelopmentGoal
-        fields = ["number", "name_ar", "name_fr", "name_en"]
-
-
-class ProgrammeSerializer(serializers.ModelSerializer):
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    document_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CouncilProgramme
-        fields = [
-            "id",
-            "council",
-            "kind",
-            *bilingual("title"),
-            "start_year",
-            "end_year",
-            "url",
-            "document_url",
-        ]
-
-    def get_document_url(self, obj) -> str:
-        return absolute_url(obj.download_url()) if obj.document else ""
 
 
 class CommitmentSerializer(serializers.ModelSerializer):

@@ -46,7 +46,7 @@ from opengov.pagecache import Params, conditional, integer, known_query, opaque,
 from opengov.params import ascii_int
 from opengov.urls_absolute import site_links
 
-from . import serializers
+from . import ogp_serializers, serializers
 
 
 class Pagination(PageNumberPagination):
@@ -291,7 +291,7 @@ class ProgrammeViewSet(ReadOnly):
     queryset = CouncilProgramme.objects.select_related("council").order_by(
         "council__slug", "start_year", "kind", "id"
     )
-    serializer_class = serializers.ProgrammeSerializer
+    serializer_class = ogp_serializers.ProgrammeSerializer
     filterset_class = ProgrammeFilter
 
 
@@ -299,7 +299,7 @@ class SustainableDevelopmentGoalViewSet(ReadOnly):
     """The seventeen UN Sustainable Development Goals, with their official names."""
 
     queryset = SustainableDevelopmentGoal.objects.order_by("number")
-    serializer_class = serializers.SustainableDevelopmentGoalSerializer
+    serializer_class = ogp_serializers.SustainableDevelopmentGoalSerializer
     lookup_value_regex = "[0-9]+"
 
 

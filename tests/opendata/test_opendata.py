@@ -45,6 +45,10 @@ DATASET_NAMES = [
     "working_groups",
     "proposals",
     "comments",
+    "milestone_updates",
+    "indicator_values",
+    "programmes",
+    "sdgs",
     "inception_assessments",
     "inception_reviews",
     "end_of_commitment_assessments",
@@ -52,10 +56,6 @@ DATASET_NAMES = [
     "forum_members",
     "forum_meetings",
     "endorsements",
-    "milestone_updates",
-    "indicator_values",
-    "programmes",
-    "sdgs",
 ]
 # The columns the README promises (a change here is a change of the published format).
 KEY_COLUMNS = {
@@ -407,6 +407,7 @@ def test_csv_has_bom_documented_header_and_both_languages(client, world, name):
         return
     if name == "forum_members":
         assert not pairs  # names and organisations as the members wrote them
+        return
     if name == "indicator_values":
         assert not pairs  # numbers, dates and the source as entered
         return
