@@ -58,6 +58,46 @@ def _flushes_the_database(item: pytest.Item) -> bool:
     return marked or bool({"live_server", "transactional_db"} & set(item.fixturenames))
 
 
+# The rows the migrations made (role groups and their permissions, the UN goals), as Django
+# serializes them for `serialized_rollback`.
+MIGRATED_ROWS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep a copy of the freshly migrated test database's rows (see _rows_migrations_made)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        MIGRATED_ROWS["default"] = (
+            getattr(connection, "_test_serialized_contents", None)
+            or connection.creation.serialize_db_to_string()
+        )
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _rows_migrations_made(request):
+    """A test that flushes the database (transactional, live server) starts with the rows the
+    migrations made. serialized_rollback should restore them, but a test that starts processes
+    of its own (tests/support) can leave Django with new connection objects that no longer carry
+    the serialized copy, and then the restore silently does nothing: restore them here."""
+    if _flushes_the_database(request.node):
+        request.getfixturevalue("transactional_db")
+        from django.contrib.auth.models import Group
+        from django.core.management import call_command
+        from django.db import connection
+
+        from opengov.roles import ROLES
+
+        if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+            # What a flush without the copy left (content types, permissions made again by
+            # post_migrate, with other ids) goes, then the copy comes back.
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(MIGRATED_ROWS["default"])
+    yield
+
+
 # Folders whose every test gets a marker, by path: a file moved or added there cannot lose it.
 MARKED_FOLDERS = {
     "browser": "browser",  # Playwright drives a real browser
