@@ -3,7 +3,8 @@
 #
 # `make quick` is the loop while coding: ruff, the Django checks, then every test but those that
 # start processes of their own (marker real_services: gunicorn, Celery workers, a private Redis or
-# PostgreSQL, nginx, Caddy), drive a browser (browser) or fuzz (fuzz); a few minutes. `make test`
+# PostgreSQL, nginx, Caddy), drive a browser (browser), fuzz (fuzz) or sweep every URL against every
+# role and every field against every hostile payload (sweep); under five minutes. `make test`
 # still runs everything, and is what must be green before a merge.
 # `make contracts` checks the import contracts (.importlinter): which package may import which;
 # `make lint` (and so `make test` and `make quick`) runs them too.
@@ -73,7 +74,7 @@ check: install
 test: lint check
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-QUICK_MARKERS := not real_services and not browser and not fuzz
+QUICK_MARKERS := not real_services and not browser and not fuzz and not sweep
 
 quick: lint check
 	$(TEST_ENV) $(VENV)/bin/pytest -m "$(QUICK_MARKERS)" $(PYTEST_ARGS)

@@ -98,7 +98,8 @@ from tests.security.routes import (
     view_model,
 )
 
-pytestmark = pytest.mark.django_db
+# The whole-site sweep: in `make test`, not in `make quick`.
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 User = get_user_model()
 A, B = "alpha", "bravo"  # ALPHA's staff sweep; BRAVO owns the objects they must not reach

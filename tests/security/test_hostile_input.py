@@ -85,7 +85,8 @@ from tests.security.payloads import (
     xlsx_cells,
 )
 
-pytestmark = pytest.mark.django_db
+# The whole-site sweep: in `make test`, not in `make quick`.
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 MARKERS = {p.marker for p in PAYLOADS} | {
     re.search(r"zq\d\dq", url).group() for _i, url, _ok in URLS
