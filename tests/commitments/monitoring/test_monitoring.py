@@ -27,7 +27,6 @@ from commitments.models import (
     inception_due_on,
 )
 from commitments.monitoring.reminders import monitoring_body_remind as remind
-from commitments.monitoring.selectors import assessments_evidence
 from consultations.models import ActionPlan
 from opengov.dates import add_months
 from opengov.models import StaffProfile
@@ -501,26 +500,7 @@ def test_reminder_log_refuses_a_second_identical_row(reminder_world):
         AssessmentReminderLog.objects.create(**row, due_on=D(2025, 3, 10))
 
 
-# --- the plan's repository and the open data ------------------------------------------------------
-
-
-def test_assessments_evidence_lists_only_what_the_public_may_read():
-    plan = running_plan()
-    commitment = factories.CommitmentFactory(plan=plan)
-    draft = factories.InceptionAssessmentFactory(plan=plan)
-    assessment = factories.CommitmentAssessmentFactory(commitment=commitment)
-    self_assessment = factories.PlanSelfAssessmentFactory(plan=plan)
-    evidence = assessments_evidence(plan)
-    assert evidence.inception is None
-    assert evidence.end_of_commitment == [assessment]
-    assert evidence.self_assessments == [self_assessment]
-    assert evidence.updated_at == max(assessment.updated_at, self_assessment.updated_at)
-    draft.status, draft.published_on = "published", D(2025, 1, 1)
-    draft.save()
-    assert assessments_evidence(plan).inception == draft
-    prep = factories.ActionPlanFactory()
-    factories.PlanSelfAssessmentFactory(plan=prep)
-    assert assessments_evidence(prep).self_assessments == []
+# --- the open data ------------------------------------------------------
 
 
 def test_api_gives_the_submission_and_the_assessments(client):
