@@ -6,7 +6,8 @@ publications and documents), comments.py (citizens' comments and reports), progr
 (implementation follow-up: progress entries, self-assessments, reminders), inception.py and
 monitoring.py (the monitoring body's inception and end-of-commitment assessments), forum.py (the
 multi-stakeholder forum: members, meetings, endorsements of a plan), repository.py (the log of
-the reminders about a plan's repository)."""
+the reminders about a plan's repository), follows.py (citizens following things by e-mail, the
+events they are told of and the notifications sent)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
@@ -43,12 +44,14 @@ from .monitoring import (
 )
 from .forum import Forum, ForumMeeting, ForumMember, PlanEndorsement, forum_document_path
 from .repository import PlanReminderLog
+from .follows import FOLLOW_TARGETS, Follow, FollowEvent, Notification, Subscriber
 
 # isort: on
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
     "END_OF_COMMITMENT_DUE_MONTHS",
+    "FOLLOW_TARGETS",
     "INCEPTION_DUE_MONTHS",
     "MAX_ASSESSMENT_EVIDENCE",
     "SDG_COUNT",
@@ -60,6 +63,8 @@ __all__ = [
     "Commitment",
     "CommitmentAssessment",
     "CompletionLevel",
+    "Follow",
+    "FollowEvent",
     "Forum",
     "ForumMeeting",
     "ForumMember",
@@ -70,6 +75,7 @@ __all__ = [
     "Milestone",
     "MilestoneCounts",
     "MilestoneUpdate",
+    "Notification",
     "OpenedGovernment",
     "PlanDocument",
     "PlanEndorsement",
@@ -78,6 +84,7 @@ __all__ = [
     "PlanSelfAssessment",
     "PotentialForResults",
     "ReminderLog",
+    "Subscriber",
     "SustainableDevelopmentGoal",
     "ValueAnswer",
     "YesNo",
