@@ -363,12 +363,15 @@ _register(
 _register(
     Dataset(
         "comments",
-        "Published comments on draft plans and the councils' official replies (no e-mail).",
+        "Published comments on draft plans (phase consultation), questions and comments on "
+        "commitments during implementation (phase implementation), and the councils' official "
+        "replies (no e-mail).",
         [
             "id",
             "plan_id",
             "commitment",
             "parent_id",
+            "phase",
             "author_name",
             "body",
             "language",
@@ -386,6 +389,7 @@ _register(
             c.plan_id,
             c.commitment.reference if c.commitment else "",
             c.parent_id or "",
+            c.phase,
             c.author_name,
             c.body,
             c.language,
