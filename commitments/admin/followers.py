@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from ..models import Follow
 
+
 def active_followers(target: str):
     """The number of active follows of each row (`target`: "council", "plan" or "commitment"),
     as an expression to annotate: one subquery, whatever the number of rows."""

@@ -1,5 +1,6 @@
-"""Citizens' comments on draft plans and on commitments being implemented: the writes (post, confirm, report, moderate, reply) and the
-small pieces they need (cleaning text, signed confirmation links, rate limits).
+"""Citizens' comments on draft plans and on commitments being implemented: the writes (post,
+confirm, report, moderate, reply) and the small pieces they need (cleaning text, signed
+confirmation links, rate limits).
 
 Nothing a citizen typed is lost because a service is down: a comment is saved before anything
 else happens, its confirmation e-mail is queued once the transaction commits (confirmation.py,
@@ -166,7 +167,6 @@ def _closed_message(plan: ActionPlan, commitment: Commitment | None) -> str:
             "commitment."
         )
     return gettext("This plan is not open for comments.")
-
 
 
 @transaction.atomic

@@ -175,7 +175,6 @@ class Comment(PlanOwned, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
-
     @classmethod
     def open_phase(
         cls, plan: ActionPlan, commitment: Commitment | None = None, on: datetime.date | None = None
