@@ -37,6 +37,9 @@ class Comment(PlanOwned, TimeStampedModel):
     `phase` is fixed when the comment is posted (open_phase): the consultation on the draft and
     the dialogue during implementation (OGP Participation and Co-Creation Standard, requirement
     5) are two conversations, shown apart, and a reply stays in its comment's conversation.
+    There is no separate "question" kind: citizens would have to classify what they write and
+    moderators to correct it, while any message may get the council's official reply and the
+    admin's "without an official reply" filter already lists what is still to answer.
     """
 
     CHANGES_AFTER_CLOSURE = True
