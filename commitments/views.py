@@ -15,7 +15,7 @@ from . import selectors
 from .comments.forms import CommentForm
 from .comments.selectors import published_comments
 from .forum.selectors import plan_endorsement
-from .models import Commitment, end_of_commitment_due_on
+from .models import Comment, Commitment, end_of_commitment_due_on
 from .monitoring.selectors import commitment_assessment, plan_inception_assessment
 from .progress.selectors import commitment_indicators
 from .publishing.selectors import plan_documents
@@ -28,8 +28,10 @@ def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:
         raise Http404(gettext("No such action plan.")) from missing
 
 
-# The page of comments shown under a plan or a commitment (?comments=2).
+# The page of comments shown under a plan or a commitment (?comments=2), and on a commitment the
+# page of its conversation during implementation (?questions=2).
 COMMENT_PAGE_PARAMS = {"comments": integer}
+COMMITMENT_PAGE_PARAMS = {**COMMENT_PAGE_PARAMS, "questions": integer}
 
 
 @require_safe
@@ -40,13 +42,30 @@ def plan_detail(request: HttpRequest, council_slug: str, start_year: int) -> Htt
 
 
 def _comments_context(request, plan: ActionPlan, commitment, form) -> dict:
+    """The consultation's comments and, on a commitment, the dialogue during implementation;
+    `comment_form` goes to whichever conversation takes comments now (at most one does)."""
+    phase = Comment.open_phase(plan, commitment)
     page = published_comments(plan, commitment, page_number(request.GET.get("comments")))
-    return {
+    context = {
         "comments": page.object_list,
         "comments_page": page,
         "comment_form": form,
-        "open_for_comments": plan.is_open_for_comments(),
+        "open_for_comments": phase == Comment.Phase.CONSULTATION,
+        "dialogue_stage": plan.stage in Comment.DIALOGUE_STAGES,
     }
+    if commitment is not None:
+        dialogue = published_comments(
+            plan,
+            commitment,
+            page_number(request.GET.get("questions")),
+            phase=Comment.Phase.IMPLEMENTATION,
+        )
+        context |= {
+            "dialogue": dialogue.object_list,
+            "dialogue_page": dialogue,
+            "open_for_dialogue": phase == Comment.Phase.IMPLEMENTATION,
+        }
+    return context
 
 
 def _render_plan(request, plan, form, status=200) -> HttpResponse:
@@ -68,7 +87,7 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
 
 
 @require_safe
-@cached_page(params=COMMENT_PAGE_PARAMS, council="council_slug")
+@cached_page(params=COMMITMENT_PAGE_PARAMS, council="council_slug")
 def commitment_detail(
     request: HttpRequest, council_slug: str, start_year: int, reference: str
 ) -> HttpResponse:

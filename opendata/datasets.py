@@ -1,7 +1,8 @@
 """Open-data datasets: one table per public dataset, as CSV (UTF-8 with BOM) and JSON. The ZIP of
 everything is in opendata.bundle, the Decidim results CSV in opendata.decidim; the follow-up
 tables (progress histories, councils' programmes, the goals) are in opendata.followup, the
-shape every table shares in opendata.tables.
+comments (both conversations) in opendata.comments, the shape every table shares in
+opendata.tables.
 
 Same rules as the API: only public plans, only published comments, never an e-mail address. Cells
 a spreadsheet would run as a formula are escaped (opengov.spreadsheets.neutralise)."""
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from commitments.models import Comment, Commitment, Indicator, Milestone
+from commitments.models import Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
 from opengov.dates import iso_of
 from opengov.translations import pending_languages
 
+from .comments import COMMENTS
 from .followup import FOLLOW_UP_DATASETS
 from .tables import LANGS, Dataset, bilingual as _b, rows, to_csv, to_json
 
@@ -360,40 +362,7 @@ _register(
         ],
     )
 )
-_register(
-    Dataset(
-        "comments",
-        "Published comments on draft plans and the councils' official replies (no e-mail).",
-        [
-            "id",
-            "plan_id",
-            "commitment",
-            "parent_id",
-            "author_name",
-            "body",
-            "language",
-            "published_at",
-            "official_reply",
-        ],
-        lambda: (
-            Comment.objects.published()
-            .of_public_plans()
-            .select_related("commitment")
-            .order_by("id")
-        ),
-        lambda c: [
-            c.pk,
-            c.plan_id,
-            c.commitment.reference if c.commitment else "",
-            c.parent_id or "",
-            c.author_name,
-            c.body,
-            c.language,
-            c.published_at,
-            c.official_reply,
-        ],
-    )
-)
+_register(COMMENTS)
 
 for _dataset in FOLLOW_UP_DATASETS:
     _register(_dataset)

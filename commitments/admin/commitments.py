@@ -19,6 +19,7 @@ from ..models import (
     MilestoneUpdate,
 )
 from ..progress.admin import IndicatorValueInline, MilestoneUpdateInline, save_progress_formset
+from .followers import CommitmentFollowersAdminMixin
 from .from_proposals import commitment_from_proposals_view
 
 # What council staff may change on a milestone or an indicator: its progress, not its definition.
@@ -78,8 +79,8 @@ class OgpValueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommitmentAdmin(PortalHistoryAdmin):
-    list_display = ("reference", "title", "plan", "theme", "status", "lead_agency")
+class CommitmentAdmin(CommitmentFollowersAdminMixin, PortalHistoryAdmin):
+    list_display = ("reference", "title", "plan", "theme", "status", "lead_agency", "followers")
     list_display_links = ("reference", "title")
     list_filter = (
         "status",
@@ -102,7 +103,12 @@ class CommitmentAdmin(PortalHistoryAdmin):
     list_select_related = ("plan__council", "theme")
     autocomplete_fields = ("plan", "source_proposals")
     inlines = [MilestoneInline, IndicatorInline]
-    readonly_fields = ("source_proposals_traced", "completion_derived")
+    readonly_fields = (
+        "source_proposals_traced",
+        "completion_derived",
+        "followers",
+        "plan_and_council_followers",
+    )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # OGP's pages are https only: an address typed without its scheme gets https.
@@ -209,6 +215,7 @@ class CommitmentAdmin(PortalHistoryAdmin):
                 ),
             },
         ),
+        CommitmentFollowersAdminMixin.followers_fieldset,
     )
 
     def get_urls(self):

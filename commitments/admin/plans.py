@@ -19,6 +19,7 @@ from .. import services
 from ..forum.admin import PlanEndorsementInline
 from ..publishing.admin import PlanPublishingAdminMixin
 from ..selectors import plan_readiness
+from .followers import PlanFollowersAdminMixin
 from .plan_import import plan_import_template_view, plan_import_view
 from .plan_record import plan_record_view
 from .translations import awaiting_translation_view
@@ -175,12 +176,23 @@ def _change_line(change) -> str:
     return format_html("{}: {} ({})", change.changed_at.strftime("%Y-%m-%d %H:%M"), moved, by)
 
 
-class ActionPlanAdmin(PlanWorkflowAdminMixin, PlanPublishingAdminMixin, BaseActionPlanAdmin):
-    readonly_fields = ("stage", "readiness_checklist", "stage_history", "publications")
+class ActionPlanAdmin(
+    PlanFollowersAdminMixin, PlanWorkflowAdminMixin, PlanPublishingAdminMixin, BaseActionPlanAdmin
+):
+    list_display = (*BaseActionPlanAdmin.list_display, "followers")
+    readonly_fields = (
+        "stage",
+        "readiness_checklist",
+        "stage_history",
+        "publications",
+        "followers",
+        "council_followers",
+    )
     fieldsets = (
         *BaseActionPlanAdmin.fieldsets,
         (_("Workflow"), {"fields": ("readiness_checklist", "stage_history")}),
         (_("Publication"), {"fields": ("publications",)}),
+        PlanFollowersAdminMixin.followers_fieldset,
     )
     actions = [*PlanWorkflowAdminMixin.actions, "publish_pdf"]
     inlines = [*BaseActionPlanAdmin.inlines, PlanEndorsementInline]

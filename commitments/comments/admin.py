@@ -1,5 +1,6 @@
 """The moderation queue: comments waiting for a moderator and reported ones first; publish,
-hide with a reason, reply as the council; CSV/XLSX export of a plan's comments."""
+hide with a reason, reply as the council; CSV/XLSX export of a plan's comments. The consultation's
+comments and the questions during implementation share the queue (filter by phase)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,6 +27,7 @@ class QueueFilter(admin.SimpleListFilter):
             ("waiting", _("Waiting for moderation")),
             ("reported", _("Reported")),
             ("pending", _("Not confirmed by their author")),
+            ("unanswered", _("Published, without an official reply")),
         ]
 
     def queryset(self, request, queryset):
@@ -35,6 +37,8 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(report_count__gt=0).exclude(state=Comment.State.HIDDEN)
         if self.value() == "pending":
             return queryset.filter(state=Comment.State.PENDING)
+        if self.value() == "unanswered":
+            return queryset.filter(state=Comment.State.PUBLISHED, official_reply="")
         return queryset
 
 
@@ -56,8 +60,16 @@ class CommentAdminForm(forms.ModelForm):
 
 class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admin.ModelAdmin):
     form = CommentAdminForm
-    list_display = ("__str__", "plan", "commitment", "state", "report_count", "created_at")
-    list_filter = (QueueFilter, "state", ("plan", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "__str__",
+        "plan",
+        "commitment",
+        "phase",
+        "state",
+        "report_count",
+        "created_at",
+    )
+    list_filter = (QueueFilter, "phase", "state", ("plan", admin.RelatedOnlyFieldListFilter))
     search_fields = ("author_name", "body")
     list_select_related = ("plan__council", "commitment")
     actions = ["publish", "hide", "export_csv", "export_xlsx"]
@@ -65,6 +77,7 @@ class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admi
         "plan",
         "commitment",
         "parent",
+        "phase",
         "author_name",
         "body",
         "language",
@@ -86,6 +99,7 @@ class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admi
                     "plan",
                     "commitment",
                     "parent",
+                    "phase",
                     "author_name",
                     "body",
                     "language",

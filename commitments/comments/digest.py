@@ -1,5 +1,6 @@
 """The moderators' digest: what waits for them (one e-mail per moderator per run, never twice
-for the same comments), sent by a periodic Celery task."""
+for the same comments), sent by a periodic Celery task. Questions and comments during
+implementation are in it as the consultation's comments are, marked as such."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def moderators_notify() -> int:
             )
             | Exists(reported_since)
         )
-        .select_related("plan__council")
+        .select_related("plan__council", "commitment")
     )
     if not waiting:
         return 0

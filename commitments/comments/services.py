@@ -1,5 +1,6 @@
-"""Citizens' comments on draft plans: the writes (post, confirm, report, moderate, reply) and the
-small pieces they need (cleaning text, signed confirmation links, rate limits).
+"""Citizens' comments on draft plans and on commitments being implemented: the writes (post,
+confirm, report, moderate, reply) and the small pieces they need (cleaning text, signed
+confirmation links, rate limits).
 
 Nothing a citizen typed is lost because a service is down: a comment is saved before anything
 else happens, its confirmation e-mail is queued once the transaction commits (confirmation.py,
@@ -156,6 +157,18 @@ def count_submission(*, fingerprint: str, mailbox: str | None = None, scope: str
 # --- writes --------------------------------------------------------------------------------------
 
 
+def _closed_message(plan: ActionPlan, commitment: Commitment | None) -> str:
+    """Why this page takes no comment now, said so that the reader knows where to go."""
+    if plan.stage == ActionPlan.Stage.CLOSED:
+        return gettext("This plan is closed: its comments stay readable, but it takes no new one.")
+    if commitment is None and plan.stage in Comment.DIALOGUE_STAGES:
+        return gettext(
+            "During implementation, questions and comments are posted on the page of each "
+            "commitment."
+        )
+    return gettext("This plan is not open for comments.")
+
+
 @transaction.atomic
 def comment_post(
     *,
@@ -168,18 +181,24 @@ def comment_post(
     language: str,
     fingerprint: str,
 ) -> Comment:
-    """Save a citizen's comment as pending and queue its confirmation e-mail.
+    """Save a citizen's comment as pending and queue its confirmation e-mail. Its phase is the
+    conversation the page takes now (Comment.open_phase): the consultation, or on a commitment
+    of an adopted or implemented plan the dialogue during implementation.
 
-    Refused (ValidationError, nothing saved) outside the consultation window, for a reply to a
-    reply or to an unpublished comment, and for invalid fields."""
-    if not plan.is_open_for_comments(on=timezone.localdate()):
-        raise ValidationError(gettext("This plan is not open for comments."))
+    Refused (ValidationError, nothing saved) when the page takes no comment (a closed plan,
+    outside the consultation window, a plan's own page outside consultation), for a reply to a
+    reply, to an unpublished comment or to a comment of the other conversation, and for invalid
+    fields."""
+    phase = Comment.open_phase(plan, commitment, on=timezone.localdate())
+    if phase is None:
+        raise ValidationError(_closed_message(plan, commitment))
     if parent is not None and parent.state != Comment.State.PUBLISHED:
         raise ValidationError(gettext("You can only reply to a published comment."))
     comment = Comment(
         plan=plan,
         commitment=commitment,
         parent=parent,
+        phase=phase,
         author_name=clean_text(author_name),
         email=email.strip(),
         body=clean_text(body),

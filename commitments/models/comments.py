@@ -1,4 +1,7 @@
-"""Citizens' comments on plans under consultation, and readers' reports of them."""
+"""Citizens' comments on plans under consultation and on commitments during implementation, and
+readers' reports of them."""
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,11 +27,19 @@ class CommentQuerySet(PlanRowsQuerySet):
 
 
 class Comment(PlanOwned, TimeStampedModel):
-    """A citizen's comment on a plan under consultation (or on one of its commitments).
+    """A citizen's comment on a plan under consultation (or on one of its commitments), or a
+    question or comment on a commitment while the plan is adopted or implemented.
 
     Saved at once as pending; the e-mailed link confirms it; the plan's setting decides whether a
     confirmed comment is published at once or waits for a moderator. The e-mail is never shown.
     A closed plan takes no new comment, but its comments can still be moderated and answered.
+
+    `phase` is fixed when the comment is posted (open_phase): the consultation on the draft and
+    the dialogue during implementation (OGP Participation and Co-Creation Standard, requirement
+    5) are two conversations, shown apart, and a reply stays in its comment's conversation.
+    There is no separate "question" kind: citizens would have to classify what they write and
+    moderators to correct it, while any message may get the council's official reply and the
+    admin's "without an official reply" filter already lists what is still to answer.
     """
 
     CHANGES_AFTER_CLOSURE = True
@@ -38,6 +49,13 @@ class Comment(PlanOwned, TimeStampedModel):
         CONFIRMED = "confirmed", _("Waiting for moderation")
         PUBLISHED = "published", _("Published")
         HIDDEN = "hidden", _("Hidden")
+
+    class Phase(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        IMPLEMENTATION = "implementation", _("Implementation")
+
+    # The stages in which citizens talk with the council about the commitments being implemented.
+    DIALOGUE_STAGES = (ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION)
 
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="comments"
@@ -62,6 +80,9 @@ class Comment(PlanOwned, TimeStampedModel):
     email = models.EmailField(_("e-mail"))
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=Phase.choices, default=Phase.CONSULTATION
+    )
     consent_at = models.DateTimeField(_("consent given at"))
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True
@@ -113,6 +134,13 @@ class Comment(PlanOwned, TimeStampedModel):
                 name="comment_hidden_has_reason",
                 violation_error_message=_("Say why the comment is hidden."),
             ),
+            models.CheckConstraint(
+                condition=~Q(phase="implementation") | Q(commitment__isnull=False),
+                name="comment_implementation_on_commitment",
+                violation_error_message=_(
+                    "During implementation, questions and comments are about a commitment."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["plan", "state", "created_at"], name="comment_plan_state_idx"),
@@ -137,10 +165,31 @@ class Comment(PlanOwned, TimeStampedModel):
                 errors["parent"] = gettext("Replies go to a comment, not to another reply.")
             elif parent.plan_id != self.plan_id or parent.commitment_id != self.commitment_id:
                 errors["parent"] = gettext("The reply must be on the same page as the comment.")
+            elif parent.phase != self.phase:
+                errors["parent"] = gettext(
+                    "This conversation is closed: write a new comment instead of a reply."
+                )
+        if self.phase == self.Phase.IMPLEMENTATION and not self.commitment_id:
+            errors["commitment"] = gettext(
+                "During implementation, questions and comments are about a commitment."
+            )
         if self.state == self.State.HIDDEN and not self.hidden_reason.strip():
             errors["hidden_reason"] = gettext("Say why the comment is hidden.")
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def open_phase(
+        cls, plan: ActionPlan, commitment: Commitment | None = None, on: datetime.date | None = None
+    ) -> "Comment.Phase | None":
+        """The conversation a new comment on this page (the plan's, or one of its commitments')
+        joins, or None when the page takes none: the consultation while its window is open; on
+        a commitment, the dialogue while the plan is adopted or implemented. Closed: None."""
+        if plan.is_open_for_comments(on=on):
+            return cls.Phase.CONSULTATION
+        if commitment is not None and plan.stage in cls.DIALOGUE_STAGES:
+            return cls.Phase.IMPLEMENTATION
+        return None
 
 
 class CommentReport(models.Model):

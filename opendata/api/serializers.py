@@ -305,6 +305,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "plan",
             "commitment",
             "parent",
+            "phase",
             "author_name",
             "body",
             "language",

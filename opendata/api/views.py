@@ -367,14 +367,16 @@ class ProposalViewSet(ReadOnly):
 class CommentFilter(filters.FilterSet):
     plan = filters.NumberFilter(field_name="plan_id")
     commitment = filters.CharFilter(field_name="commitment__reference")
+    phase = filters.ChoiceFilter(choices=Comment.Phase.choices)
 
     class Meta:
         model = Comment
-        fields = ["plan", "commitment"]
+        fields = ["plan", "commitment", "phase"]
 
 
 class CommentViewSet(ReadOnly):
-    """Published comments on draft plans and the councils' official replies."""
+    """Published comments on draft plans, questions and comments on commitments during
+    implementation (`phase`), and the councils' official replies."""
 
     serializer_class = serializers.CommentSerializer
     filterset_class = CommentFilter

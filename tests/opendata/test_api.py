@@ -238,6 +238,7 @@ COMMENT_KEYS = {
     "plan",
     "commitment",
     "parent",
+    "phase",
     "author_name",
     "body",
     "language",
