@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from collections import defaultdict
 
 from celery import shared_task
 from django.conf import settings
@@ -36,30 +37,68 @@ HOUR = datetime.timedelta(hours=1)
 WEEK = datetime.timedelta(days=7)
 
 
-def _mails_in_last_hour(subscriber_id: int, now) -> list:
-    """When the immediate e-mails of the last hour went (the notifications of one e-mail share
-    their sent_at)."""
-    return sorted(
-        Notification.objects.filter(
-            subscriber_id=subscriber_id, frequency=IMMEDIATE, sent_at__gt=now - HOUR
-        )
-        .values_list("sent_at", flat=True)
-        .distinct()
-    )
+class Batch:
+    """What the deliveries of one batch share, read once: the subscribers, when each got its
+    immediate e-mails of the last hour, and the events with what each says in a language (the
+    same for every reader but the author of a comment)."""
+
+    def __init__(self, subscriber_ids: list[int], frequency: str, now):
+        self.now = now
+        self.subscribers = Subscriber.objects.in_bulk(subscriber_ids)
+        self.recent: dict[int, list] = defaultdict(list)
+        if frequency == IMMEDIATE:
+            sent = (
+                Notification.objects.filter(
+                    subscriber_id__in=subscriber_ids,
+                    frequency=IMMEDIATE,
+                    sent_at__gt=now - HOUR,
+                )
+                .values_list("subscriber_id", "sent_at")
+                .distinct()
+            )
+            for subscriber_id, sent_at in sent:
+                self.recent[subscriber_id].append(sent_at)
+        self.events: dict[int, FollowEvent] = {}
+        self.items: dict = {}
+
+    def held_for(self, subscriber_id: int) -> float | None:
+        """Seconds until the hourly cap lets one more immediate e-mail go, or None if it does.
+        (The notifications of one e-mail share their sent_at: one distinct time, one e-mail.)"""
+        recent = sorted(self.recent[subscriber_id])
+        if len(recent) < settings.NOTIFY_MAX_MAILS_PER_HOUR:
+            return None
+        return (recent[0] + HOUR - self.now).total_seconds() + 1
+
+    def load_events(self, event_ids) -> None:
+        missing = set(event_ids) - set(self.events)
+        if missing:
+            self.events.update(
+                FollowEvent.objects.select_related(
+                    "council",
+                    "plan__council",
+                    "commitment__plan__council",
+                    "proposal",
+                    "comment__plan__council",
+                    "comment__commitment__plan__council",
+                ).in_bulk(missing)
+            )
 
 
-def subscriber_deliver(subscriber_id: int, frequency: str, mail_connection) -> float | None:
+def subscriber_deliver(
+    subscriber_id: int, frequency: str, mail_connection, batch: Batch
+) -> float | None:
     """Send `subscriber_id` its unsent notifications of `frequency` in one e-mail. Returns None
     when done (sent, or nothing to send), or the seconds to wait when the hourly cap holds them
     back."""
-    now = timezone.now()
+    subscriber = batch.subscribers.get(subscriber_id)
+    if subscriber is None:
+        return None
+    if frequency == IMMEDIATE and (wait := batch.held_for(subscriber_id)) is not None:
+        return wait
     sent_at = None
     ids: list[int] = []
     try:
         with transaction.atomic():
-            subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-            if subscriber is None:
-                return None
             if frequency == WEEKLY:
                 subscriber = (
                     Subscriber.objects.select_for_update(skip_locked=True)
@@ -67,40 +106,36 @@ def subscriber_deliver(subscriber_id: int, frequency: str, mail_connection) -> f
                     .first()
                 )
                 if subscriber is None or (
-                    subscriber.last_digest_at and subscriber.last_digest_at > now - WEEK
+                    subscriber.last_digest_at and subscriber.last_digest_at > batch.now - WEEK
                 ):
                     return None
-            else:
-                recent = _mails_in_last_hour(subscriber_id, now)
-                if len(recent) >= settings.NOTIFY_MAX_MAILS_PER_HOUR:
-                    return (recent[0] + HOUR - now).total_seconds() + 1
-            notifications = list(
+            rows = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(subscriber_id=subscriber_id, frequency=frequency, sent_at__isnull=True)
-                .select_related(
-                    "follow",
-                    "event__council",
-                    "event__plan__council",
-                    "event__commitment__plan__council",
-                    "event__proposal",
-                    "event__comment__plan__council",
-                    "event__comment__commitment__plan__council",
-                )
                 .order_by("created_at", "id")
+                .values_list("pk", "event_id", "follow_id", "follow__state")
             )
             # A follow stopped since the fan-out: that person left, nothing is sent.
-            left = [n.pk for n in notifications if n.follow.state != Follow.State.ACTIVE]
+            left = [row[0] for row in rows if row[3] != Follow.State.ACTIVE]
             if left:
                 Notification.objects.filter(pk__in=left).delete()
-            notifications = [n for n in notifications if n.pk not in left]
-            if not notifications:
+            rows = [row for row in rows if row[3] == Follow.State.ACTIVE]
+            if not rows:
                 return None
+            batch.load_events(row[1] for row in rows)
+            notifications = [
+                Notification(
+                    pk=pk, event=batch.events[event_id], follow_id=follow_id, frequency=frequency
+                )
+                for pk, event_id, follow_id, _state in rows
+            ]
             ids = [n.pk for n in notifications]
             message = build_message(
                 subscriber,
                 notifications,
                 digest=frequency == WEEKLY,
                 connection=mail_connection,
+                items_cache=batch.items,
             )
             # Sent inside the lock: another run waits or skips, then finds them sent. One
             # connection to the mail server for the whole batch (opened at the first e-mail).
@@ -138,10 +173,11 @@ def notifications_deliver(subscriber_ids: list[int], frequency: str = IMMEDIATE)
     Subscribers held back by the hourly cap are queued again for when it allows. Returns how
     many subscribers were held back."""
     held: dict[int, float] = {}
+    batch = Batch(subscriber_ids, frequency, timezone.now())
     mail_connection = get_connection()
     try:
         for subscriber_id in subscriber_ids:
-            wait = subscriber_deliver(subscriber_id, frequency, mail_connection)
+            wait = subscriber_deliver(subscriber_id, frequency, mail_connection, batch)
             if wait is not None:
                 held[subscriber_id] = wait
     finally:

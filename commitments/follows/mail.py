@@ -176,15 +176,29 @@ def notification_item(event: FollowEvent, language: str, *, mailbox: str | None)
 
 
 def build_message(
-    subscriber: Subscriber, notifications: list[Notification], *, digest: bool, connection=None
+    subscriber: Subscriber,
+    notifications: list[Notification],
+    *,
+    digest: bool,
+    connection=None,
+    items_cache: dict | None = None,
 ) -> EmailMultiAlternatives:
-    """The one e-mail telling `subscriber` of `notifications`, in the subscriber's language."""
+    """The one e-mail telling `subscriber` of `notifications`, in the subscriber's language.
+    `items_cache` keeps what each event says per language between the mails of one batch."""
     language = subscriber.language
     follow_ids = sorted({n.follow_id for n in notifications})
+    cache = {} if items_cache is None else items_cache
     with translation.override(language):
-        items = [
-            notification_item(n.event, language, mailbox=subscriber.mailbox) for n in notifications
-        ]
+        items = []
+        for notification in notifications:
+            event = notification.event
+            is_author = bool(
+                event.comment_id and subscriber.mailbox == mailbox_key(event.comment.email)
+            )
+            key = (event.pk, language, is_author)
+            if key not in cache:
+                cache[key] = notification_item(event, language, mailbox=subscriber.mailbox)
+            items.append(cache[key])
         unsubscribe = unsubscribe_url(subscriber, follow_ids, language)
         context = {
             "items": items,
