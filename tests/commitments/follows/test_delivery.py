@@ -365,3 +365,47 @@ def test_the_preview_says_what_a_milestone_update_will_tell_before_it_is_saved(w
     assert done in text
     assert "Rapport en ligne." in text and "2025-03-01" in text
     assert not FollowEvent.objects.exists()
+
+
+# --- scale ---------------------------------------------------------------------------------
+
+
+def _many_followers(commitment, count: int) -> None:
+    """`count` subscribers following `commitment`, written by PostgreSQL itself."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {Subscriber._meta.db_table}
+                (created_at, updated_at, email, mailbox, language, key, confirmed_at)
+            SELECT now(), now(), 'p' || g || '@example.org', 'p' || g || '@example.org', 'fr',
+                   md5(g::text), now()
+            FROM generate_series(1, %s) g""",  # noqa: S608 (table names from the models)
+            [count],
+        )
+        cursor.execute(
+            f"""INSERT INTO {Follow._meta.db_table}
+                (created_at, updated_at, subscriber_id, commitment_id, state, frequency,
+                 language, source, client_hash)
+            SELECT now(), now(), s.id, %s, 'active', 'immediate', 'fr', 'form', ''
+            FROM {Subscriber._meta.db_table} s""",  # noqa: S608
+            [commitment.pk],
+        )
+
+
+def test_the_fan_out_of_20000_followers_never_holds_them_in_memory(world, monkeypatch):
+    import tracemalloc
+
+    _many_followers(world.commitment, 20_000)
+    batches = []
+    monkeypatch.setattr(fanout, "_queue", lambda task, batch: batches.append(len(batch)))
+    event = events.milestone_updated(milestone_done(world))
+    tracemalloc.start()
+    try:
+        made = fanout.event_fan_out(event.pk)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert made == 20_000
+    assert len(batches) == 100 and set(batches) == {fanout.BATCH_SIZE}
+    assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
