@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from consultations.models import ActionPlan, PlanStageChange, Proposal, ensure_plan_open
 
+from .follows import events as follow_events
 from .models import Commitment
 from .selectors import plan_readiness
 
@@ -124,6 +125,7 @@ def proposal_answer(
     proposal.responded_by = by
     proposal.full_clean()
     proposal.save()
+    follow_events.proposal_answered(proposal)
     return proposal
 
 
@@ -177,4 +179,5 @@ def plan_change_stage(
     plan.full_clean()
     plan.save(update_fields=["stage", "updated_at"])
     change.save()
+    follow_events.plan_stage_changed(change)
     return change

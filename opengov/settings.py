@@ -188,7 +188,17 @@ CELERY_BEAT_SCHEDULE = {
     "remind-coordinators": {"task": "commitments.remind_coordinators", "schedule": 86400.0},
     "remind-monitoring-body": {"task": "commitments.remind_monitoring_body", "schedule": 86400.0},
     "remind-stale-plans": {"task": "commitments.remind_stale_plans", "schedule": 86400.0},
+    "requeue-notifications": {"task": "commitments.requeue_notifications", "schedule": 300.0},
+    "send-weekly-digests": {"task": "commitments.send_weekly_digests", "schedule": 3600.0},
 }
+
+# Followers' notifications (commitments/follows): the delivery waits NOTIFY_BATCH_DELAY seconds
+# after an event so the events of one change reach a person as one e-mail; an address gets at
+# most NOTIFY_MAX_MAILS_PER_HOUR immediate e-mails an hour (the rest wait, never dropped); a
+# failed delivery is retried after NOTIFY_RETRY_DELAY seconds, then doubled at each retry.
+NOTIFY_BATCH_DELAY = int(os.environ.get("NOTIFY_BATCH_DELAY", "60"))
+NOTIFY_MAX_MAILS_PER_HOUR = int(os.environ.get("NOTIFY_MAX_MAILS_PER_HOUR", "6"))
+NOTIFY_RETRY_DELAY = int(os.environ.get("NOTIFY_RETRY_DELAY", "30"))
 
 # Public pages and API answers are kept in the cache until the data changes (opengov.pagecache);
 # 0 turns the page cache off (benchmarks of the uncached pages do).

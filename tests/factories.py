@@ -441,3 +441,52 @@ def seed_goals() -> None:
 
     migration = importlib.import_module("commitments.migrations.0022_sustainable_development_goals")
     migration.seed(apps, None)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A mailbox that confirmed a follow (one row per mailbox_key)."""
+
+    class Meta:
+        model = "commitments.Subscriber"
+
+    email = factory.Sequence(lambda n: f"follower-{n}@example.org")
+    mailbox = factory.LazyAttribute(lambda o: o.email.lower())
+    language = "fr"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class FollowFactory(factory.django.DjangoModelFactory):
+    """An active follow of a plan (pass council=, commitment=, comment= … with plan=None for
+    another target)."""
+
+    class Meta:
+        model = "commitments.Follow"
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    plan = factory.SubFactory(ActionPlanFactory)
+    state = "active"
+    frequency = "immediate"
+    language = factory.LazyAttribute(lambda o: o.subscriber.language)
+    consent_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class FollowEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.FollowEvent"
+
+    kind = "plan_stage"
+    key = factory.Sequence(lambda n: f"plan_stage:test-{n}")
+    plan = factory.SubFactory(ActionPlanFactory)
+    council = factory.LazyAttribute(lambda o: o.plan.council)
+    data = factory.LazyFunction(lambda: {"from": "preparation", "to": "consultation"})
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commitments.Notification"
+
+    event = factory.SubFactory(FollowEventFactory)
+    follow = factory.SubFactory(FollowFactory, plan=factory.SelfAttribute("..event.plan"))
+    subscriber = factory.LazyAttribute(lambda o: o.follow.subscriber)
+    frequency = factory.LazyAttribute(lambda o: o.follow.frequency)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline
 
+from ..follows import events as follow_events
+from ..follows.admin_hooks import CompletionWatchMixin
 from ..models import (
     Commitment,
     CompletionLevel,
@@ -79,7 +81,7 @@ class OgpValueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommitmentAdmin(CommitmentFollowersAdminMixin, PortalHistoryAdmin):
+class CommitmentAdmin(CompletionWatchMixin, CommitmentFollowersAdminMixin, PortalHistoryAdmin):
     list_display = ("reference", "title", "plan", "theme", "status", "lead_agency", "followers")
     list_display_links = ("reference", "title")
     list_filter = (
@@ -296,7 +298,7 @@ class MilestoneDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
+class MilestoneAdmin(CompletionWatchMixin, ProgressOnlyMixin, PortalHistoryAdmin):
     progress_fields = MILESTONE_PROGRESS_FIELDS
     inlines = [MilestoneUpdateInline]
 
@@ -304,7 +306,7 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
         super().save_model(request, obj, form, change)
         # A change of state typed on the form is kept as a dated entry too.
         if change and {"status", "completed_on", "evidence_url"} & set(form.changed_data):
-            MilestoneUpdate.objects.create(
+            update = MilestoneUpdate.objects.create(
                 milestone=obj,
                 status=obj.status,
                 completed_on=obj.completed_on,
@@ -313,6 +315,7 @@ class MilestoneAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
                 evidence_url=obj.evidence_url,
                 recorded_by=request.user,
             )
+            follow_events.milestone_updated(update)
 
     def save_formset(self, request, form, formset, change):
         if not save_progress_formset(request, formset):
@@ -359,13 +362,14 @@ class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
         # A value typed on the indicator form is kept in its history too.
         changed = {"latest_value", "latest_value_on"} & set(form.changed_data)
         if change and changed and obj.latest_value is not None and obj.latest_value_on:
-            IndicatorValue.objects.create(
+            entry = IndicatorValue.objects.create(
                 indicator=obj,
                 value=obj.latest_value,
                 measured_on=obj.latest_value_on,
                 source=obj.source_fr or obj.source_ar or "",
                 recorded_by=request.user,
             )
+            follow_events.indicator_valued(entry)
 
     def save_formset(self, request, form, formset, change):
         if not save_progress_formset(request, formset):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
 
+from ..follows import events as follow_events
 from ..models import Comment, CommentReport, Commitment
 from .confirmation import queue_confirmation
 
@@ -227,6 +228,7 @@ def comment_confirm(*, comment: Comment) -> Comment:
             comment.state = Comment.State.PUBLISHED
             comment.published_at = now
         comment.save(update_fields=["state", "confirmed_at", "published_at", "updated_at"])
+        follow_events.comment_published(comment)
     return comment
 
 
@@ -251,6 +253,7 @@ def comment_publish(*, comment: Comment, by: AbstractBaseUser) -> Comment:
     comment.moderated_by = by
     comment.full_clean()
     comment.save()
+    follow_events.comment_published(comment)
     return comment
 
 
@@ -264,6 +267,7 @@ def comment_hide(*, comment: Comment, reason: str, by: AbstractBaseUser) -> Comm
     comment.moderated_by = by
     comment.full_clean()
     comment.save()
+    follow_events.comment_hidden(comment)
     return comment
 
 
@@ -278,4 +282,5 @@ def comment_reply(*, comment: Comment, text: str, by: AbstractBaseUser) -> Comme
     comment.replied_at = timezone.now()
     comment.full_clean()
     comment.save()
+    follow_events.comment_answered(comment)
     return comment

@@ -118,6 +118,10 @@ class CommitmentAssessmentAdmin(OwnAssessmentMixin, PortalAdmin):
     def due_on(self, obj):
         return obj.due_on if obj is not None and obj.pk else None
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.commitment_assessment_filed(assessment=obj)
+
 
 class InceptionCommitmentReviewInline(OwnParentInlineMixin, PortalTabularInline):
     """The plan's commitments, listed by inception_reviews_sync: rated, never added by hand."""

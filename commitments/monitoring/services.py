@@ -7,7 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import InceptionAssessment, InceptionCommitmentReview
+from ..follows import events as follow_events
+from ..models import CommitmentAssessment, InceptionAssessment, InceptionCommitmentReview
 
 
 @transaction.atomic
@@ -33,3 +34,10 @@ def inception_mark_published(
     republished, so the public keeps the first date)."""
     if assessment.status == InceptionAssessment.Status.PUBLISHED and not assessment.published_on:
         assessment.published_on = today or timezone.localdate()
+
+
+def commitment_assessment_filed(*, assessment: CommitmentAssessment) -> None:
+    """Tell the commitment's followers that its end-of-commitment assessment is out: once, when
+    it is first filed (a later correction is recorded under the same key, so nobody is told
+    twice). Call it inside the transaction that saved the assessment."""
+    follow_events.final_assessment_filed(assessment)

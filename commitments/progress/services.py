@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from consultations.models import ensure_plan_open
 
+from ..follows import events as follow_events
 from ..models import Indicator, IndicatorValue, Milestone, MilestoneUpdate
 
 
@@ -29,8 +30,10 @@ def milestone_record_progress(
     evidence_file=None,
     by: AbstractBaseUser | None,
 ) -> MilestoneUpdate:
-    """Record a dated progress entry and make it the milestone's current state."""
+    """Record a dated progress entry and make it the milestone's current state; its followers
+    are told (on commit), and of the commitment's new completion level when it changed."""
     ensure_plan_open(milestone.commitment.plan)
+    completion_before = milestone.commitment.completion()
     update = MilestoneUpdate(
         milestone=milestone,
         status=status,
@@ -45,6 +48,13 @@ def milestone_record_progress(
     update.full_clean()
     update.save()
     apply_update(update)
+    follow_events.milestone_updated(update)
+    follow_events.completion_changed(
+        milestone.commitment,
+        completion_before,
+        milestone.commitment.completion(),
+        cause=f"milestone_update:{update.pk}",
+    )
     return update
 
 
@@ -81,6 +91,7 @@ def indicator_record_value(
     entry.full_clean()
     entry.save()
     apply_value(entry)
+    follow_events.indicator_valued(entry)
     return entry
 
 

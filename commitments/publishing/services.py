@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from consultations.models import ActionPlan
 from opengov.urls_absolute import absolute_url
 
+from ..follows import events as follow_events
 from ..models import PlanDocument, PlanPublication
 
 logger = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ def publication_render(publication_id: int, *, final_attempt: bool = True) -> st
                 step="",
                 finished_at=timezone.now(),
             )
+            follow_events.plan_document_published(publication)
         return PlanPublication.Status.DONE
     except Exception as error:
         for document in stored:

@@ -1,0 +1,150 @@
+"""The fan-out: one event becomes one Notification per subscriber who follows what it is about.
+
+It runs in the worker, never in the request that made the change (the event is queued on
+commit). The rows are made by one INSERT … SELECT in PostgreSQL: the follows are never loaded
+into Python, so 100,000 followers cost the worker no more memory than ten. Per subscriber the
+most specific active follow is kept (DISTINCT ON: a thread before a proposal, a commitment
+before its plan, a plan before its council), and the unique constraint on (event, subscriber)
+with ON CONFLICT DO NOTHING makes a second run add nothing. The deliveries are then queued in
+batches, a little later (NOTIFY_BATCH_DELAY), so the events of one change (a milestone update
+and the completion level it moved) reach a person as one e-mail."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..comments.services import mailbox_key
+from ..models import Follow, FollowEvent, Notification, Subscriber
+
+Kind = FollowEvent.Kind
+BATCH_SIZE = 200
+
+# Who is told of each kind of event: the follow columns that must match the event's.
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    Kind.COMMENT_PUBLISHED: ("comment",),
+    Kind.COMMENT_ANSWERED: ("comment",),
+    Kind.COMMENT_HIDDEN: ("comment",),  # and only the author's mailbox (below)
+    Kind.PLAN_STAGE: ("plan", "council"),
+    Kind.PLAN_DOCUMENT: ("plan", "council"),
+    Kind.MILESTONE_UPDATE: ("commitment", "plan", "council"),
+    Kind.INDICATOR_VALUE: ("commitment", "plan", "council"),
+    Kind.COMPLETION_LEVEL: ("commitment", "plan", "council"),
+    Kind.FINAL_ASSESSMENT: ("commitment", "plan", "council"),
+    Kind.PROPOSAL_ANSWERED: ("proposal",),
+}
+SPECIFICITY = ("comment", "proposal", "commitment", "plan", "council")
+
+
+def _audience(event: FollowEvent) -> tuple[str, list]:
+    """The WHERE clause (on follow f and subscriber s) and its parameters."""
+    clauses, params = [], []
+    for target in AUDIENCES[event.kind]:
+        value = getattr(event, f"{target}_id")
+        if target == "comment" and event.comment_id is not None:
+            # A thread is followed through its root comment.
+            value = event.comment.parent_id or event.comment_id
+        if value is not None:
+            clauses.append(f"f.{target}_id = %s")
+            params.append(value)
+    if not clauses:
+        return "FALSE", []
+    where = "(" + " OR ".join(clauses) + ")"
+    if event.kind == Kind.COMMENT_HIDDEN:
+        where += " AND s.mailbox = %s"
+        params.append(mailbox_key(event.comment.email))
+    return where, params
+
+
+def event_fan_out(event_id: int) -> int:
+    """Make the notifications of one event, once. Returns how many this run made (0 when the
+    event was already fanned out: safe to run twice, or concurrently: the event row is
+    locked)."""
+    follow_table = Follow._meta.db_table
+    subscriber_table = Subscriber._meta.db_table
+    notification_table = Notification._meta.db_table
+    order = ", ".join(f"(f.{target}_id IS NULL)" for target in SPECIFICITY)
+    with transaction.atomic():
+        event = (
+            FollowEvent.objects.select_for_update(of=("self",))
+            .select_related("comment")
+            .filter(pk=event_id)
+            .first()
+        )
+        if event is None or event.fanned_out_at is not None:
+            return 0
+        where, params = _audience(event)
+        sql = f"""
+            INSERT INTO {notification_table}
+                (event_id, subscriber_id, follow_id, frequency, created_at, sent_at)
+            SELECT DISTINCT ON (f.subscriber_id) %s, f.subscriber_id, f.id, f.frequency, %s, NULL
+            FROM {follow_table} f JOIN {subscriber_table} s ON s.id = f.subscriber_id
+            WHERE f.state = %s AND {where}
+            ORDER BY f.subscriber_id, {order}
+            ON CONFLICT (event_id, subscriber_id) DO NOTHING
+        """  # noqa: S608 (table names from the models, values as parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk, timezone.now(), Follow.State.ACTIVE, *params])
+            made = cursor.rowcount
+        event.fanned_out_at = timezone.now()
+        event.recipients = Notification.objects.filter(event=event).count()
+        event.save(update_fields=["fanned_out_at", "recipients"])
+    queue_deliveries(event_id=event_id)
+    return made
+
+
+def queue_deliveries(*, event_id: int | None = None, subscriber_ids=None) -> int:
+    """Queue the delivery of the unsent immediate notifications (of one event, or of the given
+    subscribers) in batches of BATCH_SIZE subscribers, NOTIFY_BATCH_DELAY seconds from now.
+    Returns how many batches were queued. The ids are read in chunks (a server-side cursor)."""
+    from .delivery import deliver_notifications
+
+    if subscriber_ids is None:
+        subscriber_ids = (
+            Notification.objects.filter(
+                event_id=event_id,
+                sent_at__isnull=True,
+                frequency=Follow.Frequency.IMMEDIATE,
+            )
+            .order_by("subscriber_id")
+            .values_list("subscriber_id", flat=True)
+            .iterator(chunk_size=2000)
+        )
+    batches, batch = 0, []
+    for subscriber_id in subscriber_ids:
+        batch.append(subscriber_id)
+        if len(batch) == BATCH_SIZE:
+            _queue(deliver_notifications, batch)
+            batches, batch = batches + 1, []
+    if batch:
+        _queue(deliver_notifications, batch)
+        batches += 1
+    return batches
+
+
+def _queue(task, batch: list[int]) -> None:
+    delay = settings.NOTIFY_BATCH_DELAY
+    if delay:
+        task.apply_async((batch, Follow.Frequency.IMMEDIATE), countdown=delay)
+    else:
+        task.delay(batch, Follow.Frequency.IMMEDIATE)
+
+
+@shared_task(
+    name="commitments.fan_out_event",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+)
+def fan_out_event(self, event_id: int) -> int:
+    """Retried with backoff while the database is away; the sweep covers a longer outage."""
+    from django.db import DatabaseError
+
+    try:
+        return event_fan_out(event_id)
+    except DatabaseError as error:
+        delay = min(settings.NOTIFY_RETRY_DELAY * 2**self.request.retries, 900)
+        raise self.retry(exc=error, countdown=delay) from error
