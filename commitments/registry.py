@@ -17,6 +17,8 @@ from .models import (
     CommentReport,
     Commitment,
     CommitmentAssessment,
+    Follow,
+    FollowEvent,
     Forum,
     ForumMeeting,
     ForumMember,
@@ -26,12 +28,14 @@ from .models import (
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
+    Notification,
     PlanDocument,
     PlanEndorsement,
     PlanPublication,
     PlanReminderLog,
     PlanSelfAssessment,
     ReminderLog,
+    Subscriber,
     SustainableDevelopmentGoal,
 )
 
@@ -105,6 +109,9 @@ def register() -> None:
     scoping.register(PlanEndorsement, council="plan__council")
     # The worker's log of repository reminders: on no page; its rows never move.
     scoping.register(PlanReminderLog, council="plan__council", plan=None, moves=False)
+    # Citizens' follows and what was mailed to them: personal data, on no page; the admin shows
+    # only counts of them.
+    scoping.register_off_pages(Subscriber, Follow, FollowEvent, Notification)
     # A commitment's page shows the proposals it came from, with their workshop and group.
     scoping.shown_elsewhere(Proposal, councils_of_commitments_from("source_proposals"))
     scoping.shown_elsewhere(Workshop, councils_of_commitments_from("source_proposals__workshop"))

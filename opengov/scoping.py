@@ -116,6 +116,21 @@ def plan_model() -> type[models.Model]:
     return _PLAN_MODEL[0]
 
 
+_OFF_PAGES: set[type[models.Model]] = set()
+
+
+def register_off_pages(*models_: type[models.Model]) -> None:
+    """State that rows of these models show on no public page and in no staff list (a
+    citizen's follows, the notifications mailed to them, their log): they are neither limited
+    by council (staff see at most counts of them) nor watched by the data versions, so writing
+    them never empties a cached page."""
+    _OFF_PAGES.update(models_)
+
+
+def is_off_pages(model: type[models.Model]) -> bool:
+    return model in _OFF_PAGES
+
+
 def scoped_models() -> list[type[models.Model]]:
     """The models whose rows belong to one council: what a staff user sees is limited to them."""
     return [model for model, scope in _SCOPES.items() if scope.council is not None]
