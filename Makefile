@@ -71,8 +71,12 @@ check: install
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+# `make test` runs in one process unless told (TEST_ALL_WORKERS=2: every test, those that start
+# processes or a browser included, passed that way once; see TEST_WORKERS below for the databases).
+TEST_ALL_WORKERS ?= 0
+
 test: lint check
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_ALL_WORKERS) $(PYTEST_ARGS)
 
 QUICK_MARKERS := not real_services and not browser and not fuzz and not sweep
 # `make quick` runs its tests on TEST_WORKERS processes (pytest-xdist): each has a test database
