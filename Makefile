@@ -71,13 +71,21 @@ check: install
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+# `make test` runs in one process unless told (TEST_ALL_WORKERS=2: every test, those that start
+# processes or a browser included, passed that way once; see TEST_WORKERS below for the databases).
+TEST_ALL_WORKERS ?= 0
+
 test: lint check
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_ALL_WORKERS) $(PYTEST_ARGS)
 
 QUICK_MARKERS := not real_services and not browser and not fuzz and not sweep
+# `make quick` runs its tests on TEST_WORKERS processes (pytest-xdist): each has a test database
+# of its own (test_<name>_gw0, _gw1...) and a Redis database of its own (TEST_REDIS_URL's, then the
+# next ones: redis://…/1 gives 1 and 2; see tests/conftest.py). TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= 2
 
 quick: lint check
-	$(TEST_ENV) $(VENV)/bin/pytest -m "$(QUICK_MARKERS)" $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "$(QUICK_MARKERS)" $(PYTEST_ARGS)
 
 contracts: install
 	$(VENV)/bin/lint-imports .importlinter

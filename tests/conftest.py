@@ -1,9 +1,46 @@
 """Shared fixtures. Tests run against PostgreSQL and Redis (see the Makefile's TEST_ENV)."""
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.utils import translation
+
+# --- parallel runs (pytest-xdist, `-n 2`) --------------------------------------------------------
+# pytest-django gives each worker a test database of its own (test_<name>_gw0, _gw1...). Redis
+# needs the same: several tests empty their cache (cache.clear() is FLUSHDB) and every test bumps
+# the data version, so workers sharing a Redis database would wipe each other's pages, counters
+# and queues. Worker N uses the database N places after the one REDIS_URL names (redis://…/10:
+# gw0 on 10, gw1 on 11). The variables must be set in the worker before it loads Django's
+# settings, which pytest-django does before any conftest: so they go into the worker's spec
+# here, in the controller, and execnet sets them in the worker's environment before it starts
+# pytest. Processes a test starts inherit them too.
+REDIS_DATABASES = 16  # redis.conf's default `databases`
+
+
+def redis_url_for_worker(url: str, worker: int) -> str:
+    """`url` moved `worker` Redis databases on (redis://host:6379/10, 1 -> redis://host:6379/11);
+    an empty URL (local-memory caches, eager tasks) stays empty."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + worker
+    if database >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"{url}: worker {worker} would need Redis database {database}; "
+            f"start from a lower database or run fewer workers"
+        )
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Each worker's REDIS_URL (and CACHE_REDIS_URL, if set) moved on by its index."""
+    for worker, spec in enumerate(specs):
+        for name in ("REDIS_URL", "CACHE_REDIS_URL"):
+            if os.environ.get(name):
+                spec.env[name] = redis_url_for_worker(os.environ[name], worker)
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,11 @@
 
 import datetime
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.db import transaction
 from django.forms.models import model_to_dict
 
 from commitments.models import Commitment, Forum, Milestone
@@ -21,7 +20,7 @@ from consultations.models import (
     Proposal,
     Workshop,
 )
-from devdata.demo import REGIONS_FIXTURE, load_demo
+from devdata.demo import load_demo
 from tests.factories import seed_goals
 
 SAMPLE = json.loads(
@@ -51,10 +50,21 @@ def _snapshot() -> dict:
     return rows
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (about a second and a half each time) in a
+    transaction rolled back at the module's end. Each test runs inside it in a savepoint of its
+    own (pytest-django's `db`), so what a test changes is gone for the next. Tests that need the
+    database without the demo live in test_demo_command.py: they would see it here."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_goals()  # the demo links commitments to them
+        yield load_demo(today=TODAY)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo():
-    seed_goals()  # the demo links commitments to them
-    return load_demo(today=TODAY)
+def demo(_demo_loaded, db):
+    return _demo_loaded
 
 
 def test_regions_fixture_has_the_twelve_regions_in_both_languages(demo):
@@ -64,13 +74,6 @@ def test_regions_fixture_has_the_twelve_regions_in_both_languages(demo):
     tta = Council.objects.get(slug="tanger-tetouan-al-hoceima")
     assert tta.name_ar == "جهة طنجة تطوان الحسيمة"
     assert tta.code == "TTA"
-
-
-def test_fixture_loads_on_its_own_by_natural_key():
-    call_command("loaddata", "regions", verbosity=0)
-    call_command("loaddata", "regions", verbosity=0)
-    assert Council.objects.filter(kind=Council.Kind.REGION).count() == 12
-    assert len(json.loads(REGIONS_FIXTURE.read_text(encoding="utf-8"))) == 12
 
 
 def test_al_hoceima_consultation_of_6_january_2024(demo):
@@ -161,15 +164,6 @@ def test_demo_keeps_edits_made_after_loading(demo):
     load_demo(today=TODAY)
     commitment.refresh_from_db()
     assert commitment.title_fr == "Titre corrigé par la coordinatrice"
-
-
-def test_command_reports_what_it_did():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "Demo data loaded." in out.getvalue()
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "nothing to do" in out.getvalue()
 
 
 def test_tanger_forum_counts_its_members_meets_and_endorses_both_plans(demo):
