@@ -4,6 +4,8 @@ the beat schedule and queued messages use, so they never change."""
 
 from .comments.confirmation import requeue_comment_confirmations, send_comment_confirmation
 from .comments.digest import notify_moderators
+from .follows.confirmation import requeue_follow_confirmations, send_follow_confirmation
+from .follows.services import purge_follows
 from .monitoring.reminders import remind_monitoring_body
 from .progress.reminders import remind_coordinators
 from .publishing.services import render_plan_publication, requeue_publications
@@ -11,11 +13,14 @@ from .repository.reminders import remind_stale_plans
 
 __all__ = [
     "notify_moderators",
+    "purge_follows",
     "remind_coordinators",
     "remind_monitoring_body",
     "remind_stale_plans",
     "render_plan_publication",
     "requeue_comment_confirmations",
+    "requeue_follow_confirmations",
     "requeue_publications",
     "send_comment_confirmation",
+    "send_follow_confirmation",
 ]

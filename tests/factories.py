@@ -441,3 +441,28 @@ def seed_goals() -> None:
 
     migration = importlib.import_module("commitments.migrations.0022_sustainable_development_goals")
     migration.seed(apps, None)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A mailbox that follows things (its `mailbox` key as mailbox_key writes it)."""
+
+    class Meta:
+        model = "commitments.Subscriber"
+
+    email = factory.Sequence(lambda n: f"follower-{n}@example.org")
+    mailbox = factory.LazyAttribute(lambda o: o.email.lower())
+    language = "ar"
+
+
+class FollowFactory(factory.django.DjangoModelFactory):
+    """An active follow of a plan, confirmed by its e-mailed link."""
+
+    class Meta:
+        model = "commitments.Follow"
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    plan = factory.SubFactory(ActionPlanFactory)
+    state = "active"
+    language = "ar"
+    consent_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
