@@ -321,7 +321,9 @@ def test_manage_page_lists_every_follow_and_changes_frequency_and_stops(client):
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert escape(plan_follow.plan.title_fr) in text and commitment_follow.commitment.reference in text
+    assert (
+        escape(plan_follow.plan.title_fr) in text and commitment_follow.commitment.reference in text
+    )
 
     response = client.post(
         url, {"action": "frequency", "follow": plan_follow.pk, "frequency": "weekly"}
