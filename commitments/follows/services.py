@@ -66,7 +66,8 @@ def _is_public(target: models.Model) -> bool:
 
 def _locked_subscriber(*, email: str, language: str) -> Subscriber:
     """The subscriber of the mailbox `email` reaches, made if new, its row locked until the
-    transaction ends."""
+    transaction ends. The address as first written is kept: a stranger who writes the same
+    mailbox another way ("+tag", capitals) cannot send its e-mails elsewhere."""
     mailbox = comments.mailbox_key(email)
     subscriber = Subscriber.objects.select_for_update().filter(mailbox=mailbox).first()
     if subscriber is not None:
