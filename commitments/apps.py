@@ -10,7 +10,9 @@ class CommitmentsConfig(AppConfig):
         from opengov import sections
 
         from . import registry
+        from .follows.selectors import council_follow_section
         from .forum.selectors import council_forum_section
 
         registry.register()
         sections.register("council", "forum", council_forum_section)
+        sections.register("council", "follow", council_follow_section)

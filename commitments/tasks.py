@@ -4,8 +4,10 @@ the beat schedule and queued messages use, so they never change."""
 
 from .comments.confirmation import requeue_comment_confirmations, send_comment_confirmation
 from .comments.digest import notify_moderators
+from .follows.confirmation import requeue_follow_confirmations, send_follow_confirmation
 from .follows.delivery import deliver_notifications, requeue_notifications, send_weekly_digests
 from .follows.fanout import fan_out_event
+from .follows.services import purge_follows
 from .monitoring.reminders import remind_monitoring_body
 from .progress.reminders import remind_coordinators
 from .publishing.services import render_plan_publication, requeue_publications
@@ -15,13 +17,16 @@ __all__ = [
     "deliver_notifications",
     "fan_out_event",
     "notify_moderators",
+    "purge_follows",
     "remind_coordinators",
     "remind_monitoring_body",
     "remind_stale_plans",
     "render_plan_publication",
     "requeue_comment_confirmations",
+    "requeue_follow_confirmations",
     "requeue_notifications",
     "requeue_publications",
     "send_comment_confirmation",
+    "send_follow_confirmation",
     "send_weekly_digests",
 ]

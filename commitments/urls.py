@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .comments import views as comments_views
 from .feeds import PlanFeed
+from .follows import views as follows_views
 from .forum import views as forum_views
 from .progress import views as progress_views
 from .publishing import views as publishing_views
@@ -20,6 +21,29 @@ urlpatterns = [
         "councils/<slug:council_slug>/plans/<int:start_year>/commitments/<str:reference>/comments/",
         comments_views.comment_create,
         name="commitment_comment",
+    ),
+    path(
+        "councils/<slug:council_slug>/follow/",
+        follows_views.follow_council,
+        name="follow_council",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/follow/",
+        follows_views.follow_plan,
+        name="follow_plan",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/commitments/<str:reference>/follow/",
+        follows_views.follow_commitment,
+        name="follow_commitment",
+    ),
+    path("follow/sent/", follows_views.follow_sent, name="follow_sent"),
+    path("follow/confirm/<str:token>/", follows_views.follow_confirm, name="follow_confirm"),
+    path("follow/manage/<str:token>/", follows_views.follow_manage, name="follow_manage"),
+    path(
+        "follow/unsubscribe/<str:token>/",
+        follows_views.follow_unsubscribe,
+        name="follow_unsubscribe",
     ),
     path(
         "councils/<slug:council_slug>/plans/<int:start_year>/feed.atom",

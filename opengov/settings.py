@@ -183,6 +183,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commitments.requeue_comment_confirmations",
         "schedule": 300.0,
     },
+    "requeue-follow-confirmations": {
+        "task": "commitments.requeue_follow_confirmations",
+        "schedule": 300.0,
+    },
+    # Unconfirmed follows after seven days, stopped ones after thirty (the law 09-08 notice).
+    "purge-follows": {"task": "commitments.purge_follows", "schedule": 86400.0},
     "notify-moderators": {"task": "commitments.notify_moderators", "schedule": 900.0},
     "rebuild-opendata-zip": {"task": "opendata.rebuild_zip", "schedule": 600.0},
     "remind-coordinators": {"task": "commitments.remind_coordinators", "schedule": 86400.0},

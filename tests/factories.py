@@ -451,7 +451,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"follower-{n}@example.org")
     mailbox = factory.LazyAttribute(lambda o: o.email.lower())
-    language = "fr"
+    language = "ar"
     confirmed_at = factory.LazyFunction(timezone.now)
 
 

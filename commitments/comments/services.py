@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
 
-from ..follows import events as follow_events
+from ..follows import events as follow_events, services as follows
 from ..models import Comment, CommentReport, Commitment
 from .confirmation import queue_confirmation
 
@@ -215,7 +215,8 @@ def comment_post(
 
 def comment_confirm(*, comment: Comment) -> Comment:
     """Confirm a pending comment (single use): published at once, or waiting for a moderator,
-    as the plan says. A comment already confirmed is returned unchanged."""
+    as the plan says, and its author follows its thread from now on (in the same transaction).
+    A comment already confirmed is returned unchanged."""
     with transaction.atomic():
         comment = Comment.objects.select_for_update().select_related("plan").get(pk=comment.pk)
         if comment.state != Comment.State.PENDING:
@@ -228,6 +229,7 @@ def comment_confirm(*, comment: Comment) -> Comment:
             comment.state = Comment.State.PUBLISHED
             comment.published_at = now
         comment.save(update_fields=["state", "confirmed_at", "published_at", "updated_at"])
+        follows.follow_comment_thread(comment=comment)
         follow_events.comment_published(comment)
     return comment
 

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengov.clientaddress import client_address
 
-from ..models import Comment
+from ..follows.links import manage_token
+from ..models import Comment, Subscriber
 from ..views import _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
 from . import services as comments
 from .confirmation import comment_from_token
@@ -85,9 +86,14 @@ def comment_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "commitments/comment_confirm.html", {"invalid": True}, status=400)
     if request.method == "POST" and comment.state == Comment.State.PENDING:
         comment = comments.comment_confirm(comment=comment)
-        return render(
-            request, "commitments/comment_confirm.html", {"comment": comment, "done": True}
+        # Its author now follows the thread: the page says how to stop (the manage page).
+        mailbox = comments.mailbox_key(comment.email)
+        subscriber = Subscriber.objects.filter(mailbox=mailbox).first()
+        manage = subscriber and reverse(
+            "commitments:follow_manage", args=[manage_token(subscriber)]
         )
+        context = {"comment": comment, "done": True, "manage": manage}
+        return render(request, "commitments/comment_confirm.html", context)
     return render(request, "commitments/comment_confirm.html", {"comment": comment})
 
 

@@ -678,6 +678,15 @@ def _admin_fills(route: Route, world: World, tag: str, params: frozenset) -> lis
     raise Unfillable(f"{route.label}: admin parameters {sorted(params)}")
 
 
+# The pages of a signed link only an e-mail holds: the sweep requests them with forged tokens.
+MAILED_LINKS = {
+    "commitments:comment_confirm",
+    "commitments:follow_confirm",
+    "commitments:follow_manage",
+    "commitments:follow_unsubscribe",
+}
+
+
 def _public_fills(route: Route, world: World, tag: str, params: frozenset) -> list[Fill]:
     plans = world.of(ActionPlan, tag)
 
@@ -693,6 +702,8 @@ def _public_fills(route: Route, world: World, tag: str, params: frozenset) -> li
         return [Fill({"slug": o.instance.slug}, (o,)) for o in world.of(model, tag)]
     if params == {"pk"}:
         return [Fill({"pk": o.pk}, (o,)) for o in _objects_for(route, world, tag)]
+    if params == {"council_slug"}:  # the Follow form of a council's page
+        return [Fill({"council_slug": o.instance.slug}, (o,)) for o in world.of(Council, tag)]
     if params == {"council_slug", "start_year"}:
         return [Fill(plan_values(p), (p,)) for p in plans]
     if params == {"council_slug", "start_year", "reference"}:
@@ -727,7 +738,9 @@ def _public_fills(route: Route, world: World, tag: str, params: frozenset) -> li
             for o in candidates
             if type(o.instance) is model or not names_the_sweeper_own(model, o.pk)
         ]
-    if params == {"token"}:  # comment confirmation links: only the author's e-mail holds one
+    # Comment confirmation links: only the author's e-mail holds one. The same forged tokens
+    # probe the links mailed to followers (MAILED_LINKS), which read another salt.
+    if params == {"token"}:
         fills = []
         for o in [o for o in world.of(Comment, tag) if not o.public][:2]:
             genuine = confirmation.confirmation_token(o.instance)
@@ -1395,8 +1408,8 @@ def test_public_fills_serve_bravo_published_plan(world, routes):
     for route in routes:
         if route.in_admin or route.lang not in (None, LANGUAGES[0]):
             continue
-        if route.name == "commitments:comment_confirm":
-            continue  # forged tokens only; the genuine link is the next test
+        if route.name in MAILED_LINKS:
+            continue  # forged tokens only; the genuine links: the next test, tests/.../follows
         if not set(route.params) - {"format"} and route.name not in exports:
             continue
         fills = fills_for(route, world)

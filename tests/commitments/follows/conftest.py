@@ -1,18 +1,10 @@
-"""Fixtures of the follow tests: the world followers live in, and (until the subscription
-side is merged) the URL shim that gives the mails their manage and unsubscribe links."""
+"""Fixtures of the follow tests: the world followers live in."""
 
 import pytest
 
 from commitments.models import Milestone
 from consultations.models import ActionPlan
 from tests import factories
-
-SHIM = "tests.commitments.follows.urls_for_delivery"
-
-
-@pytest.fixture(autouse=True)
-def _follow_urls(settings):
-    settings.ROOT_URLCONF = SHIM  # delete with urls_for_delivery.py once "sub" is merged
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from tests.support.broker import celery_sending_to
 from tests.support.processes import celery_worker_env, free_port, spawn_worker, wait_until
 from tests.support.smtp import SMTPSink, smtp_env
 
-from .conftest import SHIM, World, follow
+from .conftest import World, follow
 from .test_delivery import subscriber
 
 WAIT = 90
@@ -86,7 +86,6 @@ def test_a_real_worker_delivers_once_per_address_through_a_mail_server_outage(se
             redis_url=settings.REDIS_URL,
             queue=queue,
             MEDIA_ROOT=str(tmp_path),
-            DJANGO_SETTINGS_MODULE=SHIM,
             NOTIFY_BATCH_DELAY="2",
             NOTIFY_RETRY_DELAY="1",
             **smtp_env(mail_port),
