@@ -336,7 +336,11 @@ def test_manage_page_lists_every_follow_and_changes_frequency_and_stops(client):
     commitment_follow.refresh_from_db()
     assert commitment_follow.state == Follow.State.ENDED and commitment_follow.ended_at
     after = client.get(url).content.decode()
-    assert "You no longer follow" in after  # the message of the stop
+    with translation.override("fr"):
+        stopped = (
+            translation.gettext("You no longer follow “%(title)s”.").split("%(")[0].strip(" «“")
+        )
+    assert stopped.strip() and stopped in after  # the message of the stop
     assert f'id="follow-{commitment_follow.pk}"' not in after
     assert f'id="follow-{plan_follow.pk}"' in after
 
