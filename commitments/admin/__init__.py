@@ -4,7 +4,7 @@ the core ones are in this package); they are all registered here, in one list.""
 
 from django.contrib import admin
 
-from consultations.models import ActionPlan
+from consultations.models import ActionPlan, Proposal
 
 from ..comments.admin import CommentAdmin
 from ..forum import admin as forum_admin
@@ -24,6 +24,7 @@ from ..progress.admin import PlanSelfAssessmentAdmin
 from ..publishing.admin import PlanDocumentAdmin, PlanPublicationAdmin
 from .commitments import CommitmentAdmin, IndicatorAdmin, MilestoneAdmin
 from .plans import ActionPlanAdmin
+from .proposals import AnsweredProposalAdmin
 
 admin.site.register(CommitmentAssessment, CommitmentAssessmentAdmin)
 admin.site.register(PlanSelfAssessment, PlanSelfAssessmentAdmin)
@@ -32,6 +33,9 @@ admin.site.register(InceptionAssessment, InceptionAssessmentAdmin)
 admin.site.unregister(ActionPlan)
 admin.site.register(ActionPlan, ActionPlanAdmin)
 admin.site.register(Commitment, CommitmentAdmin)
+# consultations' proposals admin, whose answers this app's followers hear about.
+admin.site.unregister(Proposal)
+admin.site.register(Proposal, AnsweredProposalAdmin)
 admin.site.register(Milestone, MilestoneAdmin)
 admin.site.register(Indicator, IndicatorAdmin)
 admin.site.register(PlanPublication, PlanPublicationAdmin)

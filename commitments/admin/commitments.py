@@ -23,6 +23,7 @@ from ..models import (
 from ..progress.admin import IndicatorValueInline, MilestoneUpdateInline, save_progress_formset
 from .followers import CommitmentFollowersAdminMixin
 from .from_proposals import commitment_from_proposals_view
+from .notification_preview import NotificationPreviewMixin, indicator_facts, milestone_facts
 
 # What council staff may change on a milestone or an indicator: its progress, not its definition.
 # Translated fields are named with and without their language suffix (modeltranslation needs both).
@@ -298,7 +299,10 @@ class MilestoneDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MilestoneAdmin(CompletionWatchMixin, ProgressOnlyMixin, PortalHistoryAdmin):
+class MilestoneAdmin(
+    NotificationPreviewMixin, CompletionWatchMixin, ProgressOnlyMixin, PortalHistoryAdmin
+):
+    preview_facts = staticmethod(milestone_facts)
     progress_fields = MILESTONE_PROGRESS_FIELDS
     inlines = [MilestoneUpdateInline]
 
@@ -353,7 +357,8 @@ class MilestoneAdmin(CompletionWatchMixin, ProgressOnlyMixin, PortalHistoryAdmin
     )
 
 
-class IndicatorAdmin(ProgressOnlyMixin, PortalHistoryAdmin):
+class IndicatorAdmin(NotificationPreviewMixin, ProgressOnlyMixin, PortalHistoryAdmin):
+    preview_facts = staticmethod(indicator_facts)
     progress_fields = INDICATOR_PROGRESS_FIELDS
     inlines = [IndicatorValueInline]
 
