@@ -62,10 +62,6 @@ def event_fan_out(event_id: int) -> int:
     """Make the notifications of one event, once. Returns how many this run made (0 when the
     event was already fanned out: safe to run twice, or concurrently: the event row is
     locked)."""
-    follow_table = Follow._meta.db_table
-    subscriber_table = Subscriber._meta.db_table
-    notification_table = Notification._meta.db_table
-    order = ", ".join(f"(f.{target}_id IS NULL)" for target in SPECIFICITY)
     with transaction.atomic():
         event = (
             FollowEvent.objects.select_for_update(of=("self",))
@@ -75,8 +71,24 @@ def event_fan_out(event_id: int) -> int:
         )
         if event is None or event.fanned_out_at is not None:
             return 0
-        where, params = _audience(event)
-        sql = f"""
+        # The demo's embedded SQLite has no DISTINCT ON.
+        insert = _insert if connection.vendor == "postgresql" else _insert_portably
+        made = insert(event)
+        event.fanned_out_at = timezone.now()
+        event.recipients = Notification.objects.filter(event=event).count()
+        event.save(update_fields=["fanned_out_at", "recipients"])
+    queue_deliveries(event_id=event_id)
+    return made
+
+
+def _insert(event: FollowEvent) -> int:
+    """The notifications of `event`, made inside PostgreSQL (DISTINCT ON, ON CONFLICT)."""
+    follow_table = Follow._meta.db_table
+    subscriber_table = Subscriber._meta.db_table
+    notification_table = Notification._meta.db_table
+    order = ", ".join(f"(f.{target}_id IS NULL)" for target in SPECIFICITY)
+    where, params = _audience(event)
+    sql = f"""
             INSERT INTO {notification_table}
                 (event_id, subscriber_id, follow_id, frequency, created_at, sent_at)
             SELECT DISTINCT ON (f.subscriber_id) %s, f.subscriber_id, f.id, f.frequency, %s, NULL
@@ -85,14 +97,36 @@ def event_fan_out(event_id: int) -> int:
             ORDER BY f.subscriber_id, {order}
             ON CONFLICT (event_id, subscriber_id) DO NOTHING
         """  # noqa: S608 (table names from the models, values as parameters)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk, timezone.now(), Follow.State.ACTIVE, *params])
-            made = cursor.rowcount
-        event.fanned_out_at = timezone.now()
-        event.recipients = Notification.objects.filter(event=event).count()
-        event.save(update_fields=["fanned_out_at", "recipients"])
-    queue_deliveries(event_id=event_id)
-    return made
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk, timezone.now(), Follow.State.ACTIVE, *params])
+        return cursor.rowcount
+
+
+def _insert_portably(event: FollowEvent) -> int:
+    """The same rows through the ORM, for the demo's embedded SQLite (no DISTINCT ON): the
+    follows are read into Python, which is fine at a demo's size and never used in production."""
+    where, params = _audience(event)
+    if where == "FALSE":
+        return 0
+    follows = Follow.objects.raw(
+        f"SELECT f.* FROM {Follow._meta.db_table} f "  # noqa: S608 (as _insert)
+        f"JOIN {Subscriber._meta.db_table} s ON s.id = f.subscriber_id "
+        f"WHERE f.state = %s AND {where}",
+        [Follow.State.ACTIVE, *params],
+    )
+    best: dict[int, Follow] = {}
+    for follow in sorted(
+        follows, key=lambda f: [getattr(f, f"{t}_id") is None for t in SPECIFICITY]
+    ):
+        best.setdefault(follow.subscriber_id, follow)
+    made = Notification.objects.bulk_create(
+        [
+            Notification(event=event, subscriber_id=s, follow=f, frequency=f.frequency)
+            for s, f in best.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return len(made)
 
 
 def queue_deliveries(*, event_id: int | None = None, subscriber_ids=None) -> int:
