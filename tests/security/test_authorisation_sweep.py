@@ -843,6 +843,10 @@ ADMIN_SITE_VIEWS = {
     "admin:consultations_actionplan_import_template": "get",
     # The texts awaiting translation: a GET filter form, each user's councils only.
     "admin:consultations_actionplan_translations": "get",
+    # What followers would be told of the progress entries typed on the change page: the
+    # page's own form, posted; nothing is saved (a GET goes back to the change page).
+    "admin:commitments_milestone_notification_preview": "notification_preview",
+    "admin:commitments_indicator_notification_preview": "notification_preview",
     "admin:auth_user_password_change": "password",
     "admin:otp_totp_totpdevice_config": "get",  # a device's secret as an otpauth:// link
     "admin:otp_totp_totpdevice_qrcode": "get",  # the same as a QR code
@@ -927,7 +931,7 @@ def probes_for(route: Route, fill: Fill, world: World, tag: str) -> list[Probe]:
         return out
     kind = admin_view_kind(route)
     bodies: list[Callable[[], dict]] = []
-    if kind in ("change", "history_form") and fill.objects:
+    if kind in ("change", "history_form", "notification_preview") and fill.objects:
         bodies.append(lambda: admin_form_data(world, route, fill.objects[0]))
     elif kind == "add" and not fill.query:
         model = route.model_admin.model
