@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import time
 
 from celery import shared_task
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from opengov.mailing import record_when_database_back
 from opengov.urls_absolute import absolute_url
 
 from ..models import Comment
@@ -104,22 +104,12 @@ def comment_confirmation_send(comment_id: int, language: str) -> bool:
             raise  # nothing went out: the task retries
         # The database went away after the mail server took the e-mail: record it on a new
         # connection as soon as the database is back, or the sweep would send it again.
-        _record_sent_when_back(comment_id, sent_at)
-    return True
-
-
-def _record_sent_when_back(comment_id: int, sent_at, attempts: int = 30) -> None:
-    for attempt in range(attempts):
-        connection.close()
-        try:
-            Comment.objects.filter(pk=comment_id, confirmation_sent_at__isnull=True).update(
+        record_when_database_back(
+            lambda: Comment.objects.filter(pk=comment_id, confirmation_sent_at__isnull=True).update(
                 confirmation_sent_at=sent_at, updated_at=timezone.now()
             )
-            return
-        except (OperationalError, InterfaceError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(1)
+        )
+    return True
 
 
 def comments_requeue_confirmations(older_than_minutes: int = 5) -> int:

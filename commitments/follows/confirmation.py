@@ -10,14 +10,14 @@ link. Plain text with an HTML alternative, right to left in Arabic, links built 
 from __future__ import annotations
 
 import datetime
-import time
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from opengov.mailing import record_when_database_back
 from opengov.urls_absolute import absolute_url
 
 from ..models import Follow
@@ -100,22 +100,12 @@ def follow_confirmation_send(follow_id: int, language: str) -> bool:
             raise  # nothing went out: the task retries
         # The database went away after the mail server took the e-mail: record it on a new
         # connection as soon as the database is back, or the sweep would send it again.
-        _record_sent_when_back(follow_id, sent_at)
-    return True
-
-
-def _record_sent_when_back(follow_id: int, sent_at, attempts: int = 30) -> None:
-    for attempt in range(attempts):
-        connection.close()
-        try:
-            Follow.objects.filter(pk=follow_id, confirmation_sent_at__isnull=True).update(
+        record_when_database_back(
+            lambda: Follow.objects.filter(pk=follow_id, confirmation_sent_at__isnull=True).update(
                 confirmation_sent_at=sent_at, updated_at=timezone.now()
             )
-            return
-        except (OperationalError, InterfaceError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(1)
+        )
+    return True
 
 
 def follows_requeue_confirmations(older_than_minutes: int = 5) -> int:

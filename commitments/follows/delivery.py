@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
 from collections import defaultdict
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from opengov.mailing import record_when_database_back
 
 from ..models import Follow, FollowEvent, Notification, Subscriber
 from .fanout import BATCH_SIZE, fan_out_event, queue_deliveries
@@ -150,22 +151,14 @@ def subscriber_deliver(
             raise  # nothing went out: the task retries
         # The database went away after the mail server took the e-mail: record it as soon as
         # the database is back, or the sweep would send it again.
-        _record_sent_when_back(ids, subscriber_id, frequency, sent_at)
+        record_when_database_back(lambda: _record_sent(ids, subscriber_id, frequency, sent_at))
     return None
 
 
-def _record_sent_when_back(ids, subscriber_id, frequency, sent_at, attempts: int = 30) -> None:
-    for attempt in range(attempts):
-        connection.close()
-        try:
-            Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=sent_at)
-            if frequency == WEEKLY:
-                Subscriber.objects.filter(pk=subscriber_id).update(last_digest_at=sent_at)
-            return
-        except (OperationalError, InterfaceError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(1)
+def _record_sent(ids, subscriber_id, frequency, sent_at) -> None:
+    Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=sent_at)
+    if frequency == WEEKLY:
+        Subscriber.objects.filter(pk=subscriber_id).update(last_digest_at=sent_at)
 
 
 def notifications_deliver(subscriber_ids: list[int], frequency: str = IMMEDIATE) -> int:
