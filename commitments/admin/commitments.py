@@ -23,7 +23,13 @@ from ..models import (
 from ..progress.admin import IndicatorValueInline, MilestoneUpdateInline, save_progress_formset
 from .followers import CommitmentFollowersAdminMixin
 from .from_proposals import commitment_from_proposals_view
-from .notification_preview import NotificationPreviewMixin, indicator_facts, milestone_facts
+from .notification_preview import (
+    NotificationPreviewMixin,
+    indicator_facts,
+    indicator_own_entry,
+    milestone_facts,
+    milestone_own_entry,
+)
 
 # What council staff may change on a milestone or an indicator: its progress, not its definition.
 # Translated fields are named with and without their language suffix (modeltranslation needs both).
@@ -303,6 +309,7 @@ class MilestoneAdmin(
     NotificationPreviewMixin, CompletionWatchMixin, ProgressOnlyMixin, PortalHistoryAdmin
 ):
     preview_facts = staticmethod(milestone_facts)
+    own_entry_facts = staticmethod(milestone_own_entry)
     progress_fields = MILESTONE_PROGRESS_FIELDS
     inlines = [MilestoneUpdateInline]
 
@@ -359,6 +366,7 @@ class MilestoneAdmin(
 
 class IndicatorAdmin(NotificationPreviewMixin, ProgressOnlyMixin, PortalHistoryAdmin):
     preview_facts = staticmethod(indicator_facts)
+    own_entry_facts = staticmethod(indicator_own_entry)
     progress_fields = INDICATOR_PROGRESS_FIELDS
     inlines = [IndicatorValueInline]
 

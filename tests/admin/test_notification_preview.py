@@ -4,11 +4,13 @@ how many addresses will be told; nothing is saved and nobody is mailed."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from commitments.models import FollowEvent, IndicatorValue, Milestone, MilestoneUpdate
 from consultations.models import ActionPlan
 from opengov.roles import COUNCIL_STAFF
 from tests import factories
+from tests.admin.helpers import admin_form_data
 from tests.admin.test_bad_input import _post_change
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +151,37 @@ def test_an_answer_typed_in_the_proposals_admin_tells_the_proposals_followers(ad
     # Saving again without touching the answer tells nobody again.
     _post_change(admin_client, url, {})
     assert FollowEvent.objects.count() == 1
+
+
+def test_a_status_typed_on_the_milestone_itself_is_previewed_as_the_entry_it_records(
+    admin_client, milestone
+):
+    """The milestone's own progress fields record a dated entry when saved (MilestoneAdmin):
+    the preview shows that entry too, from the whole page as the browser posts it."""
+    change = reverse("admin:commitments_milestone_change", args=[milestone.pk])
+    data = admin_form_data(admin_client.get(change))
+    data.update({"status": "completed", "completed_on": "2025-05-02"})
+    response = admin_client.post(
+        reverse("admin:commitments_milestone_notification_preview", args=[milestone.pk]), data
+    )
+    assert response.status_code == 200
+    assert response.context["problems"] == []
+    (arabic, french) = response.context["previews"][0]
+    with translation.override("fr"):
+        completed = str(Milestone.Status.COMPLETED.label)
+    assert completed in french["text"] and "Lancement du portail" in french["text"]
+    assert "إطلاق البوابة" in arabic["text"]
+    assert len(response.context["previews"]) == 1
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.IN_PROGRESS
+    assert not MilestoneUpdate.objects.exists()
+
+
+def test_the_whole_page_unchanged_previews_nothing(admin_client, milestone):
+    change = reverse("admin:commitments_milestone_change", args=[milestone.pk])
+    data = admin_form_data(admin_client.get(change))
+    response = admin_client.post(
+        reverse("admin:commitments_milestone_notification_preview", args=[milestone.pk]), data
+    )
+    assert response.status_code == 200
+    assert response.context["previews"] == [] and response.context["problems"] == []
