@@ -8,31 +8,27 @@ and in French and how many addresses would receive it. Nothing is saved."""
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from ..follows.fanout import audience_counts
 from ..follows.mail import notification_preview
-from ..models import Follow, FollowEvent
+from ..models import FollowEvent
 
 
 def followers_told(commitment) -> dict[str, int]:
-    """Addresses that would hear of a change on `commitment` (through it, its plan or its
-    council), at once and in the weekly digest: each address counted once, by its most
-    frequent choice."""
-    follows = Follow.objects.active().filter(
-        Q(commitment=commitment)
-        | Q(plan_id=commitment.plan_id)
-        | Q(council_id=commitment.plan.council_id)
+    """Addresses that would hear of a progress entry on `commitment` (through it, its plan or
+    its council), at once and in the weekly digest, as the fan-out would choose them."""
+    event = FollowEvent(
+        kind=FollowEvent.Kind.MILESTONE_UPDATE,
+        council_id=commitment.plan.council_id,
+        plan_id=commitment.plan_id,
+        commitment=commitment,
     )
-    at_once = set(
-        follows.filter(frequency=Follow.Frequency.IMMEDIATE).values_list("subscriber_id", flat=True)
-    )
-    everyone = set(follows.values_list("subscriber_id", flat=True))
-    return {"immediate": len(at_once), "weekly": len(everyone - at_once)}
+    return audience_counts(event)
 
 
 class NotificationPreviewMixin:

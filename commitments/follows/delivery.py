@@ -28,7 +28,7 @@ from django.utils import timezone
 from opengov.mailing import record_when_database_back
 
 from ..models import Follow, FollowEvent, Notification, Subscriber
-from .fanout import BATCH_SIZE, fan_out_event, queue_deliveries
+from .fanout import fan_out_event, queue_deliveries
 from .mail import build_message
 
 logger = logging.getLogger(__name__)
@@ -143,9 +143,7 @@ def subscriber_deliver(
             mail_connection.open()
             message.send()
             sent_at = timezone.now()
-            Notification.objects.filter(pk__in=ids).update(sent_at=sent_at)
-            if frequency == WEEKLY:
-                Subscriber.objects.filter(pk=subscriber_id).update(last_digest_at=sent_at)
+            _record_sent(ids, subscriber_id, frequency, sent_at)
     except (OperationalError, InterfaceError):
         if sent_at is None:
             raise  # nothing went out: the task retries
@@ -156,6 +154,7 @@ def subscriber_deliver(
 
 
 def _record_sent(ids, subscriber_id, frequency, sent_at) -> None:
+    """Mark the e-mail's notifications sent (and, for a digest, when the subscriber got it)."""
     Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=sent_at)
     if frequency == WEEKLY:
         Subscriber.objects.filter(pk=subscriber_id).update(last_digest_at=sent_at)
@@ -246,16 +245,7 @@ def weekly_digests_queue() -> int:
         .values_list("pk", flat=True)
         .iterator(chunk_size=2000)
     )
-    batches, batch = 0, []
-    for subscriber_id in due:
-        batch.append(subscriber_id)
-        if len(batch) == BATCH_SIZE:
-            deliver_notifications.delay(batch, WEEKLY)
-            batches, batch = batches + 1, []
-    if batch:
-        deliver_notifications.delay(batch, WEEKLY)
-        batches += 1
-    return batches
+    return queue_deliveries(subscriber_ids=due, frequency=WEEKLY)
 
 
 @shared_task(name="commitments.send_weekly_digests")

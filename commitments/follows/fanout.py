@@ -81,35 +81,28 @@ def event_fan_out(event_id: int) -> int:
     return made
 
 
-def _insert(event: FollowEvent) -> int:
-    """The notifications of `event`, made inside PostgreSQL (DISTINCT ON, ON CONFLICT)."""
-    follow_table = Follow._meta.db_table
-    subscriber_table = Subscriber._meta.db_table
-    notification_table = Notification._meta.db_table
+def _best_follows_sql(event: FollowEvent) -> tuple[str, list]:
+    """SELECT of the audience of `event`: per subscriber its most specific active follow
+    (subscriber_id, id, frequency), inside PostgreSQL (DISTINCT ON)."""
     order = ", ".join(f"(f.{target}_id IS NULL)" for target in SPECIFICITY)
     where, params = _audience(event)
     sql = f"""
-            INSERT INTO {notification_table}
-                (event_id, subscriber_id, follow_id, frequency, created_at, sent_at)
-            SELECT DISTINCT ON (f.subscriber_id) %s, f.subscriber_id, f.id, f.frequency, %s, NULL
-            FROM {follow_table} f JOIN {subscriber_table} s ON s.id = f.subscriber_id
-            WHERE f.state = %s AND {where}
-            ORDER BY f.subscriber_id, {order}
-            ON CONFLICT (event_id, subscriber_id) DO NOTHING
-        """  # noqa: S608 (table names from the models, values as parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [event.pk, timezone.now(), Follow.State.ACTIVE, *params])
-        return cursor.rowcount
+        SELECT DISTINCT ON (f.subscriber_id) f.subscriber_id, f.id, f.frequency
+        FROM {Follow._meta.db_table} f JOIN {Subscriber._meta.db_table} s ON s.id = f.subscriber_id
+        WHERE f.state = %s AND {where}
+        ORDER BY f.subscriber_id, {order}
+    """  # noqa: S608 (table names from the models, values as parameters)
+    return sql, [Follow.State.ACTIVE, *params]
 
 
-def _insert_portably(event: FollowEvent) -> int:
-    """The same rows through the ORM, for the demo's embedded SQLite (no DISTINCT ON): the
+def _best_follows_portably(event: FollowEvent) -> list[Follow]:
+    """The same follows through Python, for the demo's embedded SQLite (no DISTINCT ON): the
     follows are read into Python, which is fine at a demo's size and never used in production."""
     where, params = _audience(event)
     if where == "FALSE":
-        return 0
+        return []
     follows = Follow.objects.raw(
-        f"SELECT f.* FROM {Follow._meta.db_table} f "  # noqa: S608 (as _insert)
+        f"SELECT f.* FROM {Follow._meta.db_table} f "  # noqa: S608 (as _best_follows_sql)
         f"JOIN {Subscriber._meta.db_table} s ON s.id = f.subscriber_id "
         f"WHERE f.state = %s AND {where}",
         [Follow.State.ACTIVE, *params],
@@ -119,20 +112,61 @@ def _insert_portably(event: FollowEvent) -> int:
         follows, key=lambda f: [getattr(f, f"{t}_id") is None for t in SPECIFICITY]
     ):
         best.setdefault(follow.subscriber_id, follow)
+    return list(best.values())
+
+
+def _insert(event: FollowEvent) -> int:
+    """The notifications of `event`, made inside PostgreSQL (ON CONFLICT: once per address)."""
+    best, params = _best_follows_sql(event)
+    sql = f"""
+        INSERT INTO {Notification._meta.db_table}
+            (event_id, subscriber_id, follow_id, frequency, created_at, sent_at)
+        SELECT %s, b.subscriber_id, b.id, b.frequency, %s, NULL FROM ({best}) b
+        ON CONFLICT (event_id, subscriber_id) DO NOTHING
+    """  # noqa: S608 (as _best_follows_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk, timezone.now(), *params])
+        return cursor.rowcount
+
+
+def _insert_portably(event: FollowEvent) -> int:
     made = Notification.objects.bulk_create(
         [
-            Notification(event=event, subscriber_id=s, follow=f, frequency=f.frequency)
-            for s, f in best.items()
+            Notification(
+                event=event, subscriber_id=f.subscriber_id, follow=f, frequency=f.frequency
+            )
+            for f in _best_follows_portably(event)
         ],
         ignore_conflicts=True,
     )
     return len(made)
 
 
-def queue_deliveries(*, event_id: int | None = None, subscriber_ids=None) -> int:
-    """Queue the delivery of the unsent immediate notifications (of one event, or of the given
-    subscribers) in batches of BATCH_SIZE subscribers, NOTIFY_BATCH_DELAY seconds from now.
-    Returns how many batches were queued. The ids are read in chunks (a server-side cursor)."""
+def audience_counts(event: FollowEvent) -> dict[str, int]:
+    """How many addresses `event` (saved or not) would reach, at once and in the weekly digest:
+    the fan-out's own choice of follow per address, counted without making a row."""
+    counts = dict.fromkeys(Follow.Frequency.values, 0)
+    if connection.vendor != "postgresql":
+        for follow in _best_follows_portably(event):
+            counts[follow.frequency] += 1
+        return counts
+    best, params = _best_follows_sql(event)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT b.frequency, COUNT(*) FROM ({best}) b GROUP BY b.frequency", params)  # noqa: S608
+        counts.update(dict(cursor.fetchall()))
+    return counts
+
+
+def queue_deliveries(
+    *,
+    event_id: int | None = None,
+    subscriber_ids=None,
+    frequency: str = Follow.Frequency.IMMEDIATE,
+) -> int:
+    """Queue the delivery of the unsent immediate notifications of one event, or of the given
+    subscribers' notifications of `frequency`, in batches of BATCH_SIZE subscribers (immediate
+    ones NOTIFY_BATCH_DELAY seconds from now). Returns how many batches were queued. The ids are
+    read in chunks (a server-side cursor)."""
     from .delivery import deliver_notifications
 
     if subscriber_ids is None:
@@ -150,20 +184,21 @@ def queue_deliveries(*, event_id: int | None = None, subscriber_ids=None) -> int
     for subscriber_id in subscriber_ids:
         batch.append(subscriber_id)
         if len(batch) == BATCH_SIZE:
-            _queue(deliver_notifications, batch)
+            _queue(deliver_notifications, batch, frequency)
             batches, batch = batches + 1, []
     if batch:
-        _queue(deliver_notifications, batch)
+        _queue(deliver_notifications, batch, frequency)
         batches += 1
     return batches
 
 
-def _queue(task, batch: list[int]) -> None:
-    delay = settings.NOTIFY_BATCH_DELAY
+def _queue(task, batch: list[int], frequency: str) -> None:
+    # The weekly digest has nothing to gather: it goes at once.
+    delay = settings.NOTIFY_BATCH_DELAY if frequency == Follow.Frequency.IMMEDIATE else 0
     if delay:
-        task.apply_async((batch, Follow.Frequency.IMMEDIATE), countdown=delay)
+        task.apply_async((batch, frequency), countdown=delay)
     else:
-        task.delay(batch, Follow.Frequency.IMMEDIATE)
+        task.delay(batch, frequency)
 
 
 @shared_task(

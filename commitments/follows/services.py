@@ -82,6 +82,14 @@ def _locked_subscriber(*, email: str, language: str) -> Subscriber:
     return subscriber
 
 
+def _confirmed(subscriber: Subscriber, *, language: str, now) -> None:
+    """The mailbox confirmed a follow (its row locked by the caller): it has been confirmed
+    since its first, and is written to in the language of its latest."""
+    subscriber.confirmed_at = subscriber.confirmed_at or now
+    subscriber.language = language
+    subscriber.save(update_fields=["confirmed_at", "language", "updated_at"])
+
+
 @transaction.atomic
 def follow_request(
     *, target: models.Model, email: str, language: str, frequency: str, fingerprint: str
@@ -135,9 +143,7 @@ def follow_confirm(*, follow: Follow) -> Follow:
         follow.state = Follow.State.ACTIVE
         follow.confirmed_at = now
         follow.save(update_fields=["state", "confirmed_at", "updated_at"])
-        subscriber.confirmed_at = subscriber.confirmed_at or now
-        subscriber.language = follow.language
-        subscriber.save(update_fields=["confirmed_at", "language", "updated_at"])
+        _confirmed(subscriber, language=follow.language, now=now)
     follow.subscriber = subscriber
     return follow
 
@@ -211,9 +217,7 @@ def follow_comment_thread(*, comment: Comment) -> Follow:
     follow.ended_at = None
     follow.full_clean(validate_unique=False)
     follow.save()
-    subscriber.confirmed_at = subscriber.confirmed_at or now
-    subscriber.language = comment.language
-    subscriber.save(update_fields=["confirmed_at", "language", "updated_at"])
+    _confirmed(subscriber, language=comment.language, now=now)
     return follow
 
 

@@ -185,3 +185,18 @@ def test_the_whole_page_unchanged_previews_nothing(admin_client, milestone):
     )
     assert response.status_code == 200
     assert response.context["previews"] == [] and response.context["problems"] == []
+
+
+def test_the_audience_counts_each_address_by_the_follow_the_fan_out_keeps(admin_client, milestone):
+    """An address that follows the commitment weekly and its council at once gets the weekly
+    digest (its most specific follow), and the preview says so."""
+    commitment = milestone.commitment
+    both = factories.FollowFactory(plan=None, commitment=commitment, frequency="weekly")
+    factories.FollowFactory(subscriber=both.subscriber, plan=None, council=commitment.plan.council)
+    factories.FollowFactory(plan=None, council=commitment.plan.council)
+    change = reverse("admin:commitments_milestone_change", args=[milestone.pk])
+    data = _form_data(admin_client, change, {"status": "in_progress", "note_fr": "Suite."})
+    response = admin_client.post(
+        reverse("admin:commitments_milestone_notification_preview", args=[milestone.pk]), data
+    )
+    assert response.context["told"] == {"immediate": 1, "weekly": 1}

@@ -398,7 +398,7 @@ def test_the_fan_out_of_20000_followers_never_holds_them_in_memory(world, monkey
 
     _many_followers(world.commitment, 20_000)
     batches = []
-    monkeypatch.setattr(fanout, "_queue", lambda task, batch: batches.append(len(batch)))
+    monkeypatch.setattr(fanout, "_queue", lambda task, batch, frequency: batches.append(len(batch)))
     event = events.milestone_updated(milestone_done(world))
     tracemalloc.start()
     try:
