@@ -3,6 +3,8 @@ posts to them and shows them again with the form's errors)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -19,6 +21,15 @@ from .models import Comment, Commitment, end_of_commitment_due_on
 from .monitoring.selectors import commitment_assessment, plan_inception_assessment
 from .progress.selectors import commitment_indicators
 from .publishing.selectors import plan_documents
+
+
+def _back_to(request: HttpRequest) -> str:
+    """The page `?next=` names when it is on this site (after a form's "check your e-mail"
+    page), else the home page: never an address elsewhere."""
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return reverse("home")
+    return back
 
 
 def _plan_or_404(council_slug: str, start_year: int) -> ActionPlan:

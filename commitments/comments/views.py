@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +12,7 @@ from opengov.clientaddress import client_address
 
 from ..follows.links import manage_token
 from ..models import Comment, Subscriber
-from ..views import _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
+from ..views import _back_to, _commitment_or_404, _plan_or_404, _render_commitment, _render_plan
 from . import services as comments
 from .confirmation import comment_from_token
 from .forms import CommentForm
@@ -72,10 +71,7 @@ def comment_create(
 
 
 def comment_sent(request: HttpRequest) -> HttpResponse:
-    back = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("home")
-    return render(request, "commitments/comment_sent.html", {"back": back})
+    return render(request, "commitments/comment_sent.html", {"back": _back_to(request)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

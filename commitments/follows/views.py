@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -25,8 +24,9 @@ from opengov.clientaddress import client_address
 from opengov.params import ascii_int
 
 from ..comments import services as comments
+from ..comments.views import _too_many
 from ..models import Commitment, Follow
-from ..views import _plan_or_404
+from ..views import _back_to, _plan_or_404
 from . import services
 from .forms import FollowForm, FrequencyForm
 from .links import (
@@ -38,10 +38,6 @@ from .links import (
 from .selectors import followed_path, followed_title, subscriber_follows
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "commitments/comment_too_many.html", status=429)
 
 
 # --- the Follow form -----------------------------------------------------------------------------
@@ -107,10 +103,7 @@ def _follow(request: HttpRequest, target, context: dict) -> HttpResponse:
 
 
 def follow_sent(request: HttpRequest) -> HttpResponse:
-    back = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("home")
-    return render(request, "commitments/follow_sent.html", {"back": back})
+    return render(request, "commitments/follow_sent.html", {"back": _back_to(request)})
 
 
 # --- the links mailed to an address --------------------------------------------------------------
