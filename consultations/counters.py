@@ -19,7 +19,10 @@ from .models import ActionPlan, Proposal, answered_condition
 
 
 def _count(condition=None):
-    proposals = Proposal.objects.filter(plan=OuterRef("pk"))
+    # Only the published ones: what the public lists show (not those sent online and waiting).
+    proposals = Proposal.objects.filter(
+        plan=OuterRef("pk"), publication=Proposal.Publication.PUBLISHED
+    )
     if condition is not None:
         proposals = proposals.filter(condition)
     counted = proposals.order_by().values("plan").annotate(n=Count("pk")).values("n")

@@ -12,6 +12,7 @@ from .models import (
     CouncilProgramme,
     PlanStageChange,
     Proposal,
+    ProposalSupport,
     Theme,
     WorkingGroup,
     Workshop,
@@ -25,6 +26,12 @@ def successor_councils(plan: ActionPlan) -> list[str]:
     return list(successors.values_list("council__slug", flat=True))
 
 
+def proposal_is_private(proposal: Proposal, created: bool) -> bool:
+    """A proposal sent online waiting for its e-mail confirmation or for a moderator has never
+    been public (no path leads back to those states)."""
+    return proposal.publication in (Proposal.Publication.PENDING, Proposal.Publication.AWAITING)
+
+
 def register() -> None:
     # A council's or a theme's name shows on other councils' pages.
     scoping.register(Council, council="pk", everywhere=True)
@@ -35,7 +42,10 @@ def register() -> None:
     scoping.register(Workshop, council="council")
     scoping.register(WorkshopDocument, council="workshop__council")
     scoping.register(WorkingGroup, council="workshop__council")
-    scoping.register(Proposal, council="council")
+    scoping.register(Proposal, council="council", private=proposal_is_private)
+    # A support shows only as its proposal's count, which the support services write (and
+    # whose council's pages they refresh): the rows themselves are on no page.
+    scoping.register_off_pages(ProposalSupport)
     scoping.shown_elsewhere(ActionPlan, successor_councils)
     # Texts that wait for their translation when written in one language (the staff list
     # "Awaiting translation"); the plan's own is part of its official text.

@@ -59,5 +59,11 @@ class ProposalTranslation(TranslationOptions):
 
 
 track_history(ActionPlan, app="consultations")
-# The search document is derived from the texts by a trigger: no history of its own.
-track_history(Proposal, app="consultations", excluded_fields=["search_document"])
+# The search document is derived from the texts by a trigger, the support count from the
+# supports: no history of their own. An online author's e-mail, consent and client fingerprint
+# are personal data kept on the row only, so that erasing them there erases them.
+track_history(
+    Proposal,
+    app="consultations",
+    excluded_fields=["search_document", "support_count", "email", "consent_at", "client_hash"],
+)

@@ -207,6 +207,10 @@ class FollowEvent(models.Model):
         COMPLETION_LEVEL = "completion_level", _("Change of completion level")
         FINAL_ASSESSMENT = "final_assessment", _("End-of-commitment assessment")
         PROPOSAL_ANSWERED = "proposal_answered", _("Proposal answered")
+        PROPOSAL_PUBLISHED = "proposal_published", _("Proposal published")
+        PROPOSAL_HIDDEN = "proposal_hidden", _("Proposal hidden")
+        PROPOSAL_DUPLICATE = "proposal_duplicate", _("Proposal merged with another")
+        PROPOSAL_COMMITMENT = "proposal_commitment", _("Proposal turned into a commitment")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     key = models.CharField(_("key"), max_length=120, unique=True)

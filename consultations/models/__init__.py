@@ -9,6 +9,7 @@ from .common import (
     MAX_PARTICIPANTS,
     YEAR_VALIDATORS,
     council_logo_path,
+    differs_from_stored,
     random_upload_name,
     workshop_document_path,
 )
@@ -23,9 +24,8 @@ from .plans import (
     ActionPlanQuerySet,
     PlanOwned,
     PlanRowsQuerySet,
-    PlanStageChange,
-    differs_from_stored,
     ensure_plan_open,
+    private_condition,
 )
 from .programmes import CouncilProgramme, programme_document_path
 from .proposals import (
@@ -34,6 +34,8 @@ from .proposals import (
     ProposalQuerySet,
     answered_condition,
 )
+from .stages import PlanStageChange
+from .supports import ProposalSupport
 from .workshops import (
     PARTICIPANT_CATEGORY_FIELDS,
     PARTICIPANT_SEX_FIELDS,
@@ -59,6 +61,7 @@ __all__ = [
     "PlanStageChange",
     "Proposal",
     "ProposalQuerySet",
+    "ProposalSupport",
     "Theme",
     "ThemeQuerySet",
     "WorkingGroup",
@@ -69,6 +72,7 @@ __all__ = [
     "council_logo_path",
     "differs_from_stored",
     "ensure_plan_open",
+    "private_condition",
     "programme_document_path",
     "random_upload_name",
     "workshop_document_path",

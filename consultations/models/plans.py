@@ -15,14 +15,32 @@ from opengov.models import BilingualModel, TimeStampedModel, in_one_language_con
 from opengov.translations import original_language_choices
 from opengov.validators import validate_ogp_url
 
-from .common import YEAR_VALIDATORS
+from .common import YEAR_VALIDATORS, differs_from_stored
 from .councils import Council
+
+
+def private_condition(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """The plans citizens may not read yet (through `prefix`, "plan__" from a plan's row): those
+    in preparation (ActionPlan.PRIVATE_STAGES) whose proposals window has not opened. From the
+    day it opens, co-creation happens in public, whatever the stage."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}stage__in": ActionPlan.PRIVATE_STAGES}) & (
+        Q(**{f"{prefix}proposals_opens_on__isnull": True})
+        | Q(**{f"{prefix}proposals_opens_on__gt": on})
+    )
 
 
 class ActionPlanQuerySet(models.QuerySet):
     def public(self):
-        """Plans citizens may read: every stage but preparation (ActionPlan.PRIVATE_STAGES)."""
-        return self.exclude(stage__in=ActionPlan.PRIVATE_STAGES)
+        """Plans citizens may read: every stage but preparation (ActionPlan.PRIVATE_STAGES),
+        and a plan in preparation once its proposals window has opened."""
+        return self.exclude(private_condition())
+
+    def open_for_proposals(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.exclude(stage=ActionPlan.Stage.CLOSED).filter(
+            proposals_opens_on__lte=on, proposals_closes_on__gte=on
+        )
 
     def open_for_comments(self, on: datetime.date | None = None):
         on = on or datetime.date.today()
@@ -47,7 +65,9 @@ class PlanRowsQuerySet(models.QuerySet):
     def of_public_plans(self):
         """The rows citizens may read: those of a public plan (ActionPlanQuerySet.public()) and
         those of no plan (a network meeting)."""
-        return self.exclude(**{f"{self.model.PLAN_PATH}__stage__in": ActionPlan.PRIVATE_STAGES})
+        path = self.model.PLAN_PATH
+        # A row of no plan is public: the condition is only tested where the plan exists.
+        return self.exclude(Q(**{f"{path}__isnull": False}) & private_condition(f"{path}__"))
 
 
 class ActionPlan(BilingualModel, TimeStampedModel):
@@ -88,6 +108,24 @@ class ActionPlan(BilingualModel, TimeStampedModel):
         help_text=_(
             "When set, a comment confirmed by its author is published after a moderator approves "
             "it; otherwise at once."
+        ),
+    )
+    proposals_opens_on = models.DateField(
+        _("online proposals open on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Citizens may send proposals online from this day. From it, the plan is public "
+            "whatever its stage: co-creation happens in the open."
+        ),
+    )
+    proposals_closes_on = models.DateField(_("online proposals close on"), null=True, blank=True)
+    proposals_need_moderation = models.BooleanField(
+        _("online proposals wait for a moderator"),
+        default=True,
+        help_text=_(
+            "When set, a proposal confirmed by its author is published after a moderator "
+            "approves it; otherwise at once."
         ),
     )
     predecessor = models.ForeignKey(
@@ -144,6 +182,12 @@ class ActionPlan(BilingualModel, TimeStampedModel):
                 name="actionplan_consultation_closes_after_opening",
             ),
             models.CheckConstraint(
+                condition=Q(proposals_opens_on__isnull=True)
+                | Q(proposals_closes_on__isnull=True)
+                | Q(proposals_closes_on__gte=F("proposals_opens_on")),
+                name="actionplan_proposals_close_after_opening",
+            ),
+            models.CheckConstraint(
                 condition=~Q(predecessor=F("pk")), name="actionplan_not_its_own_predecessor"
             ),
             models.UniqueConstraint(
@@ -162,8 +206,11 @@ class ActionPlan(BilingualModel, TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        """Citizens may read the plan and its records."""
-        return self.stage not in self.PRIVATE_STAGES
+        """Citizens may read the plan and its records (the rule of private_condition)."""
+        if self.stage not in self.PRIVATE_STAGES:
+            return True
+        opens = self.proposals_opens_on
+        return opens is not None and opens <= timezone.localdate()
 
     @property
     def is_closed(self) -> bool:
@@ -198,6 +245,15 @@ class ActionPlan(BilingualModel, TimeStampedModel):
             errors["consultation_closes_on"] = gettext(
                 "The consultation cannot close before it opens."
             )
+        opens, closes = self.proposals_opens_on, self.proposals_closes_on
+        if (opens is None) != (closes is None):
+            errors["proposals_closes_on" if closes is None else "proposals_opens_on"] = gettext(
+                "Give both dates of the online proposals window, or neither."
+            )
+        elif opens and closes and closes < opens:
+            errors["proposals_closes_on"] = gettext(
+                "The online proposals window cannot close before it opens."
+            )
         if self.submitted_on and self.submitted_on > timezone.localdate():
             errors["submitted_on"] = gettext("The submission date cannot be in the future.")
         if self.predecessor_id:
@@ -214,6 +270,16 @@ class ActionPlan(BilingualModel, TimeStampedModel):
         # The plan's page shows its commitments: it is served by the commitments app.
         return reverse("commitments:plan", args=[self.council.slug, self.start_year])
 
+    def is_open_for_proposals(self, on: datetime.date | None = None) -> bool:
+        """Citizens may send proposals online today (a closed plan takes none)."""
+        on = on or timezone.localdate()
+        return (
+            self.stage != self.Stage.CLOSED
+            and self.proposals_opens_on is not None
+            and self.proposals_closes_on is not None
+            and self.proposals_opens_on <= on <= self.proposals_closes_on
+        )
+
     def is_open_for_comments(self, on: datetime.date | None = None) -> bool:
         on = on or datetime.date.today()
         return (
@@ -222,30 +288,6 @@ class ActionPlan(BilingualModel, TimeStampedModel):
             and self.consultation_closes_on is not None
             and self.consultation_opens_on <= on <= self.consultation_closes_on
         )
-
-
-def differs_from_stored(obj: models.Model) -> bool:
-    """Whether a saved row's editable values differ from its stored ones. A translated field
-    is compared language by language (its untranslated twin follows the active language)."""
-    names = {field.name for field in obj._meta.concrete_fields}
-    fields = [
-        field
-        for field in obj._meta.concrete_fields
-        if field.editable
-        and not field.primary_key
-        and not any(f"{field.name}_{code}" in names for code, _name in settings.LANGUAGES)
-    ]
-    stored = (
-        type(obj)
-        ._base_manager.filter(pk=obj.pk)
-        .values_list(*[field.attname for field in fields])
-        .first()
-    )
-    if stored is None:
-        return True
-    return any(
-        getattr(obj, field.attname) != value for field, value in zip(fields, stored, strict=True)
-    )
 
 
 def ensure_plan_open(plan: ActionPlan | None, *, what=None) -> None:
@@ -335,62 +377,3 @@ class PlanOwned:
             errors.setdefault(field, []).extend(error.error_list)
         if errors:
             raise ValidationError(errors)
-
-
-class PlanStageChange(PlanOwned, models.Model):
-    """A plan's move from one stage to another: who, when, from, to. Never edited.
-
-    A live change happened when it was made (changed_at). A recorded one (`recorded`) tells of
-    a move made outside the portal, before the plan was entered: `happened_on` is the real
-    date, and changed_by / changed_at say who recorded it and when."""
-
-    plan = models.ForeignKey(
-        ActionPlan,
-        verbose_name=_("action plan"),
-        on_delete=models.CASCADE,
-        related_name="stage_changes",
-    )
-    from_stage = models.CharField(_("from"), max_length=20, choices=ActionPlan.Stage.choices)
-    to_stage = models.CharField(_("to"), max_length=20, choices=ActionPlan.Stage.choices)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    recorded = models.BooleanField(
-        _("recorded afterwards"),
-        default=False,
-        help_text=_("The move happened outside the portal and was recorded later."),
-    )
-    happened_on = models.DateField(_("happened on"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("stage change")
-        verbose_name_plural = _("stage changes")
-        ordering = ["plan", "changed_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(from_stage=F("to_stage")),
-                name="planstagechange_changes_stage",
-                violation_error_message=_("A stage change must go to another stage."),
-            ),
-            models.CheckConstraint(
-                condition=Q(recorded=False) | Q(happened_on__isnull=False),
-                name="planstagechange_recorded_has_date",
-                violation_error_message=_("A recorded stage change needs the date it happened."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.plan}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
-
-    @property
-    def effective_date(self) -> datetime.date:
-        """The day the move happened: the recorded date, or the day it was made live."""
-        if self.happened_on is not None:
-            return self.happened_on
-        return timezone.localdate(self.changed_at)

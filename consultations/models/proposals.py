@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
@@ -42,8 +42,12 @@ class ProposalQuerySet(PlanRowsQuerySet):
         return self.exclude(pk__in=self.answered().values("pk"))
 
     def public(self):
-        """Proposals citizens may read: those not tied to a plan still in preparation."""
-        return self.of_public_plans()
+        """Proposals citizens may read: those of a public plan that are published (a proposal
+        sent online waits for its author's confirmation, and perhaps for a moderator)."""
+        return self.of_public_plans().filter(publication=Proposal.Publication.PUBLISHED)
+
+    def awaiting_moderation(self):
+        return self.filter(publication=Proposal.Publication.AWAITING)
 
 
 class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
@@ -54,6 +58,14 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
         SOLUTION = "solution", _("Solution")
         PROPOSAL = "proposal", _("Proposal")
         RECOMMENDATION = "recommendation", _("Recommendation")
+
+    class Publication(models.TextChoices):
+        # Staff-entered proposals are published when saved; those sent online go through the
+        # first two states, as comments do.
+        PENDING = "pending", _("Waiting for e-mail confirmation")
+        AWAITING = "awaiting", _("Waiting for moderation")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -129,6 +141,44 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Sent online (no workshop): who wrote it (never shown but the municipality), how it was
+    # confirmed and moderated. A duplicate points publicly to the proposal it was merged with.
+    residence = models.CharField(_("municipality of residence"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    publication = models.CharField(
+        _("publication"),
+        max_length=12,
+        choices=Publication.choices,
+        default=Publication.PUBLISHED,
+    )
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation e-mail sent at"), null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client_hash = models.CharField(_("client fingerprint"), max_length=64, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("merged with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text=_("The proposal this one duplicates; its supports and followers went there."),
+    )
+    # Confirmed supports, kept by the support services (F() + 1), read by lists and exports.
+    support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
     # Written by a PostgreSQL trigger from PROPOSAL_SEARCH_FIELDS on every insert and update
     # (whatever writes: the admin, imports, bulk COPY); stays empty on SQLite, whose search
     # reads the text columns instead. Stored so that a search does not parse every row's text.
@@ -151,6 +201,15 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
                 name="proposal_has_workshop_or_plan",
             ),
             in_one_language_constraint("proposal", "title"),
+            models.CheckConstraint(
+                condition=~Q(publication="hidden") | Q(hidden_reason__strip__gt=""),
+                name="proposal_hidden_has_reason",
+                violation_error_message=_("Say why the proposal is hidden."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")),
+                name="proposal_not_its_own_duplicate",
+            ),
         ]
         indexes = [
             models.Index(fields=["plan", "status"], name="proposal_plan_status_idx"),
@@ -158,6 +217,13 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
             models.Index(fields=["theme", "kind"], name="proposal_theme_kind_idx"),
             # The public list's order (newest first), read backwards.
             models.Index(fields=["created_at", "id"], name="proposal_recent_idx"),
+            # Sort by support within a plan; the moderators' queue, oldest first.
+            models.Index(fields=["plan", "support_count", "id"], name="proposal_plan_support_idx"),
+            models.Index(
+                fields=["publication", "created_at"],
+                name="proposal_moderation_idx",
+                condition=~Q(publication="published"),
+            ),
             # PostgreSQL only (see migration 0008): the stored search document.
             GinIndex(fields=["search_document"], name="proposal_search_document_gin"),
         ]
@@ -203,6 +269,19 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
                 "Choose the workshop the proposal came from, or the action plan it was sent to "
                 "online."
             )
+        if self.publication == self.Publication.HIDDEN and not self.hidden_reason.strip():
+            errors["hidden_reason"] = gettext("Say why the proposal is hidden.")
+        if self.duplicate_of_id:
+            kept = self.duplicate_of
+            if self.pk and kept.pk == self.pk:
+                errors["duplicate_of"] = gettext("A proposal cannot duplicate itself.")
+            elif kept.duplicate_of_id:
+                errors["duplicate_of"] = gettext(
+                    "That proposal was itself merged with another: choose the one it was merged "
+                    "with."
+                )
+            elif kept.plan_id != self.plan_id:
+                errors["duplicate_of"] = gettext("Duplicates are merged within one plan.")
         if self.plan_id and self.council_id and self.plan.council_id != self.council_id:
             errors["plan"] = gettext("The action plan must be one of this council's plans.")
         if errors:

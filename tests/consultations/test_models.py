@@ -16,6 +16,7 @@ from consultations.models import (
     Council,
     PlanStageChange,
     Proposal,
+    ProposalSupport,
     Theme,
     WorkingGroup,
     Workshop,
@@ -243,6 +244,7 @@ def test_stage_change_to_the_same_stage_is_explained_in_a_sentence():
 MODELS = [
     *(Council, Theme, ActionPlan, Workshop, WorkshopDocument, WorkingGroup, Proposal),
     PlanStageChange,
+    ProposalSupport,
 ]
 DB_REFUSALS = [
     ("council_region_has_no_parent", lambda: update(CF(), parent=CF())),
@@ -254,6 +256,10 @@ DB_REFUSALS = [
             PF(consultation_opens_on=D(2025, 2, 1)), consultation_closes_on=D(2025, 1, 31)
         ),
     ),
+    (
+        "actionplan_proposals_close_after_opening",
+        lambda: update(PF(proposals_opens_on=D(2025, 2, 1)), proposals_closes_on=D(2025, 1, 31)),
+    ),
     ("actionplan_not_its_own_predecessor", lambda: update(PF(), predecessor=F("pk"))),
     ("actionplan_unique_period", lambda: PF.create_batch(2, council=CF())),
     ("workshop_ends_after_start", lambda: update(WF(), ends_on=D(2024, 1, 5))),
@@ -263,6 +269,24 @@ DB_REFUSALS = [
         lambda: update(PropF(), working_group=None, workshop=None, plan=None),
     ),
     ("proposal_has_workshop_or_plan", lambda: Proposal(council=CF(), title_fr="En ligne").save()),
+    (
+        "proposal_hidden_has_reason",
+        lambda: update(PropF(), publication="hidden", hidden_reason=" "),
+    ),
+    ("proposal_not_its_own_duplicate", lambda: update(PropF(), duplicate_of=F("pk"))),
+    (
+        "proposalsupport_once_per_mailbox",
+        lambda: [
+            ProposalSupport.objects.create(proposal=proposal, mailbox="m", language="ar")
+            for proposal in [PropF()] * 2
+        ],
+    ),
+    (
+        "proposalsupport_confirmed_forgets_email",
+        lambda: ProposalSupport.objects.create(
+            proposal=PropF(), mailbox="m", language="ar", state="confirmed", email="a@b.ma"
+        ),
+    ),
     (
         "planstagechange_changes_stage",
         lambda: PlanStageChange.objects.create(plan=PF(), from_stage="adopted", to_stage="adopted"),
