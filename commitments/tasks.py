@@ -10,6 +10,12 @@ from .follows.fanout import fan_out_event
 from .follows.services import purge_follows
 from .monitoring.reminders import remind_monitoring_body
 from .progress.reminders import remind_coordinators
+from .proposing.confirmation import (
+    requeue_proposing_confirmations,
+    send_proposal_confirmation,
+    send_support_confirmation,
+)
+from .proposing.services import purge_proposing
 from .publishing.services import render_plan_publication, requeue_publications
 from .repository.reminders import remind_stale_plans
 
@@ -18,6 +24,7 @@ __all__ = [
     "fan_out_event",
     "notify_moderators",
     "purge_follows",
+    "purge_proposing",
     "remind_coordinators",
     "remind_monitoring_body",
     "remind_stale_plans",
@@ -25,8 +32,11 @@ __all__ = [
     "requeue_comment_confirmations",
     "requeue_follow_confirmations",
     "requeue_notifications",
+    "requeue_proposing_confirmations",
     "requeue_publications",
     "send_comment_confirmation",
     "send_follow_confirmation",
+    "send_proposal_confirmation",
+    "send_support_confirmation",
     "send_weekly_digests",
 ]

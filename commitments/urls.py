@@ -6,6 +6,7 @@ from .feeds import PlanFeed
 from .follows import views as follows_views
 from .forum import views as forum_views
 from .progress import views as progress_views
+from .proposing import views as proposing_views
 from .publishing import views as publishing_views
 from .repository import views as repository_views
 
@@ -36,6 +37,25 @@ urlpatterns = [
         "councils/<slug:council_slug>/plans/<int:start_year>/commitments/<str:reference>/follow/",
         follows_views.follow_commitment,
         name="follow_commitment",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/proposals/",
+        proposing_views.proposal_create,
+        name="plan_proposals",
+    ),
+    path("proposals/<int:pk>/", proposing_views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/support/", proposing_views.proposal_support, name="proposal_support"),
+    path("proposals/<int:pk>/follow/", follows_views.follow_proposal, name="follow_proposal"),
+    path("proposals/sent/", proposing_views.proposal_sent, name="proposal_sent"),
+    path(
+        "proposals/confirm/<str:token>/",
+        proposing_views.proposal_confirm,
+        name="proposal_confirm",
+    ),
+    path(
+        "proposals/supports/confirm/<str:token>/",
+        proposing_views.support_confirm,
+        name="support_confirm",
     ),
     path("follow/sent/", follows_views.follow_sent, name="follow_sent"),
     path("follow/confirm/<str:token>/", follows_views.follow_confirm, name="follow_confirm"),

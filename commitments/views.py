@@ -20,6 +20,7 @@ from .forum.selectors import plan_endorsement
 from .models import Comment, Commitment, end_of_commitment_due_on
 from .monitoring.selectors import commitment_assessment, plan_inception_assessment
 from .progress.selectors import commitment_indicators
+from .proposing.forms import ProposalForm
 from .publishing.selectors import plan_documents
 
 
@@ -79,8 +80,11 @@ def _comments_context(request, plan: ActionPlan, commitment, form) -> dict:
     return context
 
 
-def _render_plan(request, plan, form, status=200) -> HttpResponse:
+def _render_plan(request, plan, form, status=200, proposal_form=None) -> HttpResponse:
+    """The plan's page; `form` is the comment form (None: a new one), `proposal_form` the
+    Propose form (None: a new one while the plan takes proposals online)."""
     workshops = selectors.plan_workshops(plan)
+    open_for_proposals = plan.is_open_for_proposals()
     context = {
         "plan": plan,
         "council": plan.council,
@@ -92,7 +96,9 @@ def _render_plan(request, plan, form, status=200) -> HttpResponse:
         "documents": plan_documents(plan),
         "inception": plan_inception_assessment(plan),
         "endorsement": plan_endorsement(plan),
-        **_comments_context(request, plan, None, form),
+        "open_for_proposals": open_for_proposals,
+        "proposal_form": proposal_form or (ProposalForm() if open_for_proposals else None),
+        **_comments_context(request, plan, None, form or CommentForm()),
     }
     return render(request, "commitments/plan_detail.html", context, status=status)
 

@@ -8,7 +8,8 @@ bumps. Answers carry an ETag and a Last-Modified date from the same version and
 honour If-None-Match / If-Modified-Since, on successful answers only (RFC 9110).
 
 Pages with a form keep working from the cache: the CSRF token written into the page is stored
-as a placeholder and replaced by the reader's own token on every answer. Readers with a session
+as a placeholder and replaced by the reader's own token on every answer (and a form's time stamp,
+opengov.formtime, by a fresh one). Readers with a session
 or a pending flash message (staff, someone who has just posted a comment) always get a freshly
 rendered page. The cache is an optimisation only: when Redis is down, pages are rendered from
 the database as if there were no cache.
@@ -41,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from . import formtime
 from .dataversion import data_version
 from .params import ascii_int
 
@@ -192,7 +194,8 @@ def conditional(
             _cache_set(key, (content, response["Content-Type"], has_form), seconds)
     if has_form:
         # The reader's own token (and its cookie, set by the CSRF middleware).
-        response.content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        response.content = formtime.fill(content)
         cache_control = "private, no-cache"
     patch_vary_headers(response, ("Accept-Language", "Cookie", *vary))
     if not_modified(request, etag, modified):
@@ -209,7 +212,8 @@ def _with_placeholder(content: bytes) -> tuple[bytes, bool]:
     tokens = set(_CSRF_FIELD.findall(content))
     for token in tokens:
         content = content.replace(token, CSRF_PLACEHOLDER.encode())
-    return content, bool(tokens)
+    content, stamped = formtime.with_placeholder(content)
+    return content, bool(tokens) or stamped
 
 
 def _personal(request: HttpRequest) -> bool:

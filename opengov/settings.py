@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commitments.requeue_comment_confirmations",
         "schedule": 300.0,
     },
+    "requeue-proposing-confirmations": {
+        "task": "commitments.requeue_proposing_confirmations",
+        "schedule": 300.0,
+    },
+    "purge-proposing": {"task": "commitments.purge_proposing", "schedule": 24 * 3600.0},
     "requeue-follow-confirmations": {
         "task": "commitments.requeue_follow_confirmations",
         "schedule": 300.0,
@@ -219,6 +224,15 @@ COMMENT_RATE_LIMITS = {
     "mails_per_email": int(os.environ.get("COMMENT_LIMIT_MAILS_PER_EMAIL", "20")),
     "window": 3600,
 }
+# Online proposals share the comments' budgets (scope "proposals"); a support is one click for
+# a household sharing one address, so it has a larger per-address budget.
+RATE_LIMIT_OVERRIDES = {
+    "supports": {"per_ip": int(os.environ.get("SUPPORT_LIMIT_PER_IP", "30"))},
+}
+# The least time, in seconds, between showing a public form and its post (opengov.formtime): a
+# quicker post is shown again with its text, asking to check and send it.
+PROPOSAL_FORM_MIN_SECONDS = int(os.environ.get("PROPOSAL_FORM_MIN_SECONDS", "8"))
+SUPPORT_FORM_MIN_SECONDS = int(os.environ.get("SUPPORT_FORM_MIN_SECONDS", "2"))
 
 # Staff sign-in: django-axes counts failed sign-ins (wrong passwords and wrong two-factor codes)
 # per (username, client address) pair; the policy is in opengov.security: a pair is locked after

@@ -13,6 +13,7 @@ from consultations.models import (
     ActionPlan,
     Council,
     Proposal,
+    ProposalSupport,
     Theme,
     WorkingGroup,
     Workshop,
@@ -105,6 +106,49 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     body_ar = "نص المقترح"
     body_fr = "Texte de la proposition"
     submitted_by = "Association Tanmia"
+
+
+class OnlineProposalFactory(factory.django.DjangoModelFactory):
+    """A proposal sent online to a plan whose proposals window is open today, confirmed and
+    published (pass publication= for another state)."""
+
+    class Meta:
+        model = Proposal
+
+    plan = factory.SubFactory(
+        ActionPlanFactory,
+        stage=ActionPlan.Stage.PREPARATION,
+        proposals_opens_on=factory.LazyFunction(
+            lambda: timezone.localdate() - datetime.timedelta(days=3)
+        ),
+        proposals_closes_on=factory.LazyFunction(
+            lambda: timezone.localdate() + datetime.timedelta(days=30)
+        ),
+    )
+    council = factory.LazyAttribute(lambda o: o.plan.council)
+    kind = Proposal.Kind.PROPOSAL
+    title_ar = factory.Sequence(lambda n: f"مقترح عبر الإنترنت {n}")
+    body_ar = "نص المقترح"
+    residence = "طنجة"
+    email = factory.Sequence(lambda n: f"citoyen{n}@example.ma")
+    language = "ar"
+    consent_at = factory.LazyFunction(timezone.now)
+    publication = Proposal.Publication.PUBLISHED
+    confirmed_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ProposalSupportFactory(factory.django.DjangoModelFactory):
+    """A confirmed support of an online proposal (its e-mail erased, as confirmation does)."""
+
+    class Meta:
+        model = ProposalSupport
+
+    proposal = factory.SubFactory(OnlineProposalFactory)
+    mailbox = factory.Sequence(lambda n: f"{n:064x}")
+    language = "ar"
+    state = ProposalSupport.State.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

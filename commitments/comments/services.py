@@ -53,14 +53,14 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-def _keyed(text: str) -> str:
+def keyed_hash(text: str) -> str:
     """A hash keyed with SECRET_KEY: enough to limit and dedupe, useless to identify."""
     return hashlib.sha256(f"{settings.SECRET_KEY}:{text}".encode()).hexdigest()
 
 
 def client_fingerprint(ip: str) -> str:
     """The keyed hash of the client's address (opengov.clientaddress.client_address)."""
-    return _keyed(ip)
+    return keyed_hash(ip)
 
 
 # --- one key per mailbox -------------------------------------------------------------------------
@@ -115,10 +115,10 @@ def _counters():
 
 
 def _budgets(scope: str, fingerprint: str, mailbox: str | None) -> list[tuple[str, int]]:
-    limits = settings.COMMENT_RATE_LIMITS
+    limits = {**settings.COMMENT_RATE_LIMITS, **settings.RATE_LIMIT_OVERRIDES.get(scope, {})}
     budgets = [(f"{scope}:ip:{fingerprint}", limits["per_ip"])]
     if mailbox is not None:
-        key = _keyed(f"mailbox:{mailbox}")
+        key = keyed_hash(f"mailbox:{mailbox}")
         budgets.append((f"{scope}:email:{key}:{fingerprint}", limits["per_email"]))
         budgets.append((f"{scope}:mails:{key}", limits["mails_per_email"]))
     return budgets
@@ -127,9 +127,10 @@ def _budgets(scope: str, fingerprint: str, mailbox: str | None) -> list[tuple[st
 def within_rate_limits(
     *, fingerprint: str, mailbox: str | None = None, scope: str = "comments"
 ) -> bool:
-    """Whether one more `scope` ("comments" or "reports") from this client (and, for comments,
-    to this mailbox_key) is within every budget. Counts nothing: count_submission does, once
-    the submission is saved. When the cache cannot be reached, True."""
+    """Whether one more `scope` ("comments", "reports", "proposals", "supports") from this
+    client (and, but for reports, to this mailbox_key) is within every budget. Counts nothing:
+    count_submission does, once the submission is saved. When the cache cannot be reached,
+    True."""
     budgets = _budgets(scope, fingerprint, mailbox)
     try:
         counts = _counters().get_many([key for key, _limit in budgets])

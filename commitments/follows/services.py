@@ -59,6 +59,8 @@ def _is_public(target: models.Model) -> bool:
         return True
     if isinstance(target, ActionPlan):
         return target.is_public
+    if isinstance(target, Proposal) and target.publication != Proposal.Publication.PUBLISHED:
+        return False
     if isinstance(target, Commitment | Proposal | Comment):
         return target.plan_id is not None and target.plan.is_public
     return False
@@ -192,33 +194,51 @@ def thread_root(comment: Comment) -> Comment:
 
 
 @transaction.atomic
-def follow_comment_thread(*, comment: Comment) -> Follow:
-    """The author of a confirmed comment follows its thread (the root comment) at once, by
-    immediate e-mail, in the language the comment was written in. A thread the author already
-    follows stays as it is; one they had stopped following is followed again (this comment's
-    confirmation is a new consent)."""
-    root = thread_root(comment)
-    subscriber = _locked_subscriber(email=comment.email, language=comment.language)
-    follow = Follow.objects.select_for_update().filter(subscriber=subscriber, comment=root).first()
+def follow_own(
+    *, target: models.Model, email: str, language: str, consent_at: datetime.datetime
+) -> Follow:
+    """The author of a confirmed comment (its thread: the root comment) or of a confirmed
+    proposal sent online follows it at once, by immediate e-mail, in the language they wrote
+    in: that confirmation click was the double opt-in. A target the author already follows
+    stays as it is; one they had stopped following is followed again (a new consent)."""
+    if isinstance(target, Comment):
+        target, source = thread_root(target), Follow.Source.COMMENT
+    else:
+        source = Follow.Source.PROPOSAL
+    field = target_field(target)
+    subscriber = _locked_subscriber(email=email, language=language)
+    follow = (
+        Follow.objects.select_for_update().filter(subscriber=subscriber, **{field: target}).first()
+    )
     now = timezone.now()
     if follow is None:
         follow = Follow(
             subscriber=subscriber,
-            comment=root,
             frequency=Follow.Frequency.IMMEDIATE,
-            source=Follow.Source.COMMENT,
+            source=source,
+            **{field: target},
         )
     elif follow.state == Follow.State.ACTIVE:
         return follow
     follow.state = Follow.State.ACTIVE
-    follow.language = comment.language
-    follow.consent_at = comment.consent_at or now
+    follow.language = language
+    follow.consent_at = consent_at or now
     follow.confirmed_at = now
     follow.ended_at = None
     follow.full_clean(validate_unique=False)
     follow.save()
-    _confirmed(subscriber, language=comment.language, now=now)
+    _confirmed(subscriber, language=language, now=now)
     return follow
+
+
+def follow_comment_thread(*, comment: Comment) -> Follow:
+    """The author of a confirmed comment follows its thread (follow_own)."""
+    return follow_own(
+        target=comment,
+        email=comment.email,
+        language=comment.language,
+        consent_at=comment.consent_at,
+    )
 
 
 def follows_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultations.models import Council
+from consultations.models import Council, Proposal
 from opengov.clientaddress import client_address
 from opengov.params import ascii_int
 
@@ -66,6 +66,15 @@ def follow_commitment(
     commitment.plan = plan
     context = {"commitment": commitment, "plan": plan, "council": plan.council}
     return _follow(request, commitment, context)
+
+
+@require_POST
+def follow_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = Proposal.objects.public().select_related("plan__council").filter(pk=pk).first()
+    if proposal is None:
+        raise Http404(gettext("No such proposal."))
+    context = {"proposal": proposal, "plan": proposal.plan, "council": proposal.council}
+    return _follow(request, proposal, context)
 
 
 def _follow(request: HttpRequest, target, context: dict) -> HttpResponse:

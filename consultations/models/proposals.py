@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
@@ -230,6 +231,10 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # A proposal's page takes supports and follows: it is served by the commitments app.
+        return reverse("commitments:proposal", args=[self.pk])
 
     @property
     def is_online(self) -> bool:

@@ -20,7 +20,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
-from opengov import translations
+from opengov import formtime, translations
 from opengov.urls_absolute import absolute_url
 
 register = template.Library()
@@ -169,3 +169,9 @@ def percent(part, whole):
         return round(100 * part / whole) if whole else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.simple_tag
+def form_started():
+    """The hidden time stamp of a public form (opengov.formtime)."""
+    return formtime.hidden_field()
