@@ -99,4 +99,3 @@ def test_sort_by_support_reads_the_support_indexes_backwards():
     one_plan = _plan_of(by_support.filter(plan=plan)[:20])
     assert "Index Scan Backward using proposal_plan_support_idx" in one_plan
     assert [p.support_count for p in by_support] == [3]
-
