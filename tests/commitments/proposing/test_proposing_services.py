@@ -304,3 +304,29 @@ def test_a_confirmation_that_could_not_be_queued_is_sent_later_by_the_sweep_once
     assert confirmation.proposing_requeue_confirmations() == 2
     assert len(mail.outbox) == 2
     assert confirmation.proposing_requeue_confirmations() == 0
+
+
+# --- the moderators' digest ----------------------------------------------------------------------
+
+
+def test_the_moderators_digest_lists_proposals_waiting_once(plan):
+    from commitments.comments.digest import moderators_notify
+    from opengov.roles import MODERATOR
+
+    factories.staff_user(MODERATOR, plan.council, username="mod-p", email="mod-p@example.org")
+    other = factories.ActionPlanFactory()
+    factories.staff_user(MODERATOR, other.council, username="mod-o", email="mod-o@example.org")
+    waiting = factories.OnlineProposalFactory(
+        plan=plan, publication=Proposal.Publication.AWAITING, title_ar="انتظار-الإشراف"
+    )
+    factories.OnlineProposalFactory(plan=plan, title_ar="منشور-سابقا")
+    factories.OnlineProposalFactory(
+        plan=plan, publication=Proposal.Publication.PENDING, title_ar="غير-مؤكد"
+    )
+    assert moderators_notify() == 1
+    (message,) = mail.outbox
+    assert message.to == ["mod-p@example.org"]
+    assert waiting.title_ar in message.body
+    assert "منشور-سابقا" not in message.body and "غير-مؤكد" not in message.body
+    assert "publication__exact=awaiting" in message.body
+    assert moderators_notify() == 0, "never twice for the same proposal"
