@@ -160,6 +160,9 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    moderators_notified_at = models.DateTimeField(
+        _("moderators notified at"), null=True, blank=True
+    )
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("moderated by"),
