@@ -149,10 +149,12 @@ class OnlineRows:
                 publication = PUBLISHED
                 if kept and roll > 0.975:
                     duplicate_of = kept[int(rng.random() * len(kept))]
-            confirmed = published = responded = None
+            confirmed = published = responded = notified = None
             updated = created
             if publication != PENDING:
                 confirmed = updated = min(base_end, created + rng.between(60, 36_000) * SECOND)
+                if moderated:  # the moderators' digest told them once
+                    notified = min(base_end, confirmed + 900 * SECOND)
                 if publication == PUBLISHED or (publication == HIDDEN and rng.random() < 0.5):
                     delay = rng.between(600, 172_000) if moderated else 0
                     published = updated = min(base_end, confirmed + delay * SECOND)
@@ -202,6 +204,7 @@ class OnlineRows:
                 confirmation_sent_at=created + 2 * SECOND,
                 confirmed_at=confirmed,
                 published_at=published,
+                moderators_notified_at=notified,
                 hidden_reason=rng.pick(HIDDEN_REASONS[language]) if publication == HIDDEN else "",
                 client_hash=f"{rng.getrandbits(256):064x}",
                 duplicate_of_id=duplicate_of,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0014_online_proposals'),
+        ('consultations', '0015_proposal_moderators_notified'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
