@@ -107,6 +107,21 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     submitted_by = "Association Tanmia"
 
 
+class ProposalSupportFactory(factory.django.DjangoModelFactory):
+    """A confirmed support (its address already erased); pass state="pending" and email= for
+    one waiting for its confirmation."""
+
+    class Meta:
+        model = "consultations.ProposalSupport"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    mailbox = factory.Sequence(lambda n: f"{n:064x}")
+    email = ""
+    language = "ar"
+    state = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
 class CommitmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commitment

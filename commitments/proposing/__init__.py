@@ -1,0 +1,1 @@
+"""Proposals sent online: posting and confirming them, supports, and their moderation."""
