@@ -378,4 +378,3 @@ def test_the_author_hears_which_commitment_their_proposal_fed_with_the_response(
         commitment=other, proposals=[proposal], by=superuser
     )
     assert FollowEvent.objects.filter(kind=Kind.PROPOSAL_COMMITMENT).count() == 2
-
