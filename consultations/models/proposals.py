@@ -204,7 +204,11 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
         verbose_name_plural = _("proposals")
         ordering = ["id"]
         permissions = [
-            ("answer_proposal", _("Can answer proposals and turn them into commitments"))
+            ("answer_proposal", _("Can answer proposals and turn them into commitments")),
+            (
+                "moderate_proposal",
+                _("Can publish, hide and merge proposals sent online, and attach them to a theme"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
