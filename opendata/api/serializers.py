@@ -274,6 +274,16 @@ class ProposalSerializer(serializers.ModelSerializer):
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    online = serializers.BooleanField(
+        source="is_online", read_only=True, help_text="Sent online (no workshop)."
+    )
+    # Read from opendata.proposals.proposals_public(): only a public proposal is named.
+    duplicate_of = serializers.IntegerField(
+        source="public_duplicate_of_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The proposal this one was merged with, as a duplicate.",
+    )
 
     class Meta:
         model = Proposal
@@ -289,6 +299,10 @@ class ProposalSerializer(serializers.ModelSerializer):
             "submitted_by",
             "status",
             "responded_at",
+            "online",
+            "residence",
+            "support_count",
+            "duplicate_of",
             "commitments",
         ]
 
