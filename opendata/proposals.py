@@ -10,7 +10,7 @@ from consultations.models import Proposal
 from .tables import LANGS, Dataset, bilingual
 
 
-def proposals_public() -> QuerySet:
+def proposals_open_data() -> QuerySet:
     """Published proposals of public plans (Proposal.objects.public()), each annotated with
     `public_duplicate_of_id`: the proposal it was merged with when that one is public too, else
     None (a duplicate never names a hidden or unconfirmed proposal). The check runs only for
@@ -53,7 +53,7 @@ PROPOSALS = Dataset(
         "support_count",
         "duplicate_of_id",
     ],
-    lambda: proposals_public().select_related("council", "theme").order_by("id"),
+    lambda: proposals_open_data().select_related("council", "theme").order_by("id"),
     lambda p: [
         p.pk,
         p.council.slug,

@@ -46,7 +46,7 @@ from opengov.pagecache import Params, conditional, integer, known_query, opaque,
 from opengov.params import ascii_int
 from opengov.urls_absolute import site_links
 
-from ..proposals import proposals_public
+from ..proposals import proposals_open_data
 from . import ogp_serializers, serializers
 
 
@@ -359,7 +359,7 @@ class ProposalViewSet(ReadOnly):
 
     def get_queryset(self):
         return (
-            proposals_public()
+            proposals_open_data()
             .select_related("council", "theme")
             .prefetch_related(public_commitments())
             .order_by("id")

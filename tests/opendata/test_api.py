@@ -238,6 +238,7 @@ PROPOSAL_KEYS = {
     "support_count",
     "duplicate_of",
     "commitments",
+    "url",
 }
 COMMENT_KEYS = {
     "id",
@@ -354,17 +355,12 @@ def online_proposals(plan, prefix):
     Publication = Proposal.Publication
 
     def make(key, publication=Publication.PUBLISHED, **values):
-        return factories.ProposalFactory(
-            working_group=None,
-            workshop=None,
+        return factories.OnlineProposalFactory(
             plan=plan,
-            council=plan.council,
             title_fr=f"{prefix} en ligne {key}",
             title_ar=f"{prefix} عبر الإنترنت {key}",
-            submitted_by=values.pop("submitted_by", ""),
+            residence=values.pop("residence", ""),
             email=EMAILS["proposer"],
-            language="fr",
-            consent_at=timezone.now(),
             client_hash="c" * 64,
             publication=publication,
             hidden_reason="Hors sujet" if publication == Publication.HIDDEN else "",
@@ -377,8 +373,13 @@ def online_proposals(plan, prefix):
         duplicate=make("duplicate", duplicate_of=kept, residence="Martil"),
         **{state: make(state, state) for state in ("pending", "awaiting", "hidden")},
     )
-    ProposalSupport.objects.create(
-        proposal=kept, mailbox="m" * 64, email=EMAILS["supporter"], language="fr"
+    # A support waiting for its confirmation still holds the address.
+    factories.ProposalSupportFactory(
+        proposal=kept,
+        mailbox="m" * 64,
+        email=EMAILS["supporter"],
+        state=ProposalSupport.State.PENDING,
+        confirmed_at=None,
     )
     return made
 
@@ -952,13 +953,7 @@ def test_no_text_of_a_plan_in_preparation_in_any_answer(client, world):
 def test_online_proposals_with_their_supports_residence_and_duplicate(client, world):
     online = world.a.online
     # Merged with a proposal hidden since: the hidden one is never named.
-    orphan = factories.ProposalFactory(
-        working_group=None,
-        workshop=None,
-        plan=world.plan_a,
-        council=world.region,
-        duplicate_of=online.hidden,
-    )
+    orphan = factories.OnlineProposalFactory(plan=world.plan_a, duplicate_of=online.hidden)
     listed = {p["id"]: p for p in results(client, "proposals")}
     kept = listed[online.kept.pk]
     assert kept["online"] is True and kept["workshop"] is None
@@ -966,6 +961,7 @@ def test_online_proposals_with_their_supports_residence_and_duplicate(client, wo
     assert kept["submitted_by"] == "Association Amal" and kept["duplicate_of"] is None
     assert listed[online.duplicate.pk]["duplicate_of"] == online.kept.pk
     assert listed[online.duplicate.pk]["residence"] == "Martil"
+    assert kept["url"] == f"{django_settings.SITE_URL}{online.kept.get_absolute_url()}"
     assert listed[orphan.pk]["duplicate_of"] is None
     workshop = listed[world.a.proposals[0].pk]
     assert workshop["online"] is False and workshop["support_count"] == 0

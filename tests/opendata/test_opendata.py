@@ -163,18 +163,13 @@ def online_proposals(plan, prefix):
     Publication = Proposal.Publication
 
     def make(key, publication=Publication.PUBLISHED, **values):
-        return factories.ProposalFactory(
-            working_group=None,
-            workshop=None,
+        return factories.OnlineProposalFactory(
             plan=plan,
-            council=plan.council,
             title_fr=f"{prefix} en ligne {key}",
             title_ar=f"{prefix} عبر الإنترنت {key}",
             body_fr=f"{prefix} texte en ligne {key}",
-            submitted_by=values.pop("submitted_by", ""),
+            residence=values.pop("residence", ""),
             email="proposer.author@mail.test",
-            language="fr",
-            consent_at=timezone.now(),
             client_hash="c" * 64,
             publication=publication,
             hidden_reason="Hors sujet" if publication == Publication.HIDDEN else "",
@@ -191,8 +186,13 @@ def online_proposals(plan, prefix):
         pending=make("pending", Publication.PENDING),
         awaiting=make("awaiting", Publication.AWAITING),
     )
-    ProposalSupport.objects.create(
-        proposal=kept, mailbox="m" * 64, email="supporter.author@mail.test", language="fr"
+    # A support waiting for its confirmation still holds the address.
+    factories.ProposalSupportFactory(
+        proposal=kept,
+        mailbox="m" * 64,
+        email="supporter.author@mail.test",
+        state=ProposalSupport.State.PENDING,
+        confirmed_at=None,
     )
     return made
 

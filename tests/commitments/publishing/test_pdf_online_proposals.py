@@ -38,16 +38,12 @@ ARABIC_KEYS = {
 def online(plan, key: str, publication=Publication.PUBLISHED, **values):
     """A proposal sent online (no workshop), with its author's e-mail address."""
     extra = {"hidden_reason": "Hors sujet"} if publication == Publication.HIDDEN else {}
-    return factories.ProposalFactory(
-        working_group=None,
-        workshop=None,
+    return factories.OnlineProposalFactory(
         plan=plan,
-        council=plan.council,
         title_fr=f"Proposition {key}",
         title_ar=f"اقتراح {ARABIC_KEYS[key]}",
-        submitted_by=values.pop("submitted_by", ""),
+        residence=values.pop("residence", ""),
         email=f"{key}.author@mail.test",
-        language="fr",
         publication=publication,
         client_hash="f" * 64,
         **extra,
