@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0015_proposal_moderators_notified'),
+        ('consultations', '0016_proposal_moderate_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
