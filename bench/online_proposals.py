@@ -257,6 +257,8 @@ def measure_latency(args, paths, kinds, static_root) -> tuple[dict, dict, str]:
     results, logs, description = {}, {}, ""
     for cache, extra in CACHE_STATES.items():
         env = server_env(args.database_url, args.redis_url, static_root=static_root)
+        # This process turned its own page cache off: the server starts from the default.
+        env.pop("PAGE_CACHE_SECONDS", None)
         server = Gunicorn(
             env | LIMITS | extra,
             Path(tempfile.mkdtemp(prefix=f"bench-online-{cache}-")) / "gunicorn.log",
