@@ -473,12 +473,14 @@ def test_a_post_quicker_than_a_person_is_shown_again_with_its_text(client, langu
     assert formtime.seconds_since(fresh) is not None
 
 
-@pytest.mark.parametrize("stamp", [None, "", "tampered", formtime.stamp(0)[:-2] + "xx"])
+@pytest.mark.parametrize("stamp", [None, "", "tampered", "re-signed"])
 def test_a_post_without_a_valid_stamp_is_refused(client, stamp):
     plan = open_plan()
     data = proposal_data("fr")
     if stamp is None:
         del data[formtime.FIELD]
+    elif stamp == "re-signed":  # an old stamp whose signature was changed
+        data[formtime.FIELD] = formtime.stamp(time.time() - 60)[:-2] + "xx"
     else:
         data[formtime.FIELD] = stamp
     response = client.post(propose_url(plan, "fr"), data)
