@@ -68,7 +68,7 @@ def _workshops_item(plan: ActionPlan) -> ReadinessItem:
 
 
 def _proposals_item(plan: ActionPlan) -> ReadinessItem:
-    unanswered = Proposal.objects.filter(plan=plan).unanswered().count()
+    unanswered = Proposal.objects.filter(plan=plan).published().unanswered().count()
     problems = []
     if unanswered:
         problems.append(

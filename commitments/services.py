@@ -48,7 +48,11 @@ def _check_proposals(plan: ActionPlan, proposals: list[Proposal]) -> None:
         )
 
 
-def _mark_sources(proposals: list[Proposal], status: str, by: AbstractBaseUser | None) -> None:
+def _mark_sources(
+    proposals: list[Proposal], status: str, by: AbstractBaseUser | None, commitment: Commitment
+) -> None:
+    """Each source's new status; its followers (its author, for one sent online) are told
+    which commitment it fed, with the council's response."""
     now = timezone.now()
     for proposal in proposals:
         proposal.status = status
@@ -56,6 +60,7 @@ def _mark_sources(proposals: list[Proposal], status: str, by: AbstractBaseUser |
         proposal.responded_by = by
         proposal.full_clean()
         proposal.save(update_fields=["status", "responded_at", "responded_by", "updated_at"])
+        follow_events.proposal_commitment(proposal, commitment)
 
 
 @transaction.atomic
@@ -77,7 +82,7 @@ def commitment_create_from_proposals(
     commitment.save()
     commitment.source_proposals.add(*proposals)
     status = Proposal.Status.RETAINED if len(proposals) == 1 else Proposal.Status.MERGED
-    _mark_sources(proposals, status, by)
+    _mark_sources(proposals, status, by, commitment)
     return commitment
 
 
@@ -90,7 +95,7 @@ def proposals_attach_to_commitment(
     ensure_plan_open(commitment.plan)
     _check_proposals(commitment.plan, proposals)
     commitment.source_proposals.add(*proposals)
-    _mark_sources(proposals, Proposal.Status.MERGED, by)
+    _mark_sources(proposals, Proposal.Status.MERGED, by, commitment)
     return commitment
 
 

@@ -90,10 +90,7 @@ def _render_plan(request, plan, form, status=200, proposal_form=None) -> HttpRes
         "council": plan.council,
         "workshops": workshops,
         "attendance": attendance_of(plan.workshops.all()),
-        # Published only: a proposal sent online counts once its author (and a moderator) let it.
-        "proposals": proposal_counts(
-            Proposal.objects.filter(plan=plan, publication=Proposal.Publication.PUBLISHED)
-        ),
+        "proposals": proposal_counts(Proposal.objects.public().filter(plan=plan)),
         "themes": selectors.plan_commitments_by_theme(plan),
         "stages": selectors.plan_stages(plan),
         "documents": plan_documents(plan),

@@ -20,9 +20,7 @@ from .models import ActionPlan, Proposal, answered_condition
 
 def _count(condition=None):
     # Only the published ones: what the public lists show (not those sent online and waiting).
-    proposals = Proposal.objects.filter(
-        plan=OuterRef("pk"), publication=Proposal.Publication.PUBLISHED
-    )
+    proposals = Proposal.objects.published().filter(plan=OuterRef("pk"))
     if condition is not None:
         proposals = proposals.filter(condition)
     counted = proposals.order_by().values("plan").annotate(n=Count("pk")).values("n")

@@ -65,5 +65,12 @@ track_history(ActionPlan, app="consultations")
 track_history(
     Proposal,
     app="consultations",
-    excluded_fields=["search_document", "support_count", "email", "consent_at", "client_hash"],
+    excluded_fields=[
+        "search_document",
+        "support_count",
+        "email",
+        "consent_at",
+        "client_hash",
+        "moderators_notified_at",
+    ],
 )

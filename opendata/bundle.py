@@ -32,10 +32,11 @@ def readme_text() -> str:
         "",
         "Each dataset is given as CSV (UTF-8 with BOM, comma-separated, every field quoted) and",
         "JSON. Texts are in Arabic (_ar) and French (_fr). Only public data: plans in",
-        "preparation, unpublished comments and e-mail addresses are never included. In the CSVs,",
-        "an apostrophe is put before any text a spreadsheet would run as a formula (= at the start",
-        "of a cell or after a ; , tab or line break in it, or + - @ followed by a number, a",
-        "reference or a function call): remove it to get the text as entered, or use the JSON.",
+        "preparation, unpublished comments and proposals, and e-mail addresses are never",
+        "included. In the CSVs, an apostrophe is put before any text a spreadsheet would run as a",
+        "formula (= at the start of a cell or after a ; , tab or line break in it, or + - @",
+        "followed by a number, a reference or a function call): remove it to get the text as",
+        "entered, or use the JSON.",
         "",
     ]
     for dataset in DATASETS.values():

@@ -1,11 +1,12 @@
 """Open-data datasets: one table per public dataset, as CSV (UTF-8 with BOM) and JSON. The ZIP of
 everything is in opendata.bundle, the Decidim results CSV in opendata.decidim; the follow-up
 tables (progress histories, councils' programmes, the goals) are in opendata.followup, the
-comments (both conversations) in opendata.comments, the shape every table shares in
-opendata.tables.
+comments (both conversations) in opendata.comments, the proposals in opendata.proposals, the
+shape every table shares in opendata.tables.
 
-Same rules as the API: only public plans, only published comments, never an e-mail address. Cells
-a spreadsheet would run as a formula are escaped (opengov.spreadsheets.neutralise)."""
+Same rules as the API: only public plans, only published comments and proposals, never an e-mail
+address. Cells a spreadsheet would run as a formula are escaped
+(opengov.spreadsheets.neutralise)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from opengov.translations import pending_languages
 
 from .comments import COMMENTS
 from .followup import FOLLOW_UP_DATASETS
+from .proposals import PROPOSALS
 from .tables import LANGS, Dataset, bilingual as _b, rows, to_csv, to_json
 
 __all__ = ["DATASETS", "LANGS", "Dataset", "rows", "to_csv", "to_json"]
@@ -150,7 +152,8 @@ _register(
             Commitment.objects.of_public_plans()
             .select_related("plan__council", "theme")
             .prefetch_related(
-                "source_proposals",
+                # A commitment names only the proposals the proposals table has.
+                Prefetch("source_proposals", queryset=Proposal.objects.public()),
                 "sdgs",
                 # The completion is derived from the milestones (Commitment.completion()).
                 Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
@@ -325,43 +328,7 @@ _register(
         ],
     )
 )
-_register(
-    Dataset(
-        "proposals",
-        "Proposals with their status and the council's reasoned response.",
-        [
-            "id",
-            "council",
-            "plan_id",
-            "workshop_id",
-            "working_group_id",
-            "theme",
-            "kind",
-            *_b("title", "body", "response"),
-            "submitted_by",
-            "status",
-            "responded_at",
-        ],
-        lambda: Proposal.objects.public().select_related("council", "theme").order_by("id"),
-        lambda p: [
-            p.pk,
-            p.council.slug,
-            p.plan_id or "",
-            p.workshop_id or "",
-            p.working_group_id or "",
-            p.theme.slug if p.theme else "",
-            p.kind,
-            *[
-                getattr(p, f"{n}_{code}") or ""
-                for n in ("title", "body", "response")
-                for code in LANGS
-            ],
-            p.submitted_by,
-            p.status,
-            p.responded_at,
-        ],
-    )
-)
+_register(PROPOSALS)
 _register(COMMENTS)
 
 for _dataset in FOLLOW_UP_DATASETS:

@@ -34,9 +34,10 @@ def seconds_since(value: str | None) -> float | None:
         shown = signing.loads(value, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(shown, int):
+    if not isinstance(shown, int) or isinstance(shown, bool):
         return None
-    return max(0.0, time.time() - shown)
+    elapsed = max(0.0, time.time() - shown)
+    return elapsed if elapsed <= MAX_AGE else None
 
 
 def hidden_field() -> str:

@@ -8,13 +8,13 @@ import hashlib
 
 from celery import shared_task
 from django.core import signing
-from django.core.mail import send_mail
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.core.mail import EmailMessage
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from opengov.mailing import record_when_database_back
+from opengov.mailing import retry_delay, send_once
 from opengov.urls_absolute import absolute_url
 
 from ..models import Comment
@@ -63,53 +63,32 @@ def send_comment_confirmation(self, comment_id: int, language: str) -> bool:
     try:
         return comment_confirmation_send(comment_id, language)
     except (OSError, DatabaseError) as error:  # SMTP and socket errors, database restarts
-        # Below the broker's visibility timeout (settings), so a retry is delivered once.
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900)) from error
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+
+
+def confirmation_message(comment: Comment, language: str) -> EmailMessage:
+    """The confirmation e-mail of `comment`, written in `language`."""
+    with translation.override(language):
+        link = absolute_url(
+            reverse("commitments:comment_confirm", args=[confirmation_token(comment)])
+        )
+        context = {"comment": comment, "plan": comment.plan, "link": link}
+        subject = render_to_string(
+            "commitments/email/comment_confirmation_subject.txt", context
+        ).strip()
+        body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
+    return EmailMessage(subject, body, None, [comment.email])
 
 
 def comment_confirmation_send(comment_id: int, language: str) -> bool:
     """Send the confirmation e-mail of a pending comment, in the language it was written in.
     Returns False (and sends nothing) when it already went or the comment is no longer pending."""
-    sent_at = None
-    try:
-        with transaction.atomic():
-            comment = (
-                Comment.objects.select_for_update(of=("self",))
-                .select_related("plan__council", "commitment")
-                .filter(pk=comment_id)
-                .first()
-            )
-            if (
-                comment is None
-                or comment.state != Comment.State.PENDING
-                or comment.confirmation_sent_at is not None
-            ):
-                return False
-            with translation.override(language):
-                link = absolute_url(
-                    reverse("commitments:comment_confirm", args=[confirmation_token(comment)])
-                )
-                context = {"comment": comment, "plan": comment.plan, "link": link}
-                subject = render_to_string(
-                    "commitments/email/comment_confirmation_subject.txt", context
-                ).strip()
-                body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
-            # Sent inside the row lock: a second worker run waits, then sees it went.
-            send_mail(subject, body, None, [comment.email])
-            sent_at = timezone.now()
-            comment.confirmation_sent_at = sent_at
-            comment.save(update_fields=["confirmation_sent_at", "updated_at"])
-    except (OperationalError, InterfaceError):
-        if sent_at is None:
-            raise  # nothing went out: the task retries
-        # The database went away after the mail server took the e-mail: record it on a new
-        # connection as soon as the database is back, or the sweep would send it again.
-        record_when_database_back(
-            lambda: Comment.objects.filter(pk=comment_id, confirmation_sent_at__isnull=True).update(
-                confirmation_sent_at=sent_at, updated_at=timezone.now()
-            )
-        )
-    return True
+    return send_once(
+        Comment.objects.select_related("plan__council", "commitment"),
+        comment_id,
+        due=lambda comment: comment.state == Comment.State.PENDING,
+        message=lambda comment: confirmation_message(comment, language),
+    )
 
 
 def comments_requeue_confirmations(older_than_minutes: int = 5) -> int:

@@ -13,11 +13,11 @@ import datetime
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from opengov.mailing import record_when_database_back
+from opengov.mailing import retry_delay, send_once
 from opengov.urls_absolute import absolute_url
 
 from ..models import Follow
@@ -45,8 +45,7 @@ def send_follow_confirmation(self, follow_id: int, language: str) -> bool:
     try:
         return follow_confirmation_send(follow_id, language)
     except (OSError, DatabaseError) as error:  # SMTP and socket errors, database restarts
-        # Below the broker's visibility timeout (settings), so a retry is delivered once.
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900)) from error
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
 
 
 def confirmation_message(follow: Follow, language: str) -> EmailMultiAlternatives:
@@ -74,38 +73,12 @@ def confirmation_message(follow: Follow, language: str) -> EmailMultiAlternative
 def follow_confirmation_send(follow_id: int, language: str) -> bool:
     """Send the confirmation e-mail of a pending follow. Returns False (and sends nothing) when
     it already went or the follow is no longer pending."""
-    sent_at = None
-    try:
-        with transaction.atomic():
-            follow = (
-                Follow.objects.select_for_update(of=("self",))
-                .select_related("subscriber", *TARGET_RELATIONS)
-                .filter(pk=follow_id)
-                .first()
-            )
-            if (
-                follow is None
-                or follow.state != Follow.State.PENDING
-                or follow.confirmation_sent_at is not None
-            ):
-                return False
-            message = confirmation_message(follow, language)
-            # Sent inside the row lock: a second worker run waits, then sees it went.
-            message.send()
-            sent_at = timezone.now()
-            follow.confirmation_sent_at = sent_at
-            follow.save(update_fields=["confirmation_sent_at", "updated_at"])
-    except (OperationalError, InterfaceError):
-        if sent_at is None:
-            raise  # nothing went out: the task retries
-        # The database went away after the mail server took the e-mail: record it on a new
-        # connection as soon as the database is back, or the sweep would send it again.
-        record_when_database_back(
-            lambda: Follow.objects.filter(pk=follow_id, confirmation_sent_at__isnull=True).update(
-                confirmation_sent_at=sent_at, updated_at=timezone.now()
-            )
-        )
-    return True
+    return send_once(
+        Follow.objects.select_related("subscriber", *TARGET_RELATIONS),
+        follow_id,
+        due=lambda follow: follow.state == Follow.State.PENDING,
+        message=lambda follow: confirmation_message(follow, language),
+    )
 
 
 def follows_requeue_confirmations(older_than_minutes: int = 5) -> int:

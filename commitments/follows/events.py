@@ -228,3 +228,70 @@ def proposal_answered(proposal: Proposal) -> FollowEvent:
             "response_fr": proposal.response_fr,
         },
     )
+
+
+def _proposal_event(kind: str, proposal: Proposal, key: str, data: dict | None = None):
+    return record_event(
+        kind=kind,
+        key=key,
+        council=proposal.council,
+        plan=proposal.plan,
+        proposal=proposal,
+        object_id=proposal.pk,
+        data=data,
+    )
+
+
+def proposal_published(proposal: Proposal) -> FollowEvent | None:
+    """A proposal sent online became public: told once (publishing it again after hiding it is
+    not news). Nothing is recorded for a proposal that is not published."""
+    if proposal.publication != Proposal.Publication.PUBLISHED:
+        return None
+    return _proposal_event(Kind.PROPOSAL_PUBLISHED, proposal, f"proposal_published:{proposal.pk}")
+
+
+def proposal_hidden(proposal: Proposal) -> FollowEvent:
+    """A moderator hid a proposal; only its author is told, with the reason (hiding it again
+    for the same reason tells nothing new)."""
+    reason_key = hashlib.sha256(proposal.hidden_reason.encode()).hexdigest()[:16]
+    return _proposal_event(
+        Kind.PROPOSAL_HIDDEN,
+        proposal,
+        f"proposal_hidden:{proposal.pk}:{reason_key}",
+        {"reason": proposal.hidden_reason},
+    )
+
+
+def proposal_duplicate(duplicate: Proposal) -> FollowEvent:
+    """A proposal was merged with the one kept (`duplicate.duplicate_of`): its followers are
+    told which, by its title in both languages (the mail links its page)."""
+    kept = duplicate.duplicate_of
+    return _proposal_event(
+        Kind.PROPOSAL_DUPLICATE,
+        duplicate,
+        f"proposal_duplicate:{duplicate.pk}:{kept.pk}",
+        {
+            "kept": kept.pk,
+            "kept_title_ar": kept.title_ar or "",
+            "kept_title_fr": kept.title_fr or "",
+        },
+    )
+
+
+def proposal_commitment(proposal: Proposal, commitment: Commitment) -> FollowEvent:
+    """A proposal fed a commitment (a new one, or one it was attached to): its followers are told
+    which, with the council's reasoned response as it stands."""
+    return _proposal_event(
+        Kind.PROPOSAL_COMMITMENT,
+        proposal,
+        f"proposal_commitment:{proposal.pk}:{commitment.pk}",
+        {
+            "commitment": commitment.pk,
+            "reference": commitment.reference,
+            "commitment_title_ar": commitment.title_ar or "",
+            "commitment_title_fr": commitment.title_fr or "",
+            "status": proposal.status,
+            "response_ar": proposal.response_ar or "",
+            "response_fr": proposal.response_fr or "",
+        },
+    )

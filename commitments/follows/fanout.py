@@ -34,6 +34,10 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     Kind.COMPLETION_LEVEL: ("commitment", "plan", "council"),
     Kind.FINAL_ASSESSMENT: ("commitment", "plan", "council"),
     Kind.PROPOSAL_ANSWERED: ("proposal",),
+    Kind.PROPOSAL_PUBLISHED: ("proposal",),
+    Kind.PROPOSAL_HIDDEN: ("proposal",),  # and only the author's mailbox (below)
+    Kind.PROPOSAL_DUPLICATE: ("proposal",),
+    Kind.PROPOSAL_COMMITMENT: ("proposal",),
 }
 SPECIFICITY = ("comment", "proposal", "commitment", "plan", "council")
 
@@ -52,10 +56,23 @@ def _audience(event: FollowEvent) -> tuple[str, list]:
     if not clauses:
         return "FALSE", []
     where = "(" + " OR ".join(clauses) + ")"
-    if event.kind == Kind.COMMENT_HIDDEN:
+    author = _author_email(event)
+    if author is not None:
+        if not author:
+            return "FALSE", []
         where += " AND s.mailbox = %s"
-        params.append(mailbox_key(event.comment.email))
+        params.append(mailbox_key(author))
     return where, params
+
+
+def _author_email(event: FollowEvent) -> str | None:
+    """For the kinds told to the author only (a hidden comment or proposal: the reason is
+    theirs), the author's address ("" when none was given); None for the other kinds."""
+    if event.kind == Kind.COMMENT_HIDDEN:
+        return event.comment.email
+    if event.kind == Kind.PROPOSAL_HIDDEN:
+        return event.proposal.email
+    return None
 
 
 def event_fan_out(event_id: int) -> int:
@@ -65,7 +82,7 @@ def event_fan_out(event_id: int) -> int:
     with transaction.atomic():
         event = (
             FollowEvent.objects.select_for_update(of=("self",))
-            .select_related("comment")
+            .select_related("comment", "proposal")
             .filter(pk=event_id)
             .first()
         )

@@ -12,11 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language_bidi, gettext
 
-from consultations.models import ActionPlan
+from consultations.models import ActionPlan, Proposal
 from opengov.urls_absolute import absolute_url
 
 from ..comments.services import mailbox_key
 from ..models import (
+    Commitment,
     CompletionLevel,
     FollowEvent,
     Indicator,
@@ -57,6 +58,9 @@ def _page(event: FollowEvent):
         return lambda: f"{page.get_absolute_url()}#comment-{comment.pk}"
     if event.commitment_id:
         return event.commitment.get_absolute_url
+    if event.proposal_id and event.kind != Kind.PROPOSAL_HIDDEN:
+        # A hidden proposal has no page of its own any more: its plan's page instead.
+        return lambda: _proposal_path(event.proposal)
     if event.plan_id:
         return event.plan.get_absolute_url
     return event.council.get_absolute_url
@@ -87,7 +91,16 @@ def heading(event: FollowEvent, *, is_author: bool) -> str:
         return gettext("A new reply in the conversation you follow on “%(about)s”") % {
             "about": about
         }
+    if event.kind == Kind.PROPOSAL_PUBLISHED:
+        if is_author:
+            return gettext("Your proposal “%(about)s” was published") % {"about": about}
+        return gettext("The proposal “%(about)s” was published") % {"about": about}
     texts = {
+        Kind.PROPOSAL_HIDDEN: gettext("Your proposal “%(about)s” was hidden"),
+        Kind.PROPOSAL_DUPLICATE: gettext(
+            "The proposal “%(about)s” was merged with a similar proposal"
+        ),
+        Kind.PROPOSAL_COMMITMENT: gettext("The proposal “%(about)s” fed a commitment"),
         Kind.COMMENT_HIDDEN: gettext("Your comment on “%(about)s” was hidden"),
         Kind.COMMENT_ANSWERED: gettext("The council answered a comment on “%(about)s”"),
         Kind.PLAN_STAGE: gettext("The action plan “%(about)s” changed stage"),
@@ -150,7 +163,9 @@ def _facts(event: FollowEvent, language: str) -> dict:
             "status": event.proposal.Status(data["status"]).label,
             "response": _localized(data, "response", language),
         }
-    if kind == Kind.COMMENT_HIDDEN:
+    if kind in (Kind.PROPOSAL_DUPLICATE, Kind.PROPOSAL_COMMITMENT):
+        return _proposal_facts(event, data, language)
+    if kind in (Kind.COMMENT_HIDDEN, Kind.PROPOSAL_HIDDEN):
         return {"reason": data.get("reason", "")}
     if kind == Kind.COMMENT_ANSWERED:
         # Mailed only to confirmed followers of the thread (the fan-out takes active follows):
@@ -159,9 +174,47 @@ def _facts(event: FollowEvent, language: str) -> dict:
     return {}
 
 
+def _proposal_facts(event: FollowEvent, data: dict, language: str) -> dict:
+    """The proposal kept (a duplicate), or the commitment fed and the council's response."""
+    if event.kind == Kind.PROPOSAL_DUPLICATE:
+        kept = Proposal.objects.select_related("plan").filter(pk=data.get("kept")).first()
+        return {
+            "kept": _localized(data, "kept_title", language),
+            "kept_link": absolute_url(_proposal_path(kept)) if kept else "",
+        }
+    commitment = Commitment.objects.select_related("plan").filter(pk=data.get("commitment"))
+    commitment = commitment.first()
+    public = commitment is not None and commitment.plan.is_public
+    return {
+        "reference": data.get("reference", ""),
+        "commitment": _localized(data, "commitment_title", language),
+        "commitment_link": absolute_url(commitment.get_absolute_url()) if public else "",
+        "status": Proposal.Status(data["status"]).label if data.get("status") else "",
+        "response": _localized(data, "response", language),
+    }
+
+
+def _proposal_path(proposal: Proposal) -> str:
+    """A proposal's public page, or its plan's while the proposal is not published."""
+    if proposal.publication == Proposal.Publication.PUBLISHED:
+        return proposal.get_absolute_url()
+    return proposal.plan.get_absolute_url()
+
+
+def _is_author(event: FollowEvent, mailbox: str | None) -> bool:
+    """True when `mailbox` wrote the comment or the proposal the event is about."""
+    if not mailbox:
+        return False
+    if event.comment_id:
+        return mailbox == mailbox_key(event.comment.email)
+    if event.proposal_id and event.proposal.email:
+        return mailbox == mailbox_key(event.proposal.email)
+    return False
+
+
 def notification_item(event: FollowEvent, language: str, *, mailbox: str | None) -> dict:
     """Everything one notification shows, in `language` (call it inside translation.override)."""
-    is_author = bool(event.comment_id and mailbox and mailbox == mailbox_key(event.comment.email))
+    is_author = _is_author(event, mailbox)
     link, other_link = _in_both(language, _page(event))
     return {
         "kind": event.kind,
@@ -192,9 +245,7 @@ def build_message(
         items = []
         for notification in notifications:
             event = notification.event
-            is_author = bool(
-                event.comment_id and subscriber.mailbox == mailbox_key(event.comment.email)
-            )
+            is_author = _is_author(event, subscriber.mailbox)
             key = (event.pk, language, is_author)
             if key not in cache:
                 cache[key] = notification_item(event, language, mailbox=subscriber.mailbox)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -64,6 +65,11 @@ def proposal_post(
         raise ValidationError(closed_message(plan))
     if kind not in Proposal.Kind.values:
         raise ValidationError({"kind": gettext("Choose what you are sending.")})
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(gettext("Write your proposal in Arabic or in French."))
+    title, body = clean_text(title), clean_text(body)
+    if not title or not body:
+        raise ValidationError(gettext("Give your proposal a title and write it."))
     proposal = Proposal(
         plan=plan,
         council_id=plan.council_id,
@@ -77,8 +83,8 @@ def proposal_post(
         publication=Proposal.Publication.PENDING,
         client_hash=fingerprint,
     )
-    setattr(proposal, f"title_{language}", clean_text(title))
-    setattr(proposal, f"body_{language}", clean_text(body))
+    setattr(proposal, f"title_{language}", title)
+    setattr(proposal, f"body_{language}", body)
     proposal.full_clean()
     proposal.save()
     queue_proposal_confirmation(proposal)

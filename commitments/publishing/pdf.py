@@ -176,6 +176,9 @@ def _labels() -> dict:
         "rapporteur": label(WorkingGroup, "rapporteur"),
         "response": label(Proposal, "response"),
         "submitted_by": label(Proposal, "submitted_by"),
+        "residence": label(Proposal, "residence"),
+        "support_count": label(Proposal, "support_count"),
+        "duplicate_of": label(Proposal, "duplicate_of"),
     }
 
 
@@ -212,7 +215,10 @@ def plan_for_pdf(plan: ActionPlan) -> dict:
         )
         .order_by("starts_on", "id")
     )
-    proposals = Proposal.objects.filter(plan=plan).select_related("working_group", "workshop")
+    # Published proposals only: one sent online may still wait for its author or a moderator.
+    proposals = Proposal.objects.filter(
+        plan=plan, publication=Proposal.Publication.PUBLISHED
+    ).select_related("working_group", "workshop", "duplicate_of")
     order = {workshop.pk: index for index, workshop in enumerate(workshops)}
     groups: dict[tuple, ProposalGroup] = {}
     for proposal in sorted(
@@ -225,6 +231,10 @@ def plan_for_pdf(plan: ActionPlan) -> dict:
             p.pk,
         ),
     ):
+        kept = proposal.duplicate_of
+        # A duplicate names the proposal it was merged with only when that one is printed too.
+        printed = kept is not None and kept.publication == Proposal.Publication.PUBLISHED
+        proposal.pdf_merged_with = kept if printed else None
         key = (proposal.workshop_id, proposal.working_group_id)
         if key not in groups:
             groups[key] = ProposalGroup(proposal.workshop, proposal.working_group)

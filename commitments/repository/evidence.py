@@ -116,7 +116,7 @@ def co_creation(plan: ActionPlan) -> Evidence:
         count=Count("id"), last=Max("updated_at")
     )
     # The plan's counters are kept right whenever a proposal is saved (consultations.counters).
-    proposals = Proposal.objects.filter(plan=plan).aggregate(last=Max("updated_at"))
+    proposals = Proposal.objects.filter(plan=plan).published().aggregate(last=Max("updated_at"))
     proposals |= {"count": plan.proposal_count, "answered": plan.answered_proposal_count}
     return Evidence(
         "co_creation",

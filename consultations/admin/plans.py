@@ -28,6 +28,23 @@ class ActionPlanAdmin(PortalHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("council", "title", "start_year", "end_year", "stage", "predecessor")}),
         (_("Consultation"), {"fields": ("consultation_opens_on", "consultation_closes_on")}),
+        (
+            _("Online proposals"),
+            {
+                "fields": (
+                    "proposals_opens_on",
+                    "proposals_closes_on",
+                    "proposals_need_moderation",
+                ),
+                "description": _(
+                    "Citizens may send proposals online from the opening day to the closing day "
+                    "included, whatever the plan's stage: co-creation happens before adoption, "
+                    "and from the opening day the plan is public. "
+                    "Leave both dates empty to receive no proposal online. This window is "
+                    "separate from the consultation on the draft plan above."
+                ),
+            },
+        ),
         (_("Submission to OGP"), {"fields": ("submitted_on", "ogp_page_url")}),
         (_("Introduction"), {"fields": ("introduction", "original_language")}),
     )

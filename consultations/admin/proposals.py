@@ -56,6 +56,66 @@ class AnsweredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ModerationFilter(admin.SimpleListFilter):
+    """Where a proposal stands in publication. "Awaiting moderation" is the moderators' queue,
+    oldest first (ProposalAdmin.get_ordering): a flood of new ones never pushes the proposals
+    that wait longest out of sight."""
+
+    title = _("publication")
+    parameter_name = "moderation"
+    AWAITING = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.AWAITING, _("Awaiting moderation")),
+            ("pending", _("Not confirmed by their author")),
+            ("published", _("Published")),
+            ("hidden", _("Hidden")),
+            ("duplicates", _("Merged with another proposal")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.AWAITING:
+            return queryset.awaiting_moderation()
+        if value in ("pending", "published", "hidden"):
+            return queryset.filter(publication=value)
+        if value == "duplicates":
+            return queryset.filter(duplicate_of__isnull=False)
+        return queryset
+
+
+class OriginFilter(admin.SimpleListFilter):
+    title = _("origin")
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return [("online", _("Sent online")), ("workshop", _("From a workshop"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "online":
+            return queryset.filter(workshop__isnull=True)
+        if self.value() == "workshop":
+            return queryset.filter(workshop__isnull=False)
+        return queryset
+
+
+# The author of a proposal sent online, as they sent it: shown, never edited.
+ONLINE_AUTHOR_FIELDS = ("residence", "email", "language", "consent_at", "confirmed_at")
+MODERATION_FIELDS = (
+    "publication",
+    "published_at",
+    "hidden_reason",
+    "moderated_by",
+    "merged_with",
+    "support_count",
+)
+
+
+def can_moderate(request) -> bool:
+    return request.user.has_perm("consultations.moderate_proposal")
+
+
 @admin.register(Proposal)
 class ProposalAdmin(PortalHistoryAdmin):
     form = ProposalForm
@@ -67,9 +127,13 @@ class ProposalAdmin(PortalHistoryAdmin):
         "council",
         "plan",
         "working_group",
+        "publication",
+        "support_count",
         "fed_commitments",
     )
     list_filter = (
+        ModerationFilter,
+        OriginFilter,
         "status",
         "kind",
         AnsweredFilter,
@@ -102,14 +166,27 @@ class ProposalAdmin(PortalHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("commitments")
 
+    def get_ordering(self, request):
+        if request.GET.get(ModerationFilter.parameter_name) == ModerationFilter.AWAITING:
+            return ("created_at", "id")
+        return super().get_ordering(request)
+
     def get_readonly_fields(self, request, obj=None):
         fields = ["council", "responded_at", "responded_by", "commitments_fed"]
+        fields += [*ONLINE_AUTHOR_FIELDS, *MODERATION_FIELDS]
         if not can_answer(request):
             fields += list(ANSWER_FIELDS)
         return fields
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.pk is not None:
+            if obj.is_online:
+                # The address is personal data (law 09-08): only those who moderate see it.
+                author = [f for f in ONLINE_AUTHOR_FIELDS if f != "email" or can_moderate(request)]
+                description = _("As its author sent and confirmed it; never changed here.")
+                fieldsets.append((_("Sent online"), {"fields": author, "description": description}))
+            fieldsets.append((_("Publication and supports"), {"fields": MODERATION_FIELDS}))
         if can_answer(request):
             return fieldsets
         # Read-only translated fields are shown under their own names.
@@ -149,6 +226,17 @@ class ProposalAdmin(PortalHistoryAdmin):
             obj.responded_at = timezone.now()
             obj.responded_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("merged with"))
+    def merged_with(self, obj):
+        kept = obj.duplicate_of if obj is not None else None
+        if kept is None:
+            return "—"
+        return format_html(
+            '<a href="{}" dir="auto">{}</a>',
+            reverse("admin:consultations_proposal_change", args=[kept.pk]),
+            kept,
+        )
 
     @admin.display(description=_("commitments"))
     def fed_commitments(self, obj):

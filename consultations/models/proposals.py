@@ -26,12 +26,15 @@ PROPOSAL_SEARCH_FIELDS = (
 
 
 def answered_condition() -> Q:
-    """Proposals whose fate is settled: retained or merged, or not retained with a reason."""
+    """Proposals whose fate is settled: retained or merged, or not retained with a reason, and
+    duplicates merged with another proposal (the kept one carries the answer)."""
     has_response = (Q(response_ar__isnull=False) & Q(response_ar__strip__gt="")) | (
         Q(response_fr__isnull=False) & Q(response_fr__strip__gt="")
     )
-    return Q(status__in=[Proposal.Status.RETAINED, Proposal.Status.MERGED]) | (
-        Q(status=Proposal.Status.NOT_RETAINED) & has_response
+    return (
+        Q(status__in=[Proposal.Status.RETAINED, Proposal.Status.MERGED])
+        | (Q(status=Proposal.Status.NOT_RETAINED) & has_response)
+        | Q(duplicate_of__isnull=False)
     )
 
 
@@ -45,7 +48,11 @@ class ProposalQuerySet(PlanRowsQuerySet):
     def public(self):
         """Proposals citizens may read: those of a public plan that are published (a proposal
         sent online waits for its author's confirmation, and perhaps for a moderator)."""
-        return self.of_public_plans().filter(publication=Proposal.Publication.PUBLISHED)
+        return self.of_public_plans().published()
+
+    def published(self):
+        """Entered by staff, or sent online, confirmed and approved: those a plan answers."""
+        return self.filter(publication=Proposal.Publication.PUBLISHED)
 
     def awaiting_moderation(self):
         return self.filter(publication=Proposal.Publication.AWAITING)
@@ -160,6 +167,9 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    moderators_notified_at = models.DateTimeField(
+        _("moderators notified at"), null=True, blank=True
+    )
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("moderated by"),
@@ -194,7 +204,11 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
         verbose_name_plural = _("proposals")
         ordering = ["id"]
         permissions = [
-            ("answer_proposal", _("Can answer proposals and turn them into commitments"))
+            ("answer_proposal", _("Can answer proposals and turn them into commitments")),
+            (
+                "moderate_proposal",
+                _("Can publish, hide and merge proposals sent online, and attach them to a theme"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -274,6 +274,17 @@ class ProposalSerializer(serializers.ModelSerializer):
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    online = serializers.BooleanField(
+        source="is_online", read_only=True, help_text="Sent online (no workshop)."
+    )
+    # Read from opendata.proposals.proposals_open_data(): only a public proposal is named.
+    duplicate_of = serializers.IntegerField(
+        source="public_duplicate_of_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The proposal this one was merged with, as a duplicate.",
+    )
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Proposal
@@ -289,8 +300,16 @@ class ProposalSerializer(serializers.ModelSerializer):
             "submitted_by",
             "status",
             "responded_at",
+            "online",
+            "residence",
+            "support_count",
+            "duplicate_of",
             "commitments",
+            "url",
         ]
+
+    def get_url(self, obj) -> str:
+        return absolute_url(obj.get_absolute_url())
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -46,6 +46,7 @@ from opengov.pagecache import Params, conditional, integer, known_query, opaque,
 from opengov.params import ascii_int
 from opengov.urls_absolute import site_links
 
+from ..proposals import proposals_open_data
 from . import ogp_serializers, serializers
 
 
@@ -342,10 +343,11 @@ class ProposalFilter(filters.FilterSet):
     theme = filters.CharFilter(field_name="theme__slug")
     kind = filters.ChoiceFilter(choices=Proposal.Kind.choices)
     status = filters.ChoiceFilter(choices=Proposal.Status.choices)
+    online = filters.BooleanFilter(field_name="workshop", lookup_expr="isnull")
 
     class Meta:
         model = Proposal
-        fields = ["council", "plan", "workshop", "theme", "kind", "status"]
+        fields = ["council", "plan", "workshop", "theme", "kind", "status", "online"]
 
 
 class ProposalViewSet(ReadOnly):
@@ -357,7 +359,7 @@ class ProposalViewSet(ReadOnly):
 
     def get_queryset(self):
         return (
-            Proposal.objects.public()
+            proposals_open_data()
             .select_related("council", "theme")
             .prefetch_related(public_commitments())
             .order_by("id")

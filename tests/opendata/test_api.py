@@ -29,7 +29,7 @@ from commitments.models import (
     PlanDocument,
     PlanPublication,
 )
-from consultations.models import ActionPlan, Council, Proposal, Workshop
+from consultations.models import ActionPlan, Council, Proposal, ProposalSupport, Workshop
 from devdata.demo import load_demo
 from opengov import dataversion
 from tests import factories
@@ -65,6 +65,8 @@ EMAILS = {
     "reply": "reply.author@mail.test",
     "prep": "prep.author@mail.test",
     "user": "answering.user@mail.test",
+    "proposer": "proposer.author@mail.test",
+    "supporter": "supporter.author@mail.test",
 }
 
 COUNCIL_KEYS = {
@@ -231,7 +233,12 @@ PROPOSAL_KEYS = {
     "submitted_by",
     "status",
     "responded_at",
+    "online",
+    "residence",
+    "support_count",
+    "duplicate_of",
     "commitments",
+    "url",
 }
 COMMENT_KEYS = {
     "id",
@@ -341,6 +348,42 @@ def make_document(plan, language="ar", version=1):
     )
 
 
+def online_proposals(plan, prefix):
+    """Proposals sent online: a published one with confirmed supports, its published duplicate,
+    and one in each unpublished state, all with their author's e-mail address and a pending
+    support's."""
+    Publication = Proposal.Publication
+
+    def make(key, publication=Publication.PUBLISHED, **values):
+        return factories.OnlineProposalFactory(
+            plan=plan,
+            title_fr=f"{prefix} en ligne {key}",
+            title_ar=f"{prefix} عبر الإنترنت {key}",
+            residence=values.pop("residence", ""),
+            email=EMAILS["proposer"],
+            client_hash="c" * 64,
+            publication=publication,
+            hidden_reason="Hors sujet" if publication == Publication.HIDDEN else "",
+            **values,
+        )
+
+    kept = make("kept", submitted_by="Association Amal", residence="Tétouan", support_count=7)
+    made = SimpleNamespace(
+        kept=kept,
+        duplicate=make("duplicate", duplicate_of=kept, residence="Martil"),
+        **{state: make(state, state) for state in ("pending", "awaiting", "hidden")},
+    )
+    # A support waiting for its confirmation still holds the address.
+    factories.ProposalSupportFactory(
+        proposal=kept,
+        mailbox="m" * 64,
+        email=EMAILS["supporter"],
+        state=ProposalSupport.State.PENDING,
+        confirmed_at=None,
+    )
+    return made
+
+
 def fill_plan(plan, theme, prefix, commitments=2, kind=Workshop.Kind.CO_CREATION, status="ongoing"):
     """A workshop with a group and proposals, commitments with milestones and indicators."""
     workshop = factories.WorkshopFactory(
@@ -366,6 +409,7 @@ def fill_plan(plan, theme, prefix, commitments=2, kind=Workshop.Kind.CO_CREATION
             ]
         )
     ]
+    online = online_proposals(plan, prefix)
     made = []
     for number in range(1, commitments + 1):
         commitment = factories.CommitmentFactory(
@@ -403,6 +447,7 @@ def fill_plan(plan, theme, prefix, commitments=2, kind=Workshop.Kind.CO_CREATION
         workshop=workshop,
         group=group,
         proposals=proposals,
+        online=online,
         commitments=made,
         forum=forum,
         endorsement=endorsement,
@@ -700,6 +745,8 @@ FILTERS = [
     ("proposals", lambda w: {"theme": "theme-b"}, lambda w, i: i["theme"] == "theme-b"),
     ("proposals", lambda w: {"kind": "problem"}, lambda w, i: i["kind"] == "problem"),
     ("proposals", lambda w: {"status": "received"}, lambda w, i: i["status"] == "received"),
+    ("proposals", lambda w: {"online": "true"}, lambda w, i: i["online"] is True),
+    ("proposals", lambda w: {"online": "false"}, lambda w, i: i["online"] is False),
     (
         "comments",
         lambda w: {"commitment": w.b.commitments[0].reference},
@@ -887,7 +934,7 @@ def test_plan_in_preparation_is_nowhere(client, world):
         assert client.get(f"{API}commitments/{pk}/").status_code == 404
     assert world.hidden.workshop.pk not in [w["id"] for w in results(client, "workshops")]
     assert client.get(f"{API}workshops/{world.hidden.workshop.pk}/").status_code == 404
-    hidden_proposals = {p.pk for p in world.hidden.proposals}
+    hidden_proposals = {p.pk for p in world.hidden.proposals} | {world.hidden.online.kept.pk}
     assert hidden_proposals.isdisjoint(p["id"] for p in results(client, "proposals"))
     for pk in hidden_proposals:
         assert client.get(f"{API}proposals/{pk}/").status_code == 404
@@ -901,6 +948,34 @@ def test_no_text_of_a_plan_in_preparation_in_any_answer(client, world):
         response = client.get(path)
         assert response.status_code == 200, path
         assert SECRET.encode() not in response.content, path
+
+
+def test_online_proposals_with_their_supports_residence_and_duplicate(client, world):
+    online = world.a.online
+    # Merged with a proposal hidden since: the hidden one is never named.
+    orphan = factories.OnlineProposalFactory(plan=world.plan_a, duplicate_of=online.hidden)
+    listed = {p["id"]: p for p in results(client, "proposals")}
+    kept = listed[online.kept.pk]
+    assert kept["online"] is True and kept["workshop"] is None
+    assert kept["support_count"] == 7 and kept["residence"] == "Tétouan"
+    assert kept["submitted_by"] == "Association Amal" and kept["duplicate_of"] is None
+    assert listed[online.duplicate.pk]["duplicate_of"] == online.kept.pk
+    assert listed[online.duplicate.pk]["residence"] == "Martil"
+    assert kept["url"] == f"{django_settings.SITE_URL}{online.kept.get_absolute_url()}"
+    assert listed[orphan.pk]["duplicate_of"] is None
+    workshop = listed[world.a.proposals[0].pk]
+    assert workshop["online"] is False and workshop["support_count"] == 0
+    assert client.get(f"{API}proposals/{online.kept.pk}/").json() == kept
+    for state in ("pending", "awaiting", "hidden"):
+        proposal = getattr(online, state)
+        assert proposal.pk not in listed, state
+        assert client.get(f"{API}proposals/{proposal.pk}/").status_code == 404, state
+    raw = client.get(f"{API}proposals/", {"page_size": 200}).content.decode()
+    for state in ("pending", "awaiting", "hidden"):
+        assert f"A en ligne {state}" not in raw, state
+    for secret in (EMAILS["proposer"], EMAILS["supporter"], "c" * 64, "m" * 64):
+        assert secret not in raw, secret
+    assert '"client_hash"' not in raw and '"consent_at"' not in raw
 
 
 def test_only_published_comments(client, world):

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from commitments.models import Comment, Commitment, Milestone
-from consultations.models import ActionPlan, Council, PlanStageChange, Proposal
+from consultations.models import ActionPlan, Council, PlanStageChange, Proposal, ProposalSupport
 from opendata import bundle, datasets
 from opendata.decidim import MILESTONE_ID_OFFSET, decidim_columns
 from tests import factories
@@ -66,7 +66,19 @@ KEY_COLUMNS = {
     "indicators": ["id", "commitment_id", "name_ar", "name_fr", "baseline", "target"],
     "workshops": ["id", "council", "plan_id", "kind", "title_ar", "title_fr", "participants_total"],
     "working_groups": ["id", "workshop_id", "title_ar", "title_fr", "theme"],
-    "proposals": ["id", "council", "plan_id", "title_ar", "title_fr", "status", "response_fr"],
+    "proposals": [
+        "id",
+        "council",
+        "plan_id",
+        "title_ar",
+        "title_fr",
+        "status",
+        "response_fr",
+        "online",
+        "residence",
+        "support_count",
+        "duplicate_of_id",
+    ],
     "comments": ["id", "plan_id", "commitment", "author_name", "body", "official_reply"],
     "inception_assessments": ["id", "plan_id", "forum_exists", "summary_ar", "due_on"],
     "inception_reviews": ["commitment_id", "verifiable", "potential_for_results"],
@@ -106,6 +118,8 @@ EMAILS = [
     "hidden.author@mail.test",
     "published.author@mail.test",
     "prep.author@mail.test",
+    "proposer.author@mail.test",
+    "supporter.author@mail.test",
 ]
 
 
@@ -142,6 +156,47 @@ def make_comment(plan, email, state, **values):
     )
 
 
+def online_proposals(plan, prefix):
+    """Proposals sent online: a published one with confirmed supports, its published duplicate,
+    one merged with a proposal hidden since, and one in each unpublished state; all with their
+    author's e-mail address, and a pending support with its own."""
+    Publication = Proposal.Publication
+
+    def make(key, publication=Publication.PUBLISHED, **values):
+        return factories.OnlineProposalFactory(
+            plan=plan,
+            title_fr=f"{prefix} en ligne {key}",
+            title_ar=f"{prefix} عبر الإنترنت {key}",
+            body_fr=f"{prefix} texte en ligne {key}",
+            residence=values.pop("residence", ""),
+            email="proposer.author@mail.test",
+            client_hash="c" * 64,
+            publication=publication,
+            hidden_reason="Hors sujet" if publication == Publication.HIDDEN else "",
+            **values,
+        )
+
+    kept = make("kept", submitted_by="Association Amal", residence="Tétouan", support_count=7)
+    hidden = make("hidden", Publication.HIDDEN)
+    made = SimpleNamespace(
+        kept=kept,
+        hidden=hidden,
+        duplicate=make("duplicate", duplicate_of=kept, residence="Martil"),
+        orphan=make("orphan", duplicate_of=hidden),
+        pending=make("pending", Publication.PENDING),
+        awaiting=make("awaiting", Publication.AWAITING),
+    )
+    # A support waiting for its confirmation still holds the address.
+    factories.ProposalSupportFactory(
+        proposal=kept,
+        mailbox="m" * 64,
+        email="supporter.author@mail.test",
+        state=ProposalSupport.State.PENDING,
+        confirmed_at=None,
+    )
+    return made
+
+
 def fill_plan(plan, prefix, theme=None):
     theme = theme or factories.ThemeFactory()
     workshop = factories.WorkshopFactory(
@@ -170,6 +225,7 @@ def fill_plan(plan, prefix, theme=None):
         contact_email="commitment.contact@mail.test",
     )
     commitment.source_proposals.add(proposal)
+    online = online_proposals(plan, prefix)
     milestones = [
         factories.MilestoneFactory(
             commitment=commitment,
@@ -226,6 +282,7 @@ def fill_plan(plan, prefix, theme=None):
         workshop=workshop,
         group=group,
         proposal=proposal,
+        online=online,
         commitment=commitment,
         milestones=milestones,
         indicator=indicator,
@@ -499,6 +556,42 @@ def test_no_email_anywhere(client, world):
         for email in EMAILS:
             assert email not in text, (filename, email)
         assert "@mail.test" not in text and "email" not in text.lower(), filename
+
+
+def test_online_proposals_in_csv_and_json_with_supports_residence_and_duplicate(client, world):
+    online = world.a.online
+    rows = {r["id"]: r for r in csv_rows(client, "proposals")}
+    kept = rows[str(online.kept.pk)]
+    assert kept["online"] == "true" and kept["workshop_id"] == ""
+    assert kept["support_count"] == "7" and kept["residence"] == "Tétouan"
+    assert kept["submitted_by"] == "Association Amal" and kept["duplicate_of_id"] == ""
+    assert rows[str(online.duplicate.pk)]["duplicate_of_id"] == str(online.kept.pk)
+    assert rows[str(online.duplicate.pk)]["residence"] == "Martil"
+    # Merged with a proposal hidden since: the hidden one is never named.
+    assert rows[str(online.orphan.pk)]["duplicate_of_id"] == ""
+    workshop = rows[str(world.a.proposal.pk)]
+    assert workshop["online"] == "false" and workshop["support_count"] == "0"
+    items = {item["id"]: item for item in client.get(dataset_url("proposals", "json")).json()}
+    assert items[online.kept.pk]["online"] is True and items[online.kept.pk]["support_count"] == 7
+    assert items[online.duplicate.pk]["duplicate_of_id"] == online.kept.pk
+    assert items[world.a.proposal.pk]["online"] is False
+    for state in ("pending", "awaiting", "hidden"):
+        pk = getattr(online, state).pk
+        assert str(pk) not in rows and pk not in items, state
+    # Only the public proposals: the plan in preparation's online ones are nowhere either.
+    assert str(world.hidden.online.kept.pk) not in rows
+    for filename, content in every_download(client).items():
+        text = content.decode("utf-8-sig")
+        for state in ("pending", "awaiting", "hidden"):
+            assert f"en ligne {state}" not in text, (filename, state)
+        assert "c" * 64 not in text and "m" * 64 not in text, filename
+        assert "client_hash" not in text and "consent" not in text, filename
+
+
+def test_commitments_name_only_public_source_proposals(client, world):
+    world.a.commitment.source_proposals.add(world.a.online.pending)
+    row = {r["id"]: r for r in csv_rows(client, "commitments")}[str(world.a.commitment.pk)]
+    assert row["source_proposal_ids"] == str(world.a.proposal.pk)
 
 
 # --- filters ---------------------------------------------------------------------------------

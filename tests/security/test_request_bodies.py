@@ -7,6 +7,7 @@ uploads under MAX_UPLOAD_BYTES still go through the admin. First through Django'
 import datetime
 import io
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -19,7 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from commitments.models import Comment, Milestone, MilestoneUpdate
-from consultations.models import ActionPlan
+from consultations.models import ActionPlan, Proposal
+from opengov import formtime
 from tests import factories
 from tests.admin.helpers import admin_form_data
 from tests.support.processes import Gunicorn, web_env
@@ -131,6 +133,63 @@ def test_the_longest_comment_in_arabic_fits_the_public_size(client):
     response = client.post(comment_url(plan), data=body, content_type=FORM)
     assert response.status_code == 302
     assert Comment.objects.get().body == "ش" * COMMENT_MAX_LENGTH
+
+
+def proposal_plan() -> ActionPlan:
+    today = timezone.localdate()
+    return factories.ActionPlanFactory(
+        stage=ActionPlan.Stage.PREPARATION,
+        proposals_opens_on=today - DAY,
+        proposals_closes_on=today + 3 * DAY,
+    )
+
+
+def proposal_fields(body: str, title: str = "Éclairage public") -> dict[str, str]:
+    return {
+        "kind": "proposal",
+        "title": title,
+        "body": body,
+        "organisation": "",
+        "residence": "",
+        "email": "amina@example.org",
+        "consent": "on",
+        "website": "",
+        formtime.FIELD: formtime.stamp(time.time() - 60),
+    }
+
+
+@pytest.mark.django_db
+def test_the_longest_proposal_in_arabic_fits_the_public_size(client):
+    """Every field of the Propose form at its longest, in Arabic (two bytes a letter, six once
+    form-encoded), stays under the public size."""
+    from commitments.proposing.services import (
+        BODY_MAX_LENGTH,
+        ORGANISATION_MAX_LENGTH,
+        RESIDENCE_MAX_LENGTH,
+        TITLE_MAX_LENGTH,
+    )
+
+    plan = proposal_plan()
+    fields = proposal_fields("ش" * BODY_MAX_LENGTH, title="ع" * TITLE_MAX_LENGTH)
+    fields |= {
+        "organisation": "ج" * ORGANISATION_MAX_LENGTH,
+        "residence": "م" * RESIDENCE_MAX_LENGTH,
+    }
+    body = urlencode(fields).encode()
+    assert len(body) < settings.PUBLIC_MAX_BODY_BYTES
+    url = reverse("commitments:plan_proposals", args=[plan.council.slug, plan.start_year])
+    response = client.post(url, data=body, content_type=FORM)
+    assert response.status_code == 302, response.content.decode()[:1000]
+    assert Proposal.objects.get().body_ar == "ش" * BODY_MAX_LENGTH
+
+
+@pytest.mark.django_db
+def test_a_proposal_one_byte_over_the_public_size_is_refused(client):
+    plan = proposal_plan()
+    body = urlencode(proposal_fields("x" * settings.PUBLIC_MAX_BODY_BYTES)).encode()
+    url = reverse("commitments:plan_proposals", args=[plan.council.slug, plan.start_year])
+    assert_refused(client.post(url, data=body, content_type=FORM), "ar")
+    assert not Proposal.objects.exists()
 
 
 @pytest.mark.django_db
