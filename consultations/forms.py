@@ -33,6 +33,16 @@ class ProposalFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    origin = forms.ChoiceField(
+        label=_("Origin"),
+        required=False,
+        choices=[("", _("All")), ("online", _("Sent online")), ("workshop", _("From a workshop"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("recent", _("Most recent first")), ("support", _("Most supported first"))],
+    )
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +70,8 @@ class ProposalFilterForm(forms.Form):
             kind=data.get("kind") or "",
             status=data.get("status") or "",
             text=data.get("q") or "",
+            origin=data.get("origin") or "",
+            sort=data.get("sort") or "recent",
         )
 
 

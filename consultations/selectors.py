@@ -54,10 +54,11 @@ def attendance_of(workshops: QuerySet[Workshop]) -> Attendance:
 
 
 def proposal_counts(proposals: QuerySet[Proposal]) -> dict:
-    """How many proposals, answered, and by status, in one query."""
+    """How many proposals, answered, sent online, and by status, in one query."""
     counts = proposals.aggregate(
         total=Count("pk"),
         answered=Count("pk", filter=answered_condition()),
+        online=Count("pk", filter=Q(workshop__isnull=True)),
         **{
             status: Count("pk", filter=Q(status=status))
             for status, _label in Proposal.Status.choices
@@ -194,10 +195,19 @@ class ProposalFilters:
     kind: str = ""
     status: str = ""
     text: str = ""
+    origin: str = ""  # "online" (sent online), "workshop" (from a workshop), "" (both)
+    sort: str = "recent"  # or "support": most supported first
+
+
+ORIGINS = ("online", "workshop")
+SORTS = ("recent", "support")
+ORDERINGS = {"recent": ("-created_at", "-pk"), "support": ("-support_count", "-pk")}
 
 
 def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
     queryset = Proposal.objects.public()
+    if filters.origin in ORIGINS:
+        queryset = queryset.filter(workshop__isnull=filters.origin == "online")
     if filters.council:
         queryset = queryset.filter(council=filters.council)
     if filters.plan:
@@ -210,9 +220,11 @@ def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
         queryset = queryset.filter(status=filters.status)
     queryset = _search(queryset, filters.text)
     return (
-        queryset.select_related("council", "plan__council", "workshop", "working_group", "theme")
+        queryset.select_related(
+            "council", "plan__council", "workshop", "working_group", "theme", "duplicate_of"
+        )
         .prefetch_related(public_commitments(), "commitments__plan__council")
-        .order_by("-created_at", "-pk")
+        .order_by(*ORDERINGS.get(filters.sort, ORDERINGS["recent"]))
     )
 
 

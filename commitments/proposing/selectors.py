@@ -32,8 +32,12 @@ def proposal_page(proposal: Proposal) -> dict:
         .select_related("plan__council")
         .order_by("plan__start_year", "reference")
     )
+    # plan and duplicate_of too: the model's post_init hooks read them (consultations.counters),
+    # and a deferred field would cost one query per row.
     duplicates = list(
-        proposal.duplicates.public().order_by("id").only("id", "title_ar", "title_fr")
+        proposal.duplicates.public()
+        .order_by("id")
+        .only("id", "plan", "duplicate_of", "title_ar", "title_fr")
     )
     return {
         "proposal": proposal,

@@ -9,13 +9,15 @@ the network meeting of Saïdia, 12-13 November 2024 (about 350 people), four par
 What is illustrative: the proposals, commitments (Tétouan's two aside), milestones, indicators
 and attendance breakdowns, written to look like the real thing; the dates of the plans' stages;
 the councils' programmes (PDR, PAC) and the goals the commitments are linked to; the communes of
-Agadir and Kénitra are given an adopted plan and a plan in preparation.
+Agadir and Kénitra are given an adopted plan and a plan in preparation, whose proposals window
+is open (dates relative to the day of loading) with proposals sent online and their supports.
 
 `load_demo()` is idempotent: an object that exists (found by its natural key) is left as it is,
 so a second run changes nothing and never overwrites what someone edited. Every object is
 validated with full_clean() before it is saved, like an admin form would. One module per
 place (the events are real, so the data follows them): tanger, tanger_commitments, oriental,
-tetouan (two real commitments as OGP publishes them), communes; then follow_up and the forum;
+tetouan (two real commitments as OGP publishes them), communes, online (Kénitra's proposals sent
+online); then follow_up and the forum;
 the loader holds what they share. Every past stage change is written as a recorded move with
 its real date (as a coordinator records a plan adopted outside the portal), never as a live
 move."""
@@ -31,6 +33,7 @@ from .communes import agadir, kenitra
 from .follow_up import close_ended_plans, follow_up
 from .forum import tanger_forum
 from .loader import REGIONS_FIXTURE, D, Loader
+from .online import kenitra_online_proposals
 from .oriental import oriental_plan, saidia_network_meeting
 from .tanger import tanger_tetouan_al_hoceima
 from .tetouan import tetouan
@@ -52,6 +55,7 @@ def load_demo(today: datetime.date | None = None) -> Counter[str]:
     saidia_network_meeting(loader, oriental, themes)
     agadir(loader, regions["souss-massa"], themes)
     kenitra(loader, regions["rabat-sale-kenitra"])
+    kenitra_online_proposals(loader, themes)
     follow_up(loader)
     tanger_forum(loader, tta)
     close_ended_plans(loader)

@@ -22,7 +22,7 @@ from commitments.models import (
     PlanDocument,
     PlanSelfAssessment,
 )
-from consultations.models import CouncilProgramme, Workshop, WorkshopDocument
+from consultations.models import CouncilProgramme, Proposal, Workshop, WorkshopDocument
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -137,6 +137,9 @@ VIEW_MODELS = {
     "consultations:programme_document": CouncilProgramme,
     "commitments:comment_report": Comment,
     "commitments:plan_document": PlanDocument,
+    "commitments:proposal": Proposal,
+    "commitments:proposal_support": Proposal,
+    "commitments:follow_proposal": Proposal,
 }
 # Views whose <str:kind> takes one of a few values (None: the kind names no model).
 KINDS = {

@@ -684,6 +684,8 @@ MAILED_LINKS = {
     "commitments:follow_confirm",
     "commitments:follow_manage",
     "commitments:follow_unsubscribe",
+    "commitments:proposal_confirm",
+    "commitments:support_confirm",
 }
 
 
