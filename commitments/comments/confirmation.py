@@ -8,7 +8,7 @@ import hashlib
 
 from celery import shared_task
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -66,7 +66,7 @@ def send_comment_confirmation(self, comment_id: int, language: str) -> bool:
         raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
 
 
-def confirmation_message(comment: Comment, language: str) -> EmailMessage:
+def confirmation_message(comment: Comment, language: str) -> EmailMultiAlternatives:
     """The confirmation e-mail of `comment`, written in `language`."""
     with translation.override(language):
         link = absolute_url(
@@ -77,7 +77,7 @@ def confirmation_message(comment: Comment, language: str) -> EmailMessage:
             "commitments/email/comment_confirmation_subject.txt", context
         ).strip()
         body = render_to_string("commitments/email/comment_confirmation_body.txt", context)
-    return EmailMessage(subject, body, None, [comment.email])
+    return EmailMultiAlternatives(subject, body, None, [comment.email])
 
 
 def comment_confirmation_send(comment_id: int, language: str) -> bool:

@@ -71,7 +71,7 @@ def moderators_notify() -> int:
     queue_url = absolute_url(reverse("admin:commitments_comment_changelist"))
     proposals_url = absolute_url(
         reverse("admin:consultations_proposal_changelist")
-        + f"?publication__exact={Proposal.Publication.AWAITING}"
+        + f"?moderation={Proposal.Publication.AWAITING}"
     )
     for user in users:
         councils = list(user.councils.all())

@@ -9,7 +9,7 @@ import hashlib
 
 from celery import shared_task
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -77,14 +77,14 @@ def support_from_token(token: str) -> ProposalSupport | None:
 # --- the e-mails ---------------------------------------------------------------------------------
 
 
-def _message(template: str, context: dict, email: str, language: str) -> EmailMessage:
+def _message(template: str, context: dict, email: str, language: str) -> EmailMultiAlternatives:
     with translation.override(language):
         subject = render_to_string(f"commitments/email/{template}_subject.txt", context)
         body = render_to_string(f"commitments/email/{template}_body.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, None, [email])
+    return EmailMultiAlternatives(" ".join(subject.split()), body, None, [email])
 
 
-def proposal_message(proposal: Proposal) -> EmailMessage:
+def proposal_message(proposal: Proposal) -> EmailMultiAlternatives:
     with translation.override(proposal.language):
         link = absolute_url(
             reverse("commitments:proposal_confirm", args=[proposal_token(proposal)])
@@ -93,7 +93,7 @@ def proposal_message(proposal: Proposal) -> EmailMessage:
     return _message("proposal_confirmation", context, proposal.email, proposal.language)
 
 
-def support_message(support: ProposalSupport) -> EmailMessage:
+def support_message(support: ProposalSupport) -> EmailMultiAlternatives:
     with translation.override(support.language):
         link = absolute_url(reverse("commitments:support_confirm", args=[support_token(support)]))
         page = absolute_url(support.proposal.get_absolute_url())

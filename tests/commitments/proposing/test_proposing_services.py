@@ -328,5 +328,5 @@ def test_the_moderators_digest_lists_proposals_waiting_once(plan):
     assert message.to == ["mod-p@example.org"]
     assert waiting.title_ar in message.body
     assert "منشور-سابقا" not in message.body and "غير-مؤكد" not in message.body
-    assert "publication__exact=awaiting" in message.body
+    assert "?moderation=awaiting" in message.body
     assert moderators_notify() == 0, "never twice for the same proposal"
