@@ -5,17 +5,21 @@ import, the coordinator's actions), so two signal handlers keep the counters rig
 save or a delete, the counters of the plan the proposal was in and of the plan it is in now are
 recounted from the proposals themselves (one UPDATE with two sub-counts over that plan's few
 hundred proposals, by the index on (plan, status)). Bulk loads (generate_scale) call
-refresh_plan_counters() once at the end; `manage.py refresh_counters` does the same by hand."""
+refresh_plan_counters() once at the end; `manage.py refresh_counters` does the same by hand.
+
+A proposal's `support_count` (its confirmed supports) is kept by the support services;
+refresh_support_counts() recounts it after a bulk load."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 
-from .models import ActionPlan, Proposal, answered_condition
+from .models import ActionPlan, Proposal, ProposalSupport, answered_condition
 
 
 def _count(condition=None):
@@ -61,3 +65,27 @@ def connect_signals() -> None:
     post_init.connect(_remember_plan, sender=Proposal, dispatch_uid="plan-counters-init")
     post_save.connect(_after_save, sender=Proposal, dispatch_uid="plan-counters-save")
     post_delete.connect(_after_delete, sender=Proposal, dispatch_uid="plan-counters-delete")
+
+
+def refresh_support_counts() -> int:
+    """Recount every proposal's `support_count` from its confirmed supports (after a bulk load
+    or by hand); returns the proposals whose count changed. Two statements, each one pass over
+    the supports or the proposals: rows already right are not rewritten."""
+    proposals = connection.ops.quote_name(Proposal._meta.db_table)
+    supports = connection.ops.quote_name(ProposalSupport._meta.db_table)
+    confirmed = ProposalSupport.State.CONFIRMED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {proposals} p SET support_count = s.n "  # noqa: S608 - catalogue names
+            f"FROM (SELECT proposal_id, count(*) AS n FROM {supports} WHERE state = %s "
+            "GROUP BY proposal_id) s WHERE p.id = s.proposal_id AND p.support_count <> s.n",
+            [confirmed],
+        )
+        changed = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {proposals} p SET support_count = 0 WHERE p.support_count <> 0 "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {supports} s WHERE s.proposal_id = p.id "
+            "AND s.state = %s)",
+            [confirmed],
+        )
+        return changed + cursor.rowcount

@@ -234,6 +234,9 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
             models.Index(fields=["created_at", "id"], name="proposal_recent_idx"),
             # Sort by support within a plan; the moderators' queue, oldest first.
             models.Index(fields=["plan", "support_count", "id"], name="proposal_plan_support_idx"),
+            # Sort by support across the network (the list without a plan): read backwards, a
+            # page is a short index scan instead of a sort of 500,000 rows (0.9 s).
+            models.Index(fields=["support_count", "id"], name="proposal_support_idx"),
             models.Index(
                 fields=["publication", "created_at"],
                 name="proposal_moderation_idx",

@@ -1,6 +1,6 @@
 """The Generator: every row below one council (plans and their stage history), built into
-Table buffers; the rows of workshops, proposals, commitments and comments come from one mixin
-each."""
+Table buffers; the rows of workshops, proposals, commitments, comments and online proposals
+(with their supports) come from one mixin each."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from consultations.models import (
     Council,
     PlanStageChange,
     Proposal,
+    ProposalSupport,
     WorkingGroup,
     Workshop,
 )
@@ -24,6 +25,7 @@ from consultations.models import (
 from .comments import CommentRows
 from .commitments import CommitmentRows
 from .councils import CouncilSpec
+from .online import OnlineRows
 from .plans import PlanInfo, _weighted, plan_periods, plan_timeline
 from .proposals import ProposalRows
 from .tables import Random, ScaleOptions, Stage, Table, _at, tr
@@ -31,7 +33,7 @@ from .vocabulary import KIND_WEIGHTS, STAGE_WEIGHTS
 from .workshops import WorkshopRows
 
 
-class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows):
+class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows, OnlineRows):
     """Builds the rows of every table, council by council, into `Table` buffers that
     `take_batch` hands over for copying. One `Random` per council: the rows do not depend on
     batching."""
@@ -48,6 +50,7 @@ class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows):
             "workshop": Table(Workshop),
             "working_group": Table(WorkingGroup),
             "proposal": Table(Proposal),
+            "support": Table(ProposalSupport),
             "commitment": Table(Commitment),
             "source": Table(Commitment.source_proposals.through),
             "milestone": Table(Milestone),
@@ -68,11 +71,15 @@ class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows):
         """Every row below one council: its plans and all that hangs from them."""
         options = self.options
         rng = Random(f"{options.seed}:council:{index}")
+        # Online proposals and supports draw from their own Random: without them (--online-
+        # proposals-per-council=0) every other row is the same.
+        self.online_rng = Random(f"{options.seed}:online:{index}")
         stage = _weighted(rng, STAGE_WEIGHTS)
         periods = plan_periods(rng, stage, self.base, options.plans_per_council)
         weight = KIND_WEIGHTS[spec.kind] / self.kind_mean
         proposals = options.proposals_per_council * weight * rng.uniform(0.75, 1.25)
         comments = options.comments_per_council * weight * rng.uniform(0.75, 1.25)
+        online = self.online_count(self.online_rng, weight)
         # Plans in preparation get no comments: the others make up for them on average.
         prep_share = dict(STAGE_WEIGHTS)[Stage.PREPARATION] / sum(w for _s, w in STAGE_WEIGHTS)
         commented = (len(periods) - 1) + (1 - prep_share)
@@ -88,6 +95,7 @@ class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows):
             self.commitment_rows(rng, plan, skeletons, links, proposal_pks)
             if plan.opens is not None:
                 self.comment_rows(rng, plan, round(comments / commented))
+            self.online_rows(self.online_rng, plan, round(online))
             predecessor = plan.pk
 
     # --- plans ------------------------------------------------------------------------------
@@ -106,6 +114,7 @@ class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows):
         )
         updated = changes[-1][2] if changes else created
         moderated = rng.random() < 0.7
+        window = self.proposals_window(self.online_rng, stage, created, opens, closes)
         pk = self.tables["plan"].add(
             created_at=_at(created, 9),
             updated_at=_at(updated, 16),
@@ -125,10 +134,14 @@ class Generator(WorkshopRows, ProposalRows, CommitmentRows, CommentRows):
             comments_need_moderation=moderated,
             predecessor_id=predecessor,
             council_id=council.pk,
+            **window,
         )
         return PlanInfo(
             pk, council, stage, start, end, opens, closes, created, work_from, work_to,
             decided_to, changes, themes, moderated,
+            proposals_opens=window.get("proposals_opens_on"),
+            proposals_closes=window.get("proposals_closes_on"),
+            proposals_moderated=window.get("proposals_need_moderation", True),
         )  # fmt: skip
 
     def stage_change_rows(self, rng, plan: PlanInfo) -> None:

@@ -82,6 +82,10 @@ class PlanInfo:
     themes: list[str]
     moderated: bool
     commitments: list[tuple[int, tuple]] = field(default_factory=list)  # (pk, topic)
+    # The online proposals window (None: the plan takes none) and its moderation.
+    proposals_opens: datetime.date | None = None
+    proposals_closes: datetime.date | None = None
+    proposals_moderated: bool = True
 
 
 def plan_periods(

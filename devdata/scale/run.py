@@ -26,6 +26,7 @@ from consultations.models import (
     Council,
     PlanStageChange,
     Proposal,
+    ProposalSupport,
     Theme,
     WorkingGroup,
     Workshop,
@@ -203,6 +204,7 @@ def generate(options: ScaleOptions, progress: Callable[[str], None] | None = Non
                         progress(
                             f"{done}/{len(specs)} councils · "
                             f"{made['proposal'].generated:,} proposals · "
+                            f"{made['support'].generated:,} supports · "
                             f"{made['commitment'].generated:,} commitments · "
                             f"{made['comment'].generated:,} comments · "
                             f"{time.perf_counter() - started:.1f} s"
@@ -243,6 +245,7 @@ GENERATED_MODELS = (
     Workshop,
     WorkingGroup,
     Proposal,
+    ProposalSupport,
     Commitment,
     Commitment.source_proposals.through,
     Milestone,
@@ -254,8 +257,10 @@ GENERATED_MODELS = (
 
 
 def refresh_counters() -> None:
-    """The plans' denormalised proposal counters (consultations.counters), recounted after the
-    bulk load (COPY bypasses the signals that keep them right)."""
-    from consultations.counters import refresh_plan_counters
+    """The plans' denormalised proposal counters and the proposals' support counts
+    (consultations.counters), recounted after the bulk load (COPY bypasses the signals and
+    services that keep them right)."""
+    from consultations.counters import refresh_plan_counters, refresh_support_counts
 
     refresh_plan_counters()
+    refresh_support_counts()

@@ -46,6 +46,9 @@ class ScaleOptions:
     plans_per_council: int = 1
     proposals_per_council: int = 300
     comments_per_council: int = 1250
+    # 63 x 1,590 councils: about 100,000 proposals sent online, and 1,000,000 supports.
+    online_proposals_per_council: int = 63
+    supports_per_proposal: float = 10.0
     base_date: datetime.date = DEFAULT_BASE_DATE
     batch_councils: int = 100
 

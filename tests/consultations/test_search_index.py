@@ -85,3 +85,17 @@ def test_the_list_reads_newest_first_from_its_index():
     factories.ProposalFactory()
     plan = _plan_of(proposals_public(ProposalFilters())[:20])
     assert "proposal_recent_idx" in plan
+
+
+def test_sort_by_support_reads_the_support_indexes_backwards():
+    plan = _public_proposal(support_count=3).plan
+    _public_proposal(support_count=9, publication=Proposal.Publication.HIDDEN, hidden_reason="x")
+    by_support = Proposal.objects.public().order_by("-support_count", "-id")
+    # The whole network's list: the (support_count, id) index, no sort.
+    network = _plan_of(by_support[:20])
+    assert "Index Scan Backward using proposal_support_idx" in network
+    assert "Sort" not in network.replace("Sort Key", "")
+    # One plan's list: the (plan, support_count, id) index.
+    one_plan = _plan_of(by_support.filter(plan=plan)[:20])
+    assert "Index Scan Backward using proposal_plan_support_idx" in one_plan
+    assert [p.support_count for p in by_support] == [3]

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -28,6 +28,7 @@ from consultations.models import (
     Council,
     PlanStageChange,
     Proposal,
+    ProposalSupport,
     Theme,
     WorkingGroup,
     Workshop,
@@ -49,6 +50,7 @@ MODELS = [
     Workshop,
     WorkingGroup,
     Proposal,
+    ProposalSupport,
     Commitment,
     Milestone,
     MilestoneUpdate,
@@ -117,7 +119,7 @@ class TestFiveCouncils:
         assert all(c.parent_id == region.pk for c in councils.exclude(kind="region"))
         for council in councils.annotate(n=Count("plans")):
             assert council.n == 1
-            proposals = Proposal.objects.filter(council=council).count()
+            proposals = Proposal.objects.filter(council=council, consent_at__isnull=True).count()
             assert 100 <= proposals <= 800, (council.kind, proposals)
         for plan in ActionPlan.objects.annotate(
             n_commitments=Count("commitments", distinct=True),
@@ -129,7 +131,7 @@ class TestFiveCouncils:
         assert all(3 <= c.n <= 5 for c in Commitment.objects.annotate(n=Count("milestones")))
         assert all(1 <= c.n <= 3 for c in Commitment.objects.annotate(n=Count("indicators")))
         # Averages near the options (300 proposals and 400 comments per council).
-        assert 5 * 150 <= Proposal.objects.count() <= 5 * 450
+        assert 5 * 150 <= Proposal.objects.filter(consent_at__isnull=True).count() <= 5 * 450
         assert 5 * 150 <= Comment.objects.count() <= 5 * 800
         assert "consultations_proposal" in five_councils and "Generated 5 councils" in five_councils
 
@@ -152,6 +154,71 @@ class TestFiveCouncils:
             assert [p for item in plan_readiness(plan) for p in item.problems] == []
         online = Proposal.objects.filter(workshop__isnull=True)
         assert online.exists() and all(p.plan_id for p in online[:20])
+
+    def test_online_proposals_are_sent_in_their_plans_window_in_one_language(self):
+        online = Proposal.objects.filter(consent_at__isnull=False)
+        assert 5 * 20 <= online.count() <= 5 * 300
+        assert not online.filter(workshop__isnull=False).exists()
+        publications = Counter(online.values_list("publication", flat=True))
+        assert publications["published"] > 0.75 * online.count()
+        assert publications["hidden"] > 0 and publications["awaiting"] > 0
+        assert not online.filter(publication="hidden", hidden_reason="").exists()
+        plans = ActionPlan.objects.filter(proposals__consent_at__isnull=False).distinct()
+        assert set(plans.values_list("stage", flat=True)) <= {
+            "preparation",
+            "consultation",
+            "adopted",
+        }
+        for plan in plans:
+            sent = online.filter(plan=plan)
+            assert not sent.filter(created_at__date__lt=plan.proposals_opens_on).exists()
+            assert not sent.filter(created_at__date__gt=plan.proposals_closes_on).exists()
+            assert plan.proposal_count == plan.proposals.filter(publication="published").count()
+        assert ActionPlan.objects.open_for_proposals(on=datetime.date.fromisoformat(BASE))
+        assert Counter(online.values_list("language", flat=True)).keys() == {"ar", "fr"}
+        for proposal in online.order_by("?")[:30]:
+            own, other = ("ar", "fr") if proposal.language == "ar" else ("fr", "ar")
+            assert getattr(proposal, f"title_{own}") and getattr(proposal, f"body_{own}")
+            assert not getattr(proposal, f"title_{other}") and proposal.email
+            assert (ARABIC if own == "ar" else LATIN).search(getattr(proposal, f"title_{own}"))
+        assert online.exclude(submitted_by="").exists() and online.exclude(residence="").exists()
+        # Duplicates point to a proposal of the same plan that is itself kept.
+        duplicates = online.filter(duplicate_of__isnull=False)
+        assert duplicates.exists()
+        assert not duplicates.exclude(duplicate_of__plan=F("plan")).exists()
+        assert not duplicates.filter(duplicate_of__duplicate_of__isnull=False).exists()
+        assert not duplicates.filter(duplicate_of__publication__in=["pending", "hidden"]).exists()
+
+    def test_supports_are_confirmed_once_per_mailbox_and_counted(self):
+        supports = ProposalSupport.objects.all()
+        online = Proposal.objects.filter(consent_at__isnull=False)
+        assert supports.count() > online.count()
+        assert set(supports.values_list("state", flat=True)) == {"confirmed"}
+        assert not supports.exclude(email="").exists()
+        assert all(
+            re.fullmatch(r"[0-9a-f]{64}", m)
+            for m in supports.values_list("mailbox", flat=True)[:500]
+        )
+        pairs = supports.values("proposal", "mailbox").distinct().count()
+        assert pairs == supports.count()
+        # The same people support several proposals.
+        assert supports.values("mailbox").distinct().count() < supports.count()
+        # Only published proposals that are not merged gather supports, after publication.
+        assert not supports.exclude(proposal__publication="published").exists()
+        assert not supports.filter(proposal__duplicate_of__isnull=False).exists()
+        assert not supports.filter(created_at__lt=F("proposal__published_at")).exists()
+        assert not supports.filter(confirmed_at__lt=F("created_at")).exists()
+        counted = Proposal.objects.annotate(
+            n=Count("supports", filter=Q(supports__state="confirmed"))
+        )
+        assert not counted.exclude(support_count=F("n")).exists()
+        assert counted.filter(n__gt=0).exists()
+        # Skewed: most proposals have few, the most supported many times the median.
+        counts = sorted(
+            online.filter(publication="published").values_list("support_count", flat=True)
+        )
+        median = counts[len(counts) // 2]
+        assert median <= 5 and counts[-1] >= 20 * max(1, median)
 
     def test_comments_mix_states_replies_and_official_replies(self):
         states = Counter(Comment.objects.values_list("state", flat=True))
@@ -180,13 +247,16 @@ class TestFiveCouncils:
             Theme: ["name"],
         }
         for model, fields in checks.items():
+            rows = model.objects.all()
+            if model is Proposal:  # those sent online are in their author's language only
+                rows = rows.filter(consent_at__isnull=True)
             for name in fields:
                 for lang in ("ar", "fr"):
-                    empty = model.objects.filter(
+                    empty = rows.filter(
                         Q(**{f"{name}_{lang}__isnull": True}) | Q(**{f"{name}_{lang}": ""})
                     )
                     assert not empty.exists(), f"{model.__name__}.{name}_{lang}"
-                sample = model.objects.order_by("?").first()
+                sample = rows.order_by("?").first()
                 assert ARABIC.search(getattr(sample, f"{name}_ar")), (model, name)
                 assert LATIN.search(getattr(sample, f"{name}_fr")), (model, name)
         # Answers, when given, come in both languages too.
@@ -238,9 +308,10 @@ class TestFiveCouncils:
                     assert response.status_code == 200, url
                     if text:
                         assert escape(text) in response.content.decode(), (lang, url)
-        hidden = ActionPlan.objects.filter(stage="preparation").select_related("council").first()
-        if hidden is not None:
-            assert client.get(hidden.get_absolute_url()).status_code == 404
+        # A plan in preparation is public from the day its proposals window opens.
+        for plan in ActionPlan.objects.filter(stage="preparation").select_related("council"):
+            expected = 200 if plan.is_public else 404
+            assert client.get(plan.get_absolute_url()).status_code == expected
 
 
 def test_same_seed_gives_identical_data_and_another_seed_different_data():
@@ -352,3 +423,47 @@ def test_earlier_plans_are_closed_predecessors():
         assert plans[0].end_year < plans[1].start_year and plans[1].end_year < plans[2].start_year
         for plan in plans:
             plan.full_clean()
+
+
+def test_small_run_of_online_proposals_and_supports_and_the_recount():
+    generate(
+        "--councils=2",
+        "--flush",
+        "--proposals-per-council=10",
+        "--comments-per-council=10",
+        "--online-proposals-per-council=30",
+        "--supports-per-proposal=25",
+    )
+    online = Proposal.objects.filter(consent_at__isnull=False, workshop__isnull=True)
+    supports = ProposalSupport.objects.all()
+    assert online.exists() and supports.count() > online.count()
+    total = sum(online.values_list("support_count", flat=True))
+    assert total == supports.filter(state="confirmed").count()
+    # A unique (proposal, mailbox) pair per row, as the constraint demands.
+    assert supports.values("proposal", "mailbox").distinct().count() == supports.count()
+    # `refresh_counters` puts back counts that drifted, and only those.
+    first, second = online.filter(support_count__gt=0).order_by("pk")[:2]
+    expected = {first.pk: first.support_count, second.pk: second.support_count}
+    Proposal.objects.filter(pk=first.pk).update(support_count=first.support_count + 7)
+    unsupported = online.filter(support_count=0).first()
+    Proposal.objects.filter(pk=unsupported.pk).update(support_count=3)
+    out = StringIO()
+    call_command("refresh_counters", stdout=out)
+    assert "2 support counts corrected" in out.getvalue()
+    expected[unsupported.pk] = 0
+    assert dict(Proposal.objects.filter(pk__in=expected).values_list("pk", "support_count")) == (
+        expected
+    )
+
+
+def test_no_online_proposals_leaves_the_plans_without_a_window():
+    generate(
+        "--councils=3",
+        "--flush",
+        "--proposals-per-council=10",
+        "--comments-per-council=10",
+        "--online-proposals-per-council=0",
+    )
+    assert not Proposal.objects.filter(consent_at__isnull=False).exists()
+    assert not ProposalSupport.objects.exists()
+    assert not ActionPlan.objects.filter(proposals_opens_on__isnull=False).exists()
