@@ -1,11 +1,20 @@
 """A public form's signed time stamp (opengov.formtime): how long ago the form was shown, refused
 when tampered with, expired or missing, and replaced by a fresh one in a page from the cache."""
 
+import datetime
 import time
 
+import pytest
 from django.core import signing
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from consultations.models import ActionPlan
 from opengov import formtime, pagecache
+from tests import factories
 
 
 def test_seconds_since_a_stamp():
@@ -37,3 +46,27 @@ def test_a_cached_page_gets_a_fresh_stamp_on_every_answer():
     (value,) = formtime.STAMP_IN_PAGE.findall(answer)
     assert value != old.encode()
     assert formtime.seconds_since(value.decode()) < 2
+
+
+@pytest.mark.django_db
+def test_a_plan_page_answered_from_the_cache_carries_a_fresh_valid_stamp(client, monkeypatch):
+    """The Propose form's stamp on a plan page: the second answer comes from the cache (no
+    query) and still carries a stamp of its own answer, not the one cached an hour earlier."""
+    today = timezone.localdate()
+    plan = factories.ActionPlanFactory(
+        stage=ActionPlan.Stage.PREPARATION,
+        proposals_opens_on=today - datetime.timedelta(days=1),
+        proposals_closes_on=today + datetime.timedelta(days=9),
+    )
+    cache.clear()
+    hour_ago = time.time() - 3600
+    monkeypatch.setattr(formtime.time, "time", lambda: hour_ago)
+    first = client.get(plan.get_absolute_url())
+    monkeypatch.undo()
+    (cached,) = formtime.STAMP_IN_PAGE.findall(first.content)
+    assert 3590 < formtime.seconds_since(cached.decode()) < 3700
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(plan.get_absolute_url())
+    assert len(queries) == 0, "answered from the cache"
+    (fresh,) = formtime.STAMP_IN_PAGE.findall(second.content)
+    assert formtime.seconds_since(fresh.decode()) < 5
