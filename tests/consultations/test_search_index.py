@@ -13,10 +13,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def _plan_of(queryset, *, bitmap_only=False) -> str:
+def _plan_of(queryset, *, bitmap_only=False, no_sort=False) -> str:
     """The plan, sequential scans disabled (and plain index scans too with bitmap_only, since a
-    GIN index is read by a bitmap scan and a tiny table makes any B-tree look as cheap)."""
+    GIN index is read by a bitmap scan and a tiny table makes any B-tree look as cheap). With
+    no_sort, explicit sorts too: on a tiny table another index and a sort of its few rows cost
+    about the same as reading the order from an index, and the planner's pick then depends on
+    the statistics other tests left; what is asked is that an index serves the order."""
     switches = ["enable_seqscan"] + (["enable_indexscan"] if bitmap_only else [])
+    switches += ["enable_sort"] if no_sort else []
     with connection.cursor() as cursor:
         for switch in switches:
             cursor.execute(f"SET LOCAL {switch} = off")
@@ -83,7 +87,7 @@ def test_the_document_is_not_kept_in_the_history():
 
 def test_the_list_reads_newest_first_from_its_index():
     factories.ProposalFactory()
-    plan = _plan_of(proposals_public(ProposalFilters())[:20])
+    plan = _plan_of(proposals_public(ProposalFilters())[:20], no_sort=True)
     assert "proposal_recent_idx" in plan
 
 
@@ -92,10 +96,10 @@ def test_sort_by_support_reads_the_support_indexes_backwards():
     _public_proposal(support_count=9, publication=Proposal.Publication.HIDDEN, hidden_reason="x")
     by_support = Proposal.objects.public().order_by("-support_count", "-id")
     # The whole network's list: the (support_count, id) index, no sort.
-    network = _plan_of(by_support[:20])
+    network = _plan_of(by_support[:20], no_sort=True)
     assert "Index Scan Backward using proposal_support_idx" in network
     assert "Sort" not in network.replace("Sort Key", "")
     # One plan's list: the (plan, support_count, id) index.
-    one_plan = _plan_of(by_support.filter(plan=plan)[:20])
+    one_plan = _plan_of(by_support.filter(plan=plan)[:20], no_sort=True)
     assert "Index Scan Backward using proposal_plan_support_idx" in one_plan
     assert [p.support_count for p in by_support] == [3]
