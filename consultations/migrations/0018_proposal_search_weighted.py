@@ -8,9 +8,10 @@ stemming, no folding of Arabic spelling variants or French accents. Its function
 each column normalised by infitah_normalize() (opengov 0002: tashkeel, tatweel, alef and yaa
 forms, Arabic-Indic digits) and parsed with infitah_ar for the Arabic columns, infitah_fr
 (unaccent, French stemmer) for the French ones; ts_rank_cd then ranks a title above a body above a
-response. The existing rows are indexed again here (one UPDATE: about 75 s for 580,000 rows of
-national-scale proposals on the development machine, see opengov.search's README notes).
-PostgreSQL only; nothing on SQLite."""
+response. The existing rows are indexed again here, in one UPDATE with the GIN index dropped and
+built again after it: on 581,518 national-scale proposals (the development machine, PostgreSQL
+15) the UPDATE took 84 s and the index 5 s, against 159 s for the UPDATE with the index kept;
+writes to proposals wait meanwhile. PostgreSQL only; nothing on SQLite."""
 
 from django.db import migrations
 
@@ -42,7 +43,9 @@ BEGIN
     RETURN NEW;
 END
 $$;
+DROP INDEX IF EXISTS proposal_search_document_gin;
 UPDATE consultations_proposal SET search_document = {refresh};
+CREATE INDEX proposal_search_document_gin ON consultations_proposal USING gin (search_document);
 ANALYZE consultations_proposal;
 """
 

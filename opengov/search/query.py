@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from opengov.params import SEARCH_MAX_LENGTH, SearchTerm, websearch_terms
 
@@ -180,7 +181,9 @@ def _matching_text(queryset, alternatives, columns: Mapping[str, Sequence[str]])
     queryset = queryset.alias(
         **{
             f"_normalized_{column}": Func(
-                F(column), function="infitah_normalize", output_field=TextField()
+                Coalesce(F(column), Value("")),
+                function="infitah_normalize",
+                output_field=TextField(),
             )
             for column in every
         }

@@ -199,9 +199,7 @@ def test_any_text_is_a_query_that_runs(text):
 @hypothesis_settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(
     text=st.text(
-        alphabet=st.one_of(
-            st.sampled_from("-!&|:*()<>'\"\\ or:*"), st.characters(codec="utf-8")
-        ),
+        alphabet=st.one_of(st.sampled_from("-!&|:*()<>'\"\\ or:*"), st.characters(codec="utf-8")),
         max_size=120,
     )
 )
