@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.functional import cached_property
 
 from opengov.params import ascii_int
@@ -193,6 +193,7 @@ class ProposalFilters:
 
 
 ORIGINS = ("online", "workshop")
+RANK_WINDOW = 1_000
 SORTS = ("recent", "support")
 ORDERINGS = {"recent": ("-created_at", "-pk"), "support": ("-support_count", "-pk")}
 
@@ -214,7 +215,13 @@ def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
     searched = _search(queryset, filters.text)
     ordering = ORDERINGS.get(filters.sort, ORDERINGS["recent"])
     if "search_rank" in searched.query.annotations and filters.sort != "support":
-        ordering = ("-search_rank", *ordering)  # when searching: the best matches, then newest
+        # When searching: the best matches, then newest, among the newest RANK_WINDOW matches.
+        # Ranking every match of a common word (275,000 of 580,000 proposals for مجلس) costs
+        # 0.8 s; the newest thousand come from the date index, as the list without a search,
+        # and a search is counted to that many anyway (CappedPaginator.search_cap).
+        newest = searched.order_by(*ORDERINGS["recent"]).values("pk")[:RANK_WINDOW]
+        searched = searched.filter(pk__in=Subquery(newest))
+        ordering = ("-search_rank", *ordering)
     return (
         searched.select_related(
             "council", "plan__council", "workshop", "working_group", "theme", "duplicate_of"
