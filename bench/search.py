@@ -215,7 +215,9 @@ def report_relevance(rows: list[dict], has_new: bool) -> dict:
     tags = defaultdict(list)
     for row in rows:
         tags[row["why"]].append(row)
-    groups = [("all", rows), *sorted(tags.items())]
+    # Typos are for "did you mean" (a corrected query), not for the matching itself.
+    untyped = [row for row in rows if row["why"] != "typo"]
+    groups = [("all", rows), ("all but typo", untyped), *sorted(tags.items())]
 
     def figure(group, name):
         values = [row[name] for row in group if name in row]
