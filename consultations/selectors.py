@@ -6,17 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import cached_property
 
-from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_query
+from opengov.params import ascii_int
+from opengov.search.query import matching
 
 from .models import (
     PARTICIPANT_CATEGORY_FIELDS,
-    PROPOSAL_SEARCH_FIELDS,
     ActionPlan,
     Council,
     CouncilProgramme,
@@ -165,26 +163,21 @@ def workshop_proposals_without_group(workshop: Workshop) -> list[Proposal]:
 # --- the proposals list ---------------------------------------------------------------------
 
 
+# Weight letter -> text columns, for the search on SQLite (on PostgreSQL the trigger of
+# migration 0018 weighs the same columns into search_document: titles A, texts B, answers C).
+PROPOSAL_SEARCH_WEIGHTS = {
+    "A": ("title_ar", "title_fr"),
+    "B": ("body_ar", "body_fr"),
+    "C": ("response_ar", "response_fr"),
+}
+
+
 def _search(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
-    """Proposals matching the search text; text with no word in it ("---") matches none."""
-    text = text.strip()[:SEARCH_MAX_LENGTH]
-    if not text:
-        return queryset
-    if connection.vendor == "postgresql":
-        # Rebuilt from its words: operators typed as text never make a query error.
-        terms = websearch_query(text)
-        if not terms:
-            return queryset.none()
-        # The stored tsvector (kept by a trigger, under the GIN index proposal_search_document_gin).
-        query = SearchQuery(terms, config="simple", search_type="websearch")
-        return queryset.filter(search_document=query)
-    condition = Q()
-    for word in text.split():
-        word_condition = Q()
-        for field in PROPOSAL_SEARCH_FIELDS:
-            word_condition |= Q(**{f"{field}__icontains": word})
-        condition &= word_condition
-    return queryset.filter(condition)
+    """Proposals matching the search text (opengov.search: Arabic and French normalised and
+    stemmed, websearch syntax, a prefix on the last word), annotated with `search_rank`; text
+    with no word in it ("---") matches none. On PostgreSQL the stored tsvector is read (kept by
+    a trigger, under the GIN index proposal_search_document_gin)."""
+    return matching(queryset, text, columns=PROPOSAL_SEARCH_WEIGHTS)
 
 
 @dataclass
@@ -218,13 +211,16 @@ def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:
         queryset = queryset.filter(kind=filters.kind)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    queryset = _search(queryset, filters.text)
+    searched = _search(queryset, filters.text)
+    ordering = ORDERINGS.get(filters.sort, ORDERINGS["recent"])
+    if "search_rank" in searched.query.annotations and filters.sort != "support":
+        ordering = ("-search_rank", *ordering)  # when searching: the best matches, then newest
     return (
-        queryset.select_related(
+        searched.select_related(
             "council", "plan__council", "workshop", "working_group", "theme", "duplicate_of"
         )
         .prefetch_related(public_commitments(), "commitments__plan__council")
-        .order_by(*ORDERINGS.get(filters.sort, ORDERINGS["recent"]))
+        .order_by(*ordering)
     )
 
 

@@ -11,6 +11,7 @@ more than 2,047 bytes are a query error. websearch_query() rebuilds the text fro
 that none of that can reach the database."""
 
 import re
+from dataclasses import dataclass
 
 _ASCII_INTEGER = re.compile(r"[0-9]{1,18}")
 
@@ -36,24 +37,44 @@ def page_number(value) -> int:
     return number if number else 1
 
 
+@dataclass(frozen=True)
+class SearchTerm:
+    """One term of a search: its words (without operator characters), whether they form a
+    phrase (quoted, or joined by operator characters as in "bien-être"), whether it is
+    excluded (a leading `-`)."""
+
+    words: tuple[str, ...]
+    phrase: bool = False
+    negated: bool = False
+
+    def __str__(self) -> str:
+        text = '"' + " ".join(self.words) + '"' if self.phrase else self.words[0]
+        return ("-" if self.negated else "") + text
+
+
+def websearch_terms(text: str) -> list[list[SearchTerm]]:
+    """The search text read as websearch_to_tsquery() reads it, from its words only: a list of
+    alternatives (separated by `or`), each a list of terms all required. Empty when there is
+    no word to look for."""
+    alternatives: list[list[SearchTerm]] = [[]]
+    for token in _TOKEN.findall(str(text)[:SEARCH_MAX_LENGTH]):
+        words = tuple(_WORD.findall(token))
+        if not words:
+            continue
+        if token.startswith('"'):
+            alternatives[-1].append(SearchTerm(words, phrase=True))
+        elif token.lower() == "or":
+            if alternatives[-1]:
+                alternatives.append([])
+        else:
+            negated = token.startswith("-")
+            alternatives[-1].append(SearchTerm(words, phrase=len(words) > 1, negated=negated))
+    return [terms for terms in alternatives if terms]
+
+
 def websearch_query(text: str) -> str:
     """The search text as websearch_to_tsquery() input that always parses: each term a word,
     a run of words joined by operator characters (kept together as a phrase) or a "quoted
     phrase", with at most one leading `-`, and `or` between terms. Empty when there is no word
     to look for."""
-    terms: list[str] = []
-    for token in _TOKEN.findall(str(text)[:SEARCH_MAX_LENGTH]):
-        words = _WORD.findall(token)
-        if not words:
-            continue
-        if token.startswith('"'):
-            terms.append('"' + " ".join(words) + '"')
-        elif token.lower() == "or":
-            if terms and terms[-1] != "or":
-                terms.append("or")
-        else:
-            term = words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
-            terms.append(("-" if token.startswith("-") else "") + term)
-    if terms and terms[-1] == "or":
-        terms.pop()
-    return " ".join(terms)
+    return " or ".join(" ".join(str(term) for term in terms) for terms in websearch_terms(text))

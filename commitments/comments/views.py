@@ -22,6 +22,16 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "commitments/comment_too_many.html", status=429)
 
 
+def budget_for(request: HttpRequest, email: str | None = None, scope: str = "comments") -> dict:
+    """The rate-limit budget of a public post (comments.within_rate_limits and
+    count_submission take it as keyword arguments): the client's fingerprint and, when the post
+    names an address, its mailbox."""
+    budget = {"fingerprint": comments.client_fingerprint(client_address(request)), "scope": scope}
+    if email is not None:
+        budget["mailbox"] = comments.mailbox_key(email)
+    return budget
+
+
 @require_POST
 def comment_create(
     request: HttpRequest, council_slug: str, start_year: int, reference: str | None = None
@@ -42,10 +52,7 @@ def comment_create(
                 form.add_error(None, gettext("The comment you reply to does not exist."))
         if not form.errors:
             # Only a valid post is measured against the limits, and counted once it is saved.
-            budget = {
-                "fingerprint": comments.client_fingerprint(client_address(request)),
-                "mailbox": comments.mailbox_key(form.cleaned_data["email"]),
-            }
+            budget = budget_for(request, form.cleaned_data["email"])
             if not comments.within_rate_limits(**budget):
                 return _too_many(request)
             try:
@@ -104,11 +111,11 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if comment is None:
         raise Http404(gettext("No such comment."))
-    fingerprint = comments.client_fingerprint(client_address(request))
-    if not comments.within_rate_limits(fingerprint=fingerprint, scope="reports"):
+    budget = budget_for(request, scope="reports")
+    if not comments.within_rate_limits(**budget):
         return _too_many(request)
-    if comments.comment_report(comment=comment, fingerprint=fingerprint):
-        comments.count_submission(fingerprint=fingerprint, scope="reports")
+    if comments.comment_report(comment=comment, fingerprint=budget["fingerprint"]):
+        comments.count_submission(**budget)
         messages.success(request, gettext("Thank you: a moderator will look at this comment."))
     else:
         messages.info(request, gettext("You have already reported this comment."))

@@ -20,11 +20,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations.models import Council, Proposal
-from opengov.clientaddress import client_address
 from opengov.params import ascii_int
 
 from ..comments import services as comments
-from ..comments.views import _too_many
+from ..comments.views import _too_many, budget_for
 from ..models import Commitment, Follow
 from ..views import _back_to, _plan_or_404
 from . import services
@@ -85,11 +84,7 @@ def _follow(request: HttpRequest, target, context: dict) -> HttpResponse:
     page = target.get_absolute_url()
     if form.is_valid():
         # Only a valid request is measured against the limits, and counted once it is saved.
-        budget = {
-            "fingerprint": comments.client_fingerprint(client_address(request)),
-            "mailbox": comments.mailbox_key(form.cleaned_data["email"]),
-            "scope": "follows",
-        }
+        budget = budget_for(request, form.cleaned_data["email"], "follows")
         if not comments.within_rate_limits(**budget):
             return _too_many(request)
         try:

@@ -14,24 +14,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consultations.models import Proposal, ProposalSupport
-from opengov.clientaddress import client_address
 from opengov.pagecache import cached_page
 
 from ..comments import services as comments
-from ..comments.views import _too_many
+from ..comments.views import _too_many, budget_for
 from ..follows.forms import FollowForm
 from ..views import _back_to, _plan_or_404, _render_plan
 from . import selectors, services
 from .confirmation import proposal_from_token, support_from_token
 from .forms import ProposalForm, SupportForm
-
-
-def _budget(request: HttpRequest, email: str, scope: str) -> dict:
-    return {
-        "fingerprint": comments.client_fingerprint(client_address(request)),
-        "mailbox": comments.mailbox_key(email),
-        "scope": scope,
-    }
 
 
 def _sent(page: str) -> HttpResponseRedirect:
@@ -53,7 +44,7 @@ def proposal_create(request: HttpRequest, council_slug: str, start_year: int) ->
         form.add_error(None, services.closed_message(plan))
     elif form.is_valid():
         # Only a valid post is measured against the limits, and counted once it is saved.
-        budget = _budget(request, form.cleaned_data["email"], "proposals")
+        budget = budget_for(request, form.cleaned_data["email"], "proposals")
         if not comments.within_rate_limits(**budget):
             return _too_many(request)
         data = form.cleaned_data
@@ -116,7 +107,7 @@ def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()
         form.add_error(None, refusal)
     elif form.is_valid():
-        budget = _budget(request, form.cleaned_data["email"], "supports")
+        budget = budget_for(request, form.cleaned_data["email"], "supports")
         if not comments.within_rate_limits(**budget):
             return _too_many(request)
         try:
