@@ -67,25 +67,34 @@ def connect_signals() -> None:
     post_delete.connect(_after_delete, sender=Proposal, dispatch_uid="plan-counters-delete")
 
 
-def refresh_support_counts() -> int:
-    """Recount every proposal's `support_count` from its confirmed supports (after a bulk load
-    or by hand); returns the proposals whose count changed. Two statements, each one pass over
-    the supports or the proposals: rows already right are not rewritten."""
+def refresh_support_counts(proposal_ids: Iterable[int] | None = None) -> int:
+    """Recount `support_count` from the confirmed supports, of these proposals (all when None:
+    after a bulk load, or by hand); returns the proposals whose count changed. Two statements,
+    each one pass over the supports or the proposals: rows already right are not rewritten
+    (PostgreSQL, and SQLite 3.33 or newer for the demo: UPDATE ... FROM). Written with UPDATE
+    (no history row, no signal): a caller that changed public counts refreshes the pages."""
     proposals = connection.ops.quote_name(Proposal._meta.db_table)
     supports = connection.ops.quote_name(ProposalSupport._meta.db_table)
-    confirmed = ProposalSupport.State.CONFIRMED
+    params: list = [ProposalSupport.State.CONFIRMED]
+    only = ""
+    if proposal_ids is not None:
+        ids = sorted({pk for pk in proposal_ids if pk is not None})
+        if not ids:
+            return 0
+        only = f" AND p.id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {proposals} p SET support_count = s.n "  # noqa: S608 - catalogue names
+            f"UPDATE {proposals} AS p SET support_count = s.n "  # noqa: S608 - catalogue names
             f"FROM (SELECT proposal_id, count(*) AS n FROM {supports} WHERE state = %s "
-            "GROUP BY proposal_id) s WHERE p.id = s.proposal_id AND p.support_count <> s.n",
-            [confirmed],
+            f"GROUP BY proposal_id) s WHERE p.id = s.proposal_id AND p.support_count <> s.n{only}",
+            params,
         )
         changed = cursor.rowcount
         cursor.execute(
-            f"UPDATE {proposals} p SET support_count = 0 WHERE p.support_count <> 0 "  # noqa: S608
+            f"UPDATE {proposals} AS p SET support_count = 0 WHERE p.support_count <> 0 "  # noqa: S608
             f"AND NOT EXISTS (SELECT 1 FROM {supports} s WHERE s.proposal_id = p.id "
-            "AND s.state = %s)",
-            [confirmed],
+            f"AND s.state = %s){only}",
+            params,
         )
         return changed + cursor.rowcount

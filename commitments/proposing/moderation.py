@@ -9,11 +9,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from consultations.counters import refresh_support_counts
 from consultations.models import (
     Proposal,
     ProposalSupport,
@@ -95,25 +94,6 @@ def _merge_problems(duplicate: Proposal, kept: Proposal) -> list[str]:
     return problems
 
 
-def _recount_supports(*proposals: Proposal) -> None:
-    """support_count from the confirmed rows (written with update(): no history row, no
-    signal, hence the explicit data-version bump of the caller)."""
-    confirmed = (
-        ProposalSupport.objects.filter(
-            proposal=OuterRef("pk"), state=ProposalSupport.State.CONFIRMED
-        )
-        .order_by()
-        .values("proposal")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
-        support_count=Coalesce(Subquery(confirmed), 0)
-    )
-    for proposal in proposals:
-        proposal.refresh_from_db(fields=["support_count"])
-
-
 @transaction.atomic
 def proposal_merge(*, duplicate: Proposal, kept: Proposal, by: AbstractBaseUser | None) -> Proposal:
     """Merge `duplicate` into `kept` (same plan; kept published and no duplicate itself).
@@ -144,7 +124,10 @@ def proposal_merge(*, duplicate: Proposal, kept: Proposal, by: AbstractBaseUser 
     ProposalSupport.objects.filter(proposal=duplicate).exclude(mailbox__in=taken).update(
         proposal=kept
     )
-    _recount_supports(duplicate, kept)
+    # Both counts from the rows (the caller's bump below refreshes the pages that show them).
+    refresh_support_counts([duplicate.pk, kept.pk])
+    duplicate.refresh_from_db(fields=["support_count"])
+    kept.refresh_from_db(fields=["support_count"])
 
     following_kept = Follow.objects.filter(proposal=kept).values("subscriber")
     now = timezone.now()
