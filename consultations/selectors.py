@@ -15,6 +15,7 @@ from opengov.search.query import matching
 
 from .models import (
     PARTICIPANT_CATEGORY_FIELDS,
+    PROPOSAL_SEARCH_WEIGHTS,
     ActionPlan,
     Council,
     CouncilProgramme,
@@ -163,15 +164,6 @@ def workshop_proposals_without_group(workshop: Workshop) -> list[Proposal]:
 # --- the proposals list ---------------------------------------------------------------------
 
 
-# Weight letter -> text columns, for the search on SQLite (on PostgreSQL the trigger of
-# migration 0018 weighs the same columns into search_document: titles A, texts B, answers C).
-PROPOSAL_SEARCH_WEIGHTS = {
-    "A": ("title_ar", "title_fr"),
-    "B": ("body_ar", "body_fr"),
-    "C": ("response_ar", "response_fr"),
-}
-
-
 def _search(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
     """Proposals matching the search text (opengov.search: Arabic and French normalised and
     stemmed, websearch syntax, a prefix on the last word), annotated with `search_rank`; text
@@ -194,8 +186,8 @@ class ProposalFilters:
 
 ORIGINS = ("online", "workshop")
 RANK_WINDOW = 1_000
-SORTS = ("recent", "support")
 ORDERINGS = {"recent": ("-created_at", "-pk"), "support": ("-support_count", "-pk")}
+SORTS = tuple(ORDERINGS)
 
 
 def proposals_public(filters: ProposalFilters) -> QuerySet[Proposal]:

@@ -7,26 +7,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from opengov import sections
-from opengov.pagecache import Refused, cached_page, integer, text, word
+from opengov.pagecache import cached_page, integer, one_of, text, word
 from opengov.params import page_number
 from opengov.uploads import attachment_response, may_download
 
 from . import selectors
 from .forms import CouncilFilterForm, ProposalFilterForm
 from .models import Council, CouncilProgramme, Workshop, WorkshopDocument
-
-
-def one_of(*values: str):
-    """A normaliser taking only `values` (any other is refused: not cached)."""
-
-    def normalise(value: str) -> str:
-        value = value.strip()
-        if value not in values:
-            raise Refused(value)
-        return value
-
-    return normalise
-
 
 # The query parameters each listing reads (its filter form's fields and the page number), with
 # their normalisers: anything else is served without the page cache (opengov.pagecache).

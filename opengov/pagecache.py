@@ -81,6 +81,18 @@ def word(value: str) -> str:
     return value
 
 
+def one_of(*values: str) -> Callable[[str], str]:
+    """A normaliser taking only `values` (a closed choice: an order, an origin)."""
+
+    def normalise(value: str) -> str:
+        value = value.strip()
+        if value not in values:
+            raise Refused(value)
+        return value
+
+    return normalise
+
+
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_-]{1,200}")
 
 

@@ -19,12 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultations.models import Council, Proposal
+from consultations.models import Council
 from opengov.params import ascii_int
 
 from ..comments import services as comments
 from ..comments.views import _too_many, budget_for
 from ..models import Commitment, Follow
+from ..proposing.views import _proposal_or_404
 from ..views import _back_to, _plan_or_404
 from . import services
 from .forms import FollowForm, FrequencyForm
@@ -69,9 +70,7 @@ def follow_commitment(
 
 @require_POST
 def follow_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = Proposal.objects.public().select_related("plan__council").filter(pk=pk).first()
-    if proposal is None:
-        raise Http404(gettext("No such proposal."))
+    proposal = _proposal_or_404(pk)
     context = {"proposal": proposal, "plan": proposal.plan, "council": proposal.council}
     return _follow(request, proposal, context)
 

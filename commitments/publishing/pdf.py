@@ -216,9 +216,11 @@ def plan_for_pdf(plan: ActionPlan) -> dict:
         .order_by("starts_on", "id")
     )
     # Published proposals only: one sent online may still wait for its author or a moderator.
-    proposals = Proposal.objects.filter(
-        plan=plan, publication=Proposal.Publication.PUBLISHED
-    ).select_related("working_group", "workshop", "duplicate_of")
+    proposals = (
+        Proposal.objects.published()
+        .filter(plan=plan)
+        .select_related("working_group", "workshop", "duplicate_of")
+    )
     order = {workshop.pk: index for index, workshop in enumerate(workshops)}
     groups: dict[tuple, ProposalGroup] = {}
     for proposal in sorted(

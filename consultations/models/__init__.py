@@ -29,7 +29,7 @@ from .plans import (
 )
 from .programmes import CouncilProgramme, programme_document_path
 from .proposals import (
-    PROPOSAL_SEARCH_FIELDS,
+    PROPOSAL_SEARCH_WEIGHTS,
     Proposal,
     ProposalQuerySet,
     answered_condition,
@@ -49,7 +49,7 @@ __all__ = [
     "MAX_PARTICIPANTS",
     "PARTICIPANT_CATEGORY_FIELDS",
     "PARTICIPANT_SEX_FIELDS",
-    "PROPOSAL_SEARCH_FIELDS",
+    "PROPOSAL_SEARCH_WEIGHTS",
     "YEAR_VALIDATORS",
     "ActionPlan",
     "ActionPlanQuerySet",

@@ -15,14 +15,14 @@ from .councils import Council, Theme
 from .plans import ActionPlan, PlanOwned, PlanRowsQuerySet
 from .workshops import WorkingGroup, Workshop
 
-PROPOSAL_SEARCH_FIELDS = (
-    "title_ar",
-    "title_fr",
-    "body_ar",
-    "body_fr",
-    "response_ar",
-    "response_fr",
-)
+# The searched texts by weight letter: titles (A) above texts (B) above the council's answers
+# (C). The trigger of migration 0018 weighs these columns into search_document; the search on
+# SQLite reads them directly (opengov.search.query.matching).
+PROPOSAL_SEARCH_WEIGHTS = {
+    "A": ("title_ar", "title_fr"),
+    "B": ("body_ar", "body_fr"),
+    "C": ("response_ar", "response_fr"),
+}
 
 
 def answered_condition() -> Q:
@@ -190,7 +190,7 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
     )
     # Confirmed supports, kept by the support services (F() + 1), read by lists and exports.
     support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
-    # Written by a PostgreSQL trigger from PROPOSAL_SEARCH_FIELDS on every insert and update
+    # Written by a PostgreSQL trigger from PROPOSAL_SEARCH_WEIGHTS on every insert and update
     # (whatever writes: the admin, imports, bulk COPY); stays empty on SQLite, whose search
     # reads the text columns instead. Stored so that a search does not parse every row's text.
     search_document = SearchVectorField(null=True, editable=False)
