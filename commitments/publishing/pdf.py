@@ -233,10 +233,6 @@ def plan_for_pdf(plan: ActionPlan) -> dict:
             p.pk,
         ),
     ):
-        kept = proposal.duplicate_of
-        # A duplicate names the proposal it was merged with only when that one is printed too.
-        printed = kept is not None and kept.publication == Proposal.Publication.PUBLISHED
-        proposal.pdf_merged_with = kept if printed else None
         key = (proposal.workshop_id, proposal.working_group_id)
         if key not in groups:
             groups[key] = ProposalGroup(proposal.workshop, proposal.working_group)

@@ -254,6 +254,16 @@ class Proposal(PlanOwned, BilingualModel, TimeStampedModel):
         return reverse("commitments:proposal", args=[self.pk])
 
     @property
+    def merged_into(self) -> "Proposal | None":
+        """The proposal this duplicate was merged with, when that one is published (same plan,
+        so as public as this one): a page or a PDF never names a hidden or unconfirmed
+        proposal. Reads duplicate_of: select it with the proposal."""
+        kept = self.duplicate_of if self.duplicate_of_id else None
+        if kept is None or kept.publication != self.Publication.PUBLISHED:
+            return None
+        return kept
+
+    @property
     def is_online(self) -> bool:
         return self.workshop_id is None
 

@@ -330,6 +330,23 @@ def test_a_proposal_page_shows_where_it_came_from_its_answer_and_its_duplicates(
     assert 'action="' + url("commitments:proposal_support", language, merged.pk) not in duplicate
 
 
+def test_a_duplicate_never_names_a_kept_proposal_hidden_since(client):
+    """The page and the list say "merged with" only while the kept proposal is published: hidden
+    afterwards, its title and link are gone from the duplicate's page and from the list."""
+    plan = open_plan()
+    kept = published(plan, title_ar="مقترح أخفي لاحقا")
+    merged = published(plan, title_ar="مقترح مكرر", duplicate_of=kept)
+    listing = url("consultations:proposals", "ar") + f"?plan={plan.pk}"
+    for page in (url("commitments:proposal", "ar", merged.pk), listing):
+        assert "مقترح أخفي لاحقا" in client.get(page).content.decode()
+    Proposal.objects.filter(pk=kept.pk).update(publication="hidden", hidden_reason="Spam")
+    cache.clear()
+    for page in (url("commitments:proposal", "ar", merged.pk), listing):
+        html = client.get(page).content.decode()
+        assert "مقترح أخفي لاحقا" not in html
+        assert url("commitments:proposal", "ar", kept.pk) not in html
+
+
 # --- supports ------------------------------------------------------------------------------------
 
 
