@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "consultations.apps.ConsultationsConfig",
     "commitments.apps.CommitmentsConfig",
     "opendata.apps.OpendataConfig",
+    "sitesearch.apps.SitesearchConfig",
     "devdata.apps.DevdataConfig",
 ]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The packages of the site (those not there yet are skipped).
-APPLICATIONS = ("opengov", "consultations", "commitments", "opendata", "devdata")
-APPS = ("consultations", "commitments", "opendata", "devdata")
+APPLICATIONS = ("opengov", "consultations", "commitments", "opendata", "sitesearch", "devdata")
+APPS = ("consultations", "commitments", "opendata", "sitesearch", "devdata")
 MAX_LINES = 400
 # Long by nature: every setting in one place, and migrations (generated, never edited).
 LONG_BY_NATURE = {"opengov/settings.py"}

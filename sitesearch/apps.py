@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SitesearchConfig(AppConfig):
+    """The portal-wide search (issue 19): one table of searchable entries, one per public thing
+    (council, plan, commitment, milestone, workshop, working group, proposal, published
+    comment), kept by PostgreSQL triggers on the tables it reads, and the search page. It sits
+    above consultations and commitments, whose rows it indexes, and is imported by nothing but
+    opengov.urls. The engine (normalisation, thesaurus, query building) is the floor's
+    opengov.search."""
+
+    name = "sitesearch"
+    verbose_name = "search"
