@@ -11,3 +11,12 @@ class SitesearchConfig(AppConfig):
 
     name = "sitesearch"
     verbose_name = "search"
+
+    def ready(self) -> None:
+        from django.db import connection
+
+        if connection.vendor == "sqlite":
+            # PostgreSQL's triggers (sitesearch.indexing) keep the index there; SQLite has none.
+            from . import signals
+
+            signals.connect()
