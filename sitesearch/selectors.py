@@ -15,9 +15,11 @@ a plain excerpt (no ts_headline) in which nothing is marked."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import translation
@@ -47,12 +49,25 @@ class Headline(Func):
     output_field = TextField()
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
+class WordSimilar(Func):
+    """name %> text: a word of the name is similar to the text (pg_trgm's word_similarity above
+    pg_trgm.word_similarity_threshold, 0.6: "Tetoun" or "tetouane" find Tétouan, "Titouan" at
+    0.5 does not), served by the trigram index."""
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
 def _words(text: str) -> str:
     return " ".join(str(text if text is not None else "").split())[:SEARCH_MAX_LENGTH]
 
 
 def _council(slug) -> Council | None:
-    if not slug or not isinstance(slug, str) or len(slug) > 80:
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         return None
     return Council.objects.filter(slug=slug).first()
 
@@ -74,17 +89,19 @@ def _matches(entries, text: str, kind: str):
         return entries.annotate(search_rank=Rank(F("document"), query)).filter(
             Matches(F("document"), query)
         )
-    name = normalize(text)
+    name = normalize(
+        " ".join(word for terms in websearch_terms(text) for t in terms for word in t.words)
+    )
     return entries.annotate(
         search_rank=Greatest(Rank(F("document"), query), TrigramWordSimilarity(Value(name), "name"))
-    ).filter(Q(Matches(F("document"), query)) | Q(name__trigram_word_similar=name))
+    ).filter(Q(Matches(F("document"), query)) | Q(WordSimilar(F("name"), Value(name))))
 
 
 def _scalar_subqueries(entries, text: str, kind: str | None, page: int) -> tuple[str, list]:
     """One SELECT of every kind's capped count and the ids of the hits to show, ranked."""
     columns, params = [], []
     for each in KINDS:
-        candidates = _matches(entries, text, each).order_by().values("pk", "search_rank")
+        candidates = _matches(entries, text, each).order_by().values("id", "search_rank")
         sql, values = candidates[: CAP + 1].query.sql_with_params()
         # The SQL is the ORM's, its values parameters; limit and offset are integers.
         columns.append(f"(SELECT count(*) FROM ({sql}) AS found)")  # noqa: S608

@@ -144,9 +144,7 @@ def test_a_bulk_insert_and_raw_sql_are_indexed():
         Council.objects.filter(slug__startswith="bulk-").values_list("pk", flat=True)
     )
     assert _searched("council", "tetouan") == [council.pk]
-    assert SearchEntry.objects.get(kind="council", object_id=council.pk).name.startswith(
-        "tetouan"
-    )
+    assert SearchEntry.objects.get(kind="council", object_id=council.pk).name.startswith("tetouan")
 
 
 @pytest.mark.parametrize(
@@ -230,4 +228,3 @@ def test_rebuild_search_index_rebuilds_every_entry_and_counts_them(capsys):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [indexing.TABLE])
         assert names <= {row[0] for row in cursor.fetchall()}
-
