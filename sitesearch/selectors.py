@@ -37,6 +37,9 @@ from .results import KINDS, Group, Hit, Results, Text
 CAP = 1000
 PER_PAGE = 20
 OVERVIEW_HITS = 3
+# After the search, inside a transaction (a test, an atomic block), SET LOCAL would last until
+# its end: the settings go back at once.
+RESET = "RESET enable_seqscan; RESET enable_indexscan; RESET max_parallel_workers_per_gather"
 # Marks around the matched words in ts_headline's output, from Unicode's private use area:
 # removed from the texts first, then replaced by <mark> once the text is escaped.
 START, STOP = "\ue000", "\ue001"
@@ -102,7 +105,7 @@ def _scalar_subqueries(entries, text: str, kind: str | None, page: int) -> tuple
     kind's matches (at most CAP + 1) are read once, into a materialised CTE.
 
     Its first statements turn off the planner's sequential and plain index scans for this
-    statement's implicit transaction only (SET LOCAL): with a LIMIT, PostgreSQL otherwise
+    statement only (SET LOCAL, RESET at its end): with a LIMIT, PostgreSQL otherwise
     expects a common-looking word (a prefix, "طلب:*", is estimated at 180,000 matches) to fill
     it after a few rows of a full scan, and reads 2.7 million entries when a kind has none;
     the partial GIN index of each kind answers in milliseconds either way."""
@@ -127,7 +130,7 @@ def _scalar_subqueries(entries, text: str, kind: str | None, page: int) -> tuple
     return (
         "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
         "SET LOCAL max_parallel_workers_per_gather = 0;"
-        f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}",
+        f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}; {RESET}",
         params,
     )
 
@@ -280,8 +283,8 @@ def search(text, *, kind=None, council=None, plan=None, page=1, language: str = 
         sql, params = _scalar_subqueries(entries, text, kind, page)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            while cursor.nextset():  # past the three SETs
-                pass
+            while cursor.description is None:  # past the SETs to the SELECT's result
+                cursor.nextset()
             row = cursor.fetchone()
     else:
         row = _sqlite_ids(entries, text, kind, page)

@@ -273,6 +273,13 @@ def test_the_same_number_of_queries_for_few_and_many_results(place):
     assert few == many == {"overview": 2, "kind": 2, "filtered": 4}
 
 
+def test_the_planner_settings_of_the_search_do_not_outlive_it(place):
+    search(WORD)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+
+
 @pytest.mark.parametrize("typed", ["---", "   ", '""', "!!&|", "-", "or or"])
 def test_a_text_without_a_word_answers_a_message(typed):
     results = search(typed)
