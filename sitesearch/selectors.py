@@ -24,6 +24,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan, Council
@@ -37,6 +38,7 @@ from .results import KINDS, Group, Hit, Results, Text
 CAP = 1000
 PER_PAGE = 20
 OVERVIEW_HITS = 3
+EXCERPT_WORDS = 30
 # After the search, inside a transaction (a test, an atomic block), SET LOCAL would last until
 # its end: the settings go back at once.
 RESET = "RESET enable_seqscan; RESET enable_indexscan; RESET max_parallel_workers_per_gather"
@@ -191,7 +193,9 @@ def _highlighted(entries, text: str, language: str):
         return entries.annotate(title_shown=picks["title"], body_shown=picks["body"])
     query = tsquery(websearch_terms(text))
     marks = f"StartSel={START}, StopSel={STOP}"
-    excerpt = marks + ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+    excerpt = (
+        marks + f', MaxWords={EXCERPT_WORDS}, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+    )
     return entries.annotate(
         title_shown=Headline(
             _config("title", language),
@@ -233,9 +237,11 @@ def _url(entry: SearchEntry) -> str:
 
 def _hit(entry: SearchEntry) -> Hit:
     title_language, body_language = entry.title_language, entry.body_language
-    excerpt = None
-    if (entry.body_shown or "").strip():
-        excerpt = Text(_marked(entry.body_shown), body_language, DIRECTIONS[body_language])
+    excerpt, body = None, entry.body_shown or ""
+    if connection.vendor != "postgresql":  # no ts_headline: the body's beginning
+        body = Truncator(body).words(EXCERPT_WORDS, truncate=" …")
+    if body.strip():
+        excerpt = Text(_marked(body), body_language, DIRECTIONS[body_language])
     return Hit(
         kind=entry.kind,
         url=_url(entry),
