@@ -40,12 +40,15 @@ from django.db.models.functions import Coalesce
 from opengov.params import SEARCH_MAX_LENGTH, SearchTerm, websearch_terms
 
 from .normalize import normalize, normalize_ar
-from .thesaurus import variants
+from .thesaurus import clitic_forms, variants
 
 CONFIGS = ("infitah_ar", "infitah_fr")
 # A word the tsquery parser reads as one operand that may carry a prefix mark.
 _PLAIN_WORD = re.compile(r"\w+")
 _ARTICLES = ("وال", "بال", "لل", "ال")
+_LATIN_WORD = re.compile(r"[a-z0-9à-ÿ]+")
+# A Latin last word this long is also looked for one letter shorter, as a prefix.
+SHORTENED_PREFIX_MIN = 7
 
 
 class TsQuery(Expression):
@@ -93,7 +96,32 @@ def _word(word: str, prefix: bool) -> tuple[str, list[str]] | None:
             sql, values = _either("phraseto_tsquery", form)
         parts.append(sql)
         params += values
+    if prefix and _LATIN_WORD.fullmatch(forms[0]) and len(forms[0]) >= SHORTENED_PREFIX_MIN:
+        # The stem of a word cut short may be longer than the whole word's ("assainiss" stays,
+        # "assainissement" is 'assain'): one letter less is stemmed like the whole word.
+        sql, values = _either("to_tsquery", forms[0][:-1] + ":*")
+        parts.append(sql)
+        params += values
+    glued = _glued(forms)
+    if glued:
+        parts.append("to_tsquery('infitah_ar'::regconfig, %s)")
+        params.append(glued)
     return "(" + " || ".join(parts) + ")", params
+
+
+def _glued(forms: list[str]) -> str:
+    """One tsquery text ORing the forms as a text may glue them to a proclitic (infitah_ar
+    only, one function call whatever their number), with the sound plural ات of those that
+    have no feminine ending: the stemmer keeps "والمستوصفات" whole but for its last letter.
+    Not as prefixes: the stemmer shortens a glued form before the prefix applies ("والنفية"
+    is 'والنف', which "والنفقات" starts with)."""
+    glued = []
+    for form in forms:
+        for g in clitic_forms(form):
+            glued.append(g)
+            if not g.endswith(("ة", "ات")):
+                glued.append(g + "ات")
+    return " | ".join(g for g in dict.fromkeys(glued) if _PLAIN_WORD.fullmatch(g))
 
 
 def _term(term: SearchTerm, last: bool) -> tuple[str, list[str]] | None:
