@@ -75,7 +75,7 @@ def words_of(text) -> list[str]:
     return [
         word
         for word in WORD.findall(normalize(text or ""))
-        if MIN_LENGTH <= len(word) <= MAX_LENGTH and not word.strip("0123456789_") == ""
+        if MIN_LENGTH <= len(word) <= MAX_LENGTH and word.strip("0123456789_")
     ]
 
 
@@ -106,24 +106,24 @@ def _rebuild_sql() -> int:
     for source in _SOURCES.values():
         sql, values = source.rows().order_by().values_list(*source.columns).query.sql_with_params()
         names = [f"c{n}" for n in range(len(source.columns))]
+        # The queryset's own compiled SQL and parameters; the names are ours: nothing typed.
         selects.append(
-            f"SELECT concat_ws(' ', {', '.join(names)}) AS t FROM ({sql}) AS q({', '.join(names)})"
+            f"SELECT concat_ws(' ', {', '.join(names)}) AS t FROM ({sql}) AS q({', '.join(names)})"  # noqa: S608
         )
         params += values
+    # The sources' compiled SQL (their values stay parameters) and our own constants.
+    sql = f"""
+        INSERT INTO opengov_searchword (word, documents)
+        SELECT token, count(*) FROM ({" UNION ALL ".join(selects)}) AS source
+        CROSS JOIN LATERAL (
+            SELECT DISTINCT token
+            FROM regexp_split_to_table(unaccent(infitah_normalize(source.t)), '\\W+') AS token
+        ) AS words
+        WHERE length(token) BETWEEN {MIN_LENGTH} AND {MAX_LENGTH} AND token !~ '^[0-9_]*$'
+        GROUP BY token
+        """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO opengov_searchword (word, documents)
-            SELECT token, count(*) FROM ({" UNION ALL ".join(selects)}) AS source
-            CROSS JOIN LATERAL (
-                SELECT DISTINCT token
-                FROM regexp_split_to_table(unaccent(infitah_normalize(source.t)), '\\W+') AS token
-            ) AS words
-            WHERE length(token) BETWEEN {MIN_LENGTH} AND {MAX_LENGTH} AND token !~ '^[0-9_]*$'
-            GROUP BY token
-            """,
-            params,
-        )
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
