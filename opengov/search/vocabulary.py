@@ -12,7 +12,9 @@ two fill the same table from the same registration.
 `suggestion(text)` corrects each word of a query that the vocabulary lacks into the most
 similar word it holds (ties: the word more texts hold), or says there is nothing to correct.
 PostgreSQL: one query for all the words, trigram similarity (pg_trgm's `%` under the GIN index
-searchword_trgm_idx); a French stop word is never corrected. SQLite: difflib over the table.
+searchword_trgm_idx, in the SQL function infitah_suggestions of migration opengov 0003, which
+makes the planner use that index); a French stop word is never corrected. SQLite: difflib over
+the table.
 
 Freshness: the table is as old as its last rebuild (the daily task opengov.rebuild_search_
 vocabulary, and `manage.py rebuild_search_vocabulary`). A word new since then is missing, so a
@@ -26,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 
 from opengov.params import SEARCH_MAX_LENGTH
@@ -127,6 +129,18 @@ def _rebuild_sql() -> int:
         return cursor.rowcount
 
 
+def known_words(words: Sequence[str], using: str = "default") -> set[str]:
+    """Those of the words whose normalised form the vocabulary holds: one query, even for no
+    word, so that a search costs the same number of queries whatever its words."""
+    keys = {word: normalize(word) for word in words}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM opengov_searchword WHERE word = ANY(%s)", [list(set(keys.values()))]
+        )
+        held = {row[0] for row in cursor.fetchall()}
+    return {word for word, key in keys.items() if key in held}
+
+
 def suggestion(text) -> str | None:
     """The query with each word the vocabulary lacks replaced by the most similar word it
     holds (Arabic rules and lower case applied to the whole text, accents kept where nothing
@@ -152,20 +166,12 @@ def suggestion(text) -> str | None:
 
 
 def _corrections_sql(keys: list[str]) -> dict[str, str]:
+    # infitah_suggestions (migration opengov 0003): for each word the vocabulary lacks and
+    # French does not drop as a stop word, the most similar word (`%` under the GIN index,
+    # similarity >= threshold), then the more frequent, then the first in order.
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT typed.word, best.word
-            FROM unnest(%s::text[]) AS typed(word)
-            CROSS JOIN LATERAL (
-                SELECT known.word FROM opengov_searchword AS known
-                WHERE known.word %% typed.word AND similarity(known.word, typed.word) >= %s
-                ORDER BY similarity(known.word, typed.word) DESC, known.documents DESC, known.word
-                LIMIT 1
-            ) AS best
-            WHERE NOT EXISTS (SELECT FROM opengov_searchword AS k WHERE k.word = typed.word)
-              AND numnode(plainto_tsquery('infitah_fr'::regconfig, typed.word)) > 0
-            """,
+            "SELECT typed, suggested FROM infitah_suggestions(%s::text[], %s::real)",
             [keys, SIMILARITY],
         )
         return dict(cursor.fetchall())
