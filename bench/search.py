@@ -19,9 +19,12 @@ public proposals of one plan, then runs every query through
     texts), ranked by ts_rank (what the proposals list ran before issue 19), and
   - the new engine: opengov.search.query.matching(Proposal.objects.all(), q) ordered by its
     search_rank ("not available" while the code is not there),
-keeps the first 10 of each and prints recall@10 (the share of the expected texts among the 10)
-and MRR (1 / rank of the first expected text, 0 when none is in the 10), overall and per tag,
-then the queries the new engine misses.
+keeps the first 10 of each and prints recall@10 (the share of the expected texts among the 10),
+MRR (1 / rank of the first expected text, 0 when none is in the 10) and precision (the share of
+the results shown that are expected, pooled), overall and per tag, for the old engine, the new
+one and the new one with "did you mean" (when a query finds nothing, the query corrected by
+opengov.search.vocabulary.suggestion over the corpus' vocabulary, as the proposals list does),
+then the queries the new engine misses, with their correction.
 
 National (--national): DATABASE_URL's database as it is (generate_scale's national set,
 migrated), read only. Times --queries searches (half drawn from the relevance set, half the
