@@ -19,9 +19,12 @@ public proposals of one plan, then runs every query through
     texts), ranked by ts_rank (what the proposals list ran before issue 19), and
   - the new engine: opengov.search.query.matching(Proposal.objects.all(), q) ordered by its
     search_rank ("not available" while the code is not there),
-keeps the first 10 of each and prints recall@10 (the share of the expected texts among the 10)
-and MRR (1 / rank of the first expected text, 0 when none is in the 10), overall and per tag,
-then the queries the new engine misses.
+keeps the first 10 of each and prints recall@10 (the share of the expected texts among the 10),
+MRR (1 / rank of the first expected text, 0 when none is in the 10) and precision (the share of
+the results shown that are expected, pooled), overall and per tag, for the old engine, the new
+one and the new one with "did you mean" (when a query finds nothing, the query corrected by
+opengov.search.vocabulary.suggestion over the corpus' vocabulary, as the proposals list does),
+then the queries the new engine misses, with their correction.
 
 National (--national): DATABASE_URL's database as it is (generate_scale's national set,
 migrated), read only. Times --queries searches (half drawn from the relevance set, half the
@@ -205,22 +208,53 @@ def run_relevance(args) -> dict:
         took = time.perf_counter() - started
         print(f"database: {test_name} (created and migrated in {took:.0f} s)")
         keys = save_corpus(corpus)
+        suggestion = did_you_mean()
         print(f"corpus:   {len(keys)} proposals; {len(queries)} queries\n")
         rows = []
         for query in queries:
             old = [keys[pk] for pk in old_results(query["q"])]
-            new = None
+            new = suggested = corrected = None
             if matching is not None:
                 found = new_results(matching, query["q"])
                 new = None if found is None else [keys[pk] for pk in found]
-            rows.append({**query, "old": old, "new": new})
+                suggested = new
+                if new == [] and suggestion is not None:
+                    # The proposals list's fallback: nothing found, search the corrected words.
+                    corrected = suggestion(query["q"])
+                    if corrected:
+                        found = new_results(matching, corrected)
+                        suggested = None if found is None else [keys[pk] for pk in found]
+            rows.append(
+                {**query, "old": old, "new": new, "suggested": suggested, "corrected": corrected}
+            )
     finally:
         creation.destroy_test_db(old_name, verbosity=0)
     for row in rows:
         row["old_recall"], row["old_rr"] = scores(row["expect"], row["old"])
         if row["new"] is not None:
             row["new_recall"], row["new_rr"] = scores(row["expect"], row["new"])
+        if row["suggested"] is not None:
+            row["dym_recall"], row["dym_rr"] = scores(row["expect"], row["suggested"])
     return report_relevance(rows, matching is not None)
+
+
+def did_you_mean():
+    """opengov.search.vocabulary.suggestion over the corpus' vocabulary (rebuilt now), or None
+    while that code is not there."""
+    try:
+        from opengov.search import vocabulary
+    except ImportError:
+        return None
+    vocabulary.rebuild()
+    return vocabulary.suggestion
+
+
+def precision(rows: list[dict], name: str) -> float | None:
+    """The share of the results shown (first 10) that are expected: all queries pooled."""
+    shown = [(row["expect"], row[name]) for row in rows if row.get(name) is not None]
+    total = sum(len(found[:TOP]) for _expect, found in shown)
+    right = sum(len(set(expect) & set(found[:TOP])) for expect, found in shown)
+    return right / total if total else None
 
 
 def report_relevance(rows: list[dict], has_new: bool) -> dict:
@@ -244,16 +278,29 @@ def report_relevance(rows: list[dict], has_new: bool) -> dict:
             "queries": len(group),
             "old_recall": figure(group, "old_recall"),
             "new_recall": figure(group, "new_recall"),
+            "dym_recall": figure(group, "dym_recall"),
             "old_mrr": figure(group, "old_rr"),
             "new_mrr": figure(group, "new_rr"),
+            "dym_mrr": figure(group, "dym_rr"),
+            "old_precision": precision(group, "old"),
+            "new_precision": precision(group, "new"),
+            "dym_precision": precision(group, "suggested"),
         }
         figures[tag] = f
         table.append(
             [tag, f["queries"], cell(f["old_recall"]), cell(f["new_recall"]),
-             cell(f["old_mrr"]), cell(f["new_mrr"])]
+             cell(f["dym_recall"]), cell(f["old_mrr"]), cell(f["new_mrr"]), cell(f["dym_mrr"]),
+             cell(f["old_precision"]), cell(f["new_precision"]), cell(f["dym_precision"])]
         )  # fmt: skip
-    print(f"recall@{TOP} and MRR, old engine (simple) vs new (opengov.search):")
-    print_table(["why", "queries", "recall old", "recall new", "MRR old", "MRR new"], table)
+    print(
+        f"recall@{TOP}, MRR and precision (expected among the results shown), old engine "
+        '(simple) vs new (opengov.search) vs new with "did you mean" when nothing is found:'
+    )
+    print_table(
+        ["why", "queries", "recall old", "new", "+dym", "MRR old", "new", "+dym",
+         "prec. old", "new", "+dym"],
+        table,
+    )  # fmt: skip
     if not has_new:
         print("\nnew engine: not available (opengov.search.query.matching cannot be imported)")
     else:
@@ -263,7 +310,10 @@ def report_relevance(rows: list[dict], has_new: bool) -> dict:
         for row in missed:
             lost = [key for key in row["expect"] if key not in (row["new"] or [])]
             got = ", ".join((row["new"] or [])[:3]) or "nothing"
-            print(f"  [{row['why']}] {row['q']}  missing: {', '.join(lost)}  (first: {got})")
+            fixed = ""
+            if row.get("corrected"):
+                fixed = f"; did you mean: {row['corrected']} -> recall {row['dym_recall']:.2f}"
+            print(f"  [{row['why']}] {row['q']}  missing: {', '.join(lost)}  (first: {got}{fixed})")
     old_missed = sum(row["old_recall"] < 1 for row in rows)
     old_empty = sum(not row["old"] for row in rows)
     print(f"\nold engine: {old_missed} queries miss an expected text, {old_empty} find nothing")

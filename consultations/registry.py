@@ -5,8 +5,10 @@ council and its plan, and where else it shows. Called from ConsultationsConfig.r
 path of a plan's row is the model's own PLAN_PATH (PlanOwned), read by the registry."""
 
 from opengov import scoping, translations
+from opengov.search import vocabulary
 
 from .models import (
+    PROPOSAL_SEARCH_WEIGHTS,
     ActionPlan,
     Council,
     CouncilProgramme,
@@ -52,3 +54,10 @@ def register() -> None:
     translations.register(ActionPlan, fields=("title", "introduction"))
     translations.register(Workshop, official=False)
     translations.register(WorkingGroup, official=False)
+    # The words of the public proposals' titles and texts: "did you mean" corrects a
+    # search of the proposals list into them.
+    vocabulary.register_source(
+        "proposals",
+        lambda: Proposal.objects.public(),
+        (*PROPOSAL_SEARCH_WEIGHTS["A"], *PROPOSAL_SEARCH_WEIGHTS["B"]),
+    )

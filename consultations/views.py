@@ -1,5 +1,7 @@
 """Public pages of the consultation side: a council, a workshop, the proposals list."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_safe
 from opengov import sections
 from opengov.pagecache import cached_page, integer, one_of, text, word
 from opengov.params import page_number
+from opengov.search.vocabulary import suggestion
 from opengov.uploads import attachment_response, may_download
 
 from . import selectors
@@ -30,6 +33,7 @@ PROPOSAL_LIST_PARAMS = {
     "origin": one_of(*selectors.ORIGINS),
     "sort": one_of(*selectors.SORTS),
     "page": integer,
+    "exact": integer,  # 1: search the words as typed, without "did you mean"
 }
 
 
@@ -103,8 +107,20 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         selectors.proposals_public(filters), selectors.per_page(), searching=bool(filters.text)
     )
     page = paginator.get_page(page_number(request.GET.get("page")))
+    corrected = None
+    if filters.text and not paginator.count and request.GET.get("exact") != "1":
+        # Nothing found: the same search with the words corrected ("did you mean"), said so.
+        corrected = suggestion(filters.text)
+        if corrected:
+            filters = replace(filters, text=corrected)
+            paginator = selectors.CappedPaginator(
+                selectors.proposals_public(filters), selectors.per_page(), searching=True
+            )
+            page = paginator.get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
+    exact = query.copy()
+    exact["exact"] = "1"
     return render(
         request,
         "consultations/proposal_list.html",
@@ -114,6 +130,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "proposals": page.object_list,
             "query": query.urlencode(),
             "filters": filters,
+            "corrected": corrected,
+            "typed": request.GET.get("q", ""),
+            "exact_query": exact.urlencode(),
         },
     )
 

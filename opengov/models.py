@@ -1,6 +1,7 @@
 """Shared model pieces: a timestamped base and the bilingual "Arabic or French" rule."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Transform
@@ -104,6 +105,28 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SearchWord(models.Model):
+    """A word of the searched texts, normalised as the search compares words (Arabic rules,
+    accents dropped, lower case: opengov.search.normalize.normalize), and the number of texts
+    holding it: the vocabulary "did you mean" corrects a query against
+    (opengov.search.vocabulary, rebuilt from the sources the apps register)."""
+
+    word = models.CharField(_("word"), max_length=64, unique=True)
+    documents = models.PositiveIntegerField(_("texts holding it"), default=0)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [
+            # Trigram similarity (`%`) over the vocabulary; PostgreSQL only (migration 0003).
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="searchword_trgm_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 def language_of(user) -> str:

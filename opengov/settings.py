@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "purge-proposing": {"task": "commitments.purge_proposing", "schedule": 24 * 3600.0},
+    # "Did you mean": the vocabulary of the searched texts (opengov.search.vocabulary).
+    "rebuild-search-vocabulary": {
+        "task": "opengov.rebuild_search_vocabulary",
+        "schedule": 24 * 3600.0,
+    },
     "requeue-follow-confirmations": {
         "task": "commitments.requeue_follow_confirmations",
         "schedule": 300.0,

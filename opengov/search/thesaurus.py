@@ -6,8 +6,14 @@ Besides the lines of the file, one rule of Arabic morphology the arabic Snowball
 a sound feminine plural in ات without the article is stemmed apart from its singular (جماعة ->
 جماع, جماعات -> جماعا, but الجماعات -> جماع). A word in ة is therefore also looked for in ات,
 and a word in ات also in ة and without the ending (اجتماعات: اجتماع). A form no text contains
-costs nothing: it matches no row. And each Arabic word is also looked for after وال ("and
-the"), a prefix the stemmer does not remove."""
+costs nothing: it matches no row.
+
+Clitics. A typed word is read without the prefix it may carry (و ب ل ف, the article and their
+combinations), and that bare word (3 letters or more) is looked for as well: "بسلا" finds "سلا".
+The other way round, a text's word may carry a clitic the stemmer does not remove ("فالخط",
+"بسلا", "لمشاريع", "والمستوصفات": the arabic Snowball stemmer reads ال off after ب and ك alone,
+and keeps most single-letter proclitics before a word it does not know), so `clitic_forms`
+lists the word after those prefixes, which the query looks for under infitah_ar only."""
 
 from functools import cache
 from pathlib import Path
@@ -19,6 +25,12 @@ DATA = Path(__file__).with_name("thesaurus.tsv")
 # ب ل ك, the article ال (and لل, ل + ال). The stemmer removes them from the variants.
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
 _ARABIC_LETTERS = range(0x0621, 0x064B)
+# What a text may glue before a word: after the article (و ف ب ك + ال, ل + ال = لل) and, before
+# a word of 3 letters or more, the conjunctions and prepositions alone or combined.
+_BEFORE_THE = ("وال", "فال", "بال", "كال", "لل", "وبال", "ولل")
+_BEFORE_BARE = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+# The shortest word read off its prefix and still looked for on its own.
+BARE_MIN = 3
 
 
 def parse(text: str) -> list[tuple[str, ...]]:
@@ -69,14 +81,22 @@ def variants(word: str) -> list[str]:
     index = groups_by_form()
     for stem in bare:
         found += index.get(stem, ())
+    found += [stem for stem in bare[1:] if len(stem) >= BARE_MIN]
     if _is_arabic(word):
         for form in list(found):
             found += _feminine(form)
-        found += [_with_and_the(form) for form in found if not form.startswith("و")]
     return list(dict.fromkeys(found))
 
 
-def _with_and_the(form: str) -> str:
-    """The form after "and the" (وال): the stemmer reads the article off after ب, ل, و alone,
-    not after وال (والميزانية -> والميزان), so a text's "والميزانية" is found only this way."""
-    return "وال" + (form[2:] if form.startswith("ال") else form)
+def clitic_forms(form: str) -> list[str]:
+    """The (normalised, Arabic) form as a text may write it with a proclitic the stemmer keeps:
+    after و ف ب ك + ال and لل ("والميزانية", "فالخط"), and, when the word without its article
+    has 3 letters or more, after و ف ب ل ك and their pairs ("بسلا", "لمشاريع"). Not the form
+    itself; empty for a word in another script."""
+    if not _is_arabic(form):
+        return []
+    bare = form[2:] if form.startswith("ال") and len(form) >= 4 else form
+    forms = [prefix + bare for prefix in _BEFORE_THE]
+    if len(bare) >= BARE_MIN:
+        forms += [prefix + bare for prefix in _BEFORE_BARE]
+    return [f for f in dict.fromkeys(forms) if f != form]
