@@ -228,3 +228,19 @@ def test_rebuild_search_index_rebuilds_every_entry_and_counts_them(capsys):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [indexing.TABLE])
         assert names <= {row[0] for row in cursor.fetchall()}
+
+
+def test_the_index_is_not_exported_but_made_again_by_a_restore_of_its_sources():
+    from opengov.management.commands.export_dataset import dataset_models
+
+    assert SearchEntry not in dataset_models()
+    council = factories.CouncilFactory(name_fr="Ouazzane")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sitesearch_searchentry")
+        # What restore_dataset does: COPY of the source rows with their keys.
+        cursor.execute(
+            "CREATE TEMP TABLE saved ON COMMIT DROP AS SELECT * FROM consultations_council"
+        )
+        cursor.execute("DELETE FROM consultations_council WHERE id = %s", [council.pk])
+        cursor.execute("INSERT INTO consultations_council SELECT * FROM saved")
+    assert _searched("council", "Ouazzane") == [council.pk]
