@@ -32,6 +32,9 @@ words the proposals use most, in both languages) through the proposals list's ow
 consultations.selectors.proposals_public(ProposalFilters(text=q)) under the list's
 CappedPaginator, first page, in this process and without the page cache; p50/p95, and the number
 of SQL queries of each search (CaptureQueriesContext). Not run by the test suite.
+
+Global (--global): the portal-wide search (sitesearch.selectors.search) on DATABASE_URL's data,
+the overview and one kind (--kind) for every query of the relevance set: bench/search_global.py.
 """
 
 import json
@@ -89,6 +92,15 @@ def parse_args():
     )
     parser.add_argument(
         "--national", action="store_true", help="time the list's search on DATABASE_URL's data"
+    )
+    parser.add_argument(
+        "--global",
+        dest="global_search",
+        action="store_true",
+        help="time the portal-wide search (sitesearch) on DATABASE_URL's data (search_global.py)",
+    )
+    parser.add_argument(
+        "--kind", default="proposal", help="--global: the kind of the filtered search timed"
     )
     parser.add_argument(
         "--queries", type=int, default=50, help="--national: searches timed (default 50)"
@@ -407,10 +419,16 @@ def main() -> None:
     )
     setup_django(env)
     # Relevance runs in a database created next to DATABASE_URL's, which need not exist.
-    server = args.database_url if args.national else maintenance_url(args.database_url)
+    national = args.national or args.global_search
+    server = args.database_url if national else maintenance_url(args.database_url)
     info = machine(server)
     print_machine(info)
-    result = run_national(args) if args.national else run_relevance(args)
+    if args.global_search:
+        from bench.search_global import run_global
+
+        result = run_global(args, load_relevance_set, percentile, print_table)
+    else:
+        result = run_national(args) if args.national else run_relevance(args)
     write_json(args.json, {"machine": info, **result})
 
 

@@ -94,9 +94,7 @@ def council_directory(kind: str = "", region: Council | None = None, text: str =
         councils = councils.filter(Q(parent=region) | Q(pk=region.pk))
     text = text.strip()[:100]
     if text:
-        councils = councils.filter(
-            Q(name_ar__icontains=text) | Q(name_fr__icontains=text) | Q(slug__icontains=text)
-        )
+        councils = councils.named_like(text)
     return councils.order_by("kind", "slug")
 
 

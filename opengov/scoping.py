@@ -117,6 +117,7 @@ def plan_model() -> type[models.Model]:
 
 
 _OFF_PAGES: set[type[models.Model]] = set()
+_DERIVED: set[type[models.Model]] = set()
 
 
 def register_off_pages(*models_: type[models.Model]) -> None:
@@ -129,6 +130,17 @@ def register_off_pages(*models_: type[models.Model]) -> None:
 
 def is_off_pages(model: type[models.Model]) -> bool:
     return model in _OFF_PAGES
+
+
+def register_derived(*models_: type[models.Model]) -> None:
+    """State that rows of these models are computed by the database from other rows (the
+    search index, kept by triggers): export_dataset leaves them out, and restoring the rows
+    they derive from makes them again."""
+    _DERIVED.update(models_)
+
+
+def is_derived(model: type[models.Model]) -> bool:
+    return model in _DERIVED
 
 
 def scoped_models() -> list[type[models.Model]]:

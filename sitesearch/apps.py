@@ -11,3 +11,22 @@ class SitesearchConfig(AppConfig):
 
     name = "sitesearch"
     verbose_name = "search"
+
+    def ready(self) -> None:
+        from django.db import connection
+
+        from opengov import scoping
+
+        from .models import SearchEntry
+
+        # Entries are derived from rows whose own writes empty the cached pages and which staff
+        # see through their own admin: the index itself is on no page and in no staff list.
+        scoping.register_off_pages(SearchEntry)
+        # The triggers make the entries again as a restore inserts their source rows.
+        scoping.register_derived(SearchEntry)
+
+        if connection.vendor == "sqlite":
+            # PostgreSQL's triggers (sitesearch.indexing) keep the index there; SQLite has none.
+            from . import signals
+
+            signals.connect()

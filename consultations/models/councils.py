@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models
+from django.db.models import Exists, F, Func, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
+from opengov.search.normalize import normalize
 from opengov.uploads import (
     SniffedFileField,
 )
@@ -17,9 +19,49 @@ from opengov.validators import validate_file_size
 from .common import council_logo_path
 
 
+class _NameWordSimilar(Func):
+    """name %> text: pg_trgm word similarity above its threshold (0.6), served by the index."""
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+
 class CouncilQuerySet(models.QuerySet):
     def in_network(self):
         return self.filter(in_network_since__isnull=False)
+
+    def named_like(self, text: str):
+        """Councils whose names (either language) or slug contain the text, or, when none
+        does, have a word like it; compared normalised (opengov.search.normalize: Arabic
+        spelling variants, accents, case): "Tetouan", "TÉTOUAN", "تطوان" and "Tetoun" find
+        Tétouan. PostgreSQL compares infitah_council_name() (migration 0019) under a trigram
+        index: containment (LIKE, which the index serves too), else pg_trgm word similarity
+        above 0.6. SQLite (the demo): containment only."""
+        words = normalize(" ".join(str(text or "").replace("\x00", " ").split()))
+        if not words:
+            return self
+        if connections[self.db].vendor != "postgresql":
+            name = Func(
+                Concat("name_fr", Value(" "), "name_ar", Value(" "), "slug"),
+                function="infitah_normalize",
+                output_field=models.TextField(),
+            )
+            return self.alias(_normalized_name=name).filter(_normalized_name__contains=words)
+        name = Func(
+            "name_ar",
+            "name_fr",
+            "slug",
+            function="infitah_council_name",
+            output_field=models.TextField(),
+        )
+        contains = self.alias(_normalized_name=name).filter(_normalized_name__contains=words)
+        # A word like the text counts only when no name contains it: "commune 1" lists
+        # "Commune 1", not every "Commune n" nearly as similar; "Tetoun" finds Tétouan.
+        similar = Q(_NameWordSimilar(name, Value(words))) & ~Q(Exists(contains.values("pk")))
+        return self.alias(_normalized_name=name).filter(
+            Q(_normalized_name__contains=words) | similar
+        )
 
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)

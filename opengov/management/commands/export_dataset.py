@@ -54,6 +54,7 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext
 
+from opengov import scoping
 from opengov.management.language import LanguageOptionMixin
 
 FORMAT = "infitah-dataset"
@@ -64,7 +65,7 @@ COPY_BUFFER = 1024 * 1024
 
 # Rows that `migrate` creates from the code: never exported, referenced by natural key.
 REFERENCE_MODELS = ("contenttypes.contenttype", "auth.permission")
-# Ephemeral rows, neither exported nor restored.
+# Ephemeral rows, neither exported nor restored (nor opengov.scoping.register_derived's).
 EPHEMERAL_MODELS = ("sessions.session",)
 
 
@@ -77,7 +78,7 @@ def dataset_models() -> list[type[models.Model]]:
             opts = model._meta
             if opts.proxy or not opts.managed:
                 continue
-            if opts.label_lower in REFERENCE_MODELS + EPHEMERAL_MODELS:
+            if opts.label_lower in REFERENCE_MODELS + EPHEMERAL_MODELS or scoping.is_derived(model):
                 continue
             result.append(model)
     return result
