@@ -50,6 +50,7 @@ demo: install translations
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py publish_plans
+	$(DEMO_ENV) $(PY) manage.py rebuild_search_vocabulary
 	$(DEMO_ENV) $(PY) manage.py ensure_admin --username $(DEMO_ADMIN) --password $(DEMO_PASSWORD)
 	@echo ""
 	@echo "  Infitah is running at http://$(HOST):$(PORT)/ar/ (French: http://$(HOST):$(PORT)/fr/)"

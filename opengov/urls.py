@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("opendata.urls")),
     path("", include("consultations.urls")),
     path("", include("commitments.urls")),
+    path("", include("sitesearch.urls")),
     prefix_default_language=True,
 )
 

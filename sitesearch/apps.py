@@ -25,6 +25,17 @@ class SitesearchConfig(AppConfig):
         # The triggers make the entries again as a restore inserts their source rows.
         scoping.register_derived(SearchEntry)
 
+        # "Did you mean" knows the words of what the search finds. Proposals are consultations'
+        # own source; comments (millions of rows at national scale, citizens' spelling) are left
+        # out of the vocabulary, so a typo is corrected towards the portal's own words.
+        from opengov.search import vocabulary
+
+        vocabulary.register_source(
+            "search entries",
+            lambda: SearchEntry.objects.public().exclude(kind__in=("proposal", "comment")),
+            ("title_ar", "title_fr", "body_ar", "body_fr"),
+        )
+
         if connection.vendor == "sqlite":
             # PostgreSQL's triggers (sitesearch.indexing) keep the index there; SQLite has none.
             from . import signals

@@ -16,6 +16,7 @@ a plain excerpt (no ts_headline) in which nothing is marked."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
@@ -29,7 +30,8 @@ from django.utils.translation import gettext
 
 from consultations.models import ActionPlan, Council
 from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_terms
-from opengov.search.normalize import normalize
+from opengov.search import vocabulary
+from opengov.search.normalize import normalize, normalize_ar
 from opengov.search.query import Matches, Rank, matching, tsquery
 
 from .models import SearchEntry
@@ -253,7 +255,28 @@ def _hit(entry: SearchEntry) -> Hit:
     )
 
 
-def search(text, *, kind=None, council=None, plan=None, page=1, language: str = "ar") -> Results:
+def search(
+    text, *, kind=None, council=None, plan=None, page=1, language: str = "ar", correct=True
+) -> Results:
+    """_search()'s results; when nothing at all matches and `correct`, those of the text with
+    its unknown words corrected from the vocabulary ("did you mean":
+    opengov.search.vocabulary.suggestion), marked `corrected`, if that finds something. Two
+    queries more on that path only (the suggestion, the second search)."""
+    found = _search(text, kind=kind, council=council, plan=plan, page=page, language=language)
+    if not correct or found.message or any(group.count for group in found.groups):
+        return found
+    suggested = vocabulary.suggestion(found.text)
+    if not suggested or suggested == normalize_ar(found.text):
+        return found
+    retried = _search(
+        suggested, kind=kind, council=council, plan=plan, page=page, language=language
+    )
+    if not any(group.count for group in retried.groups):
+        return found
+    return replace(retried, text=found.text, corrected=suggested)
+
+
+def _search(text, *, kind=None, council=None, plan=None, page=1, language: str = "ar") -> Results:
     """The results of a citizen's search, in `language` ("ar" or "fr": the reader's), of every
     kind (`kind` None: each kind's best OVERVIEW_HITS on page 1) or one kind's `page`.
     `council` is a council's slug, `plan` an action plan's id: unknown, private or invalid,

@@ -53,4 +53,6 @@ def demo_urls():
         "commitment": Commitment.objects.get(reference="TTA-2024-01").get_absolute_url(),
         "workshop": Workshop.objects.get(starts_on=datetime.date(2024, 1, 6)).get_absolute_url(),
         "proposals": reverse("consultations:proposals") + "?q=%D9%85%D8%AC%D9%84%D8%B3",
+        # The search page's overview: every kind of result the demo has for "budget".
+        "search": reverse("sitesearch:search") + "?q=%D9%85%D9%8A%D8%B2%D8%A7%D9%86%D9%8A%D8%A9",
     }

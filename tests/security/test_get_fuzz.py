@@ -359,7 +359,12 @@ def parameters_of(
 EXAMPLES = 4
 ANY_NAME_EXAMPLES = 4
 # Where the finding was (search, cursors, filters): more for each parameter.
-MORE_EXAMPLES = {"consultations:proposals": 8, "api:proposal-list": 12, "api:comment-list": 12}
+MORE_EXAMPLES = {
+    "consultations:proposals": 8,
+    "sitesearch:search": 8,
+    "api:proposal-list": 12,
+    "api:comment-list": 12,
+}
 
 
 def fuzz(client: Client, path: str, strategy, examples: int) -> None:
