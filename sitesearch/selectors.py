@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, Q, TextField, Value, When
+from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import translation
@@ -32,7 +32,7 @@ from consultations.models import ActionPlan, Council
 from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_terms
 from opengov.search import vocabulary
 from opengov.search.normalize import normalize, normalize_ar
-from opengov.search.query import Matches, Rank, matching, tsquery
+from opengov.search.query import Matches, Rank, WordSimilar, matching, tsquery
 
 from .models import SearchEntry
 from .results import KINDS, Group, Hit, Results, Text
@@ -57,16 +57,6 @@ class Headline(Func):
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
-
-
-class WordSimilar(Func):
-    """name %> text: a word of the name is similar to the text (pg_trgm's word_similarity above
-    pg_trgm.word_similarity_threshold, 0.6: "Tetoun" or "tetouane" find Tétouan, "Titouan" at
-    0.5 does not), served by the trigram index."""
-
-    arg_joiner = " %%> "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
 
 
 def _words(text: str) -> str:

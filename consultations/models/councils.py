@@ -11,20 +11,13 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.search.normalize import normalize
+from opengov.search.query import WordSimilar
 from opengov.uploads import (
     SniffedFileField,
 )
 from opengov.validators import validate_file_size
 
 from .common import council_logo_path
-
-
-class _NameWordSimilar(Func):
-    """name %> text: pg_trgm word similarity above its threshold (0.6), served by the index."""
-
-    arg_joiner = " %%> "
-    template = "(%(expressions)s)"
-    output_field = models.BooleanField()
 
 
 class CouncilQuerySet(models.QuerySet):
@@ -58,7 +51,7 @@ class CouncilQuerySet(models.QuerySet):
         contains = self.alias(_normalized_name=name).filter(_normalized_name__contains=words)
         # A word like the text counts only when no name contains it: "commune 1" lists
         # "Commune 1", not every "Commune n" nearly as similar; "Tetoun" finds Tétouan.
-        similar = Q(_NameWordSimilar(name, Value(words))) & ~Q(Exists(contains.values("pk")))
+        similar = Q(WordSimilar(name, Value(words))) & ~Q(Exists(contains.values("pk")))
         return self.alias(_normalized_name=name).filter(
             Q(_normalized_name__contains=words) | similar
         )

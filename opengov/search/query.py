@@ -76,6 +76,16 @@ class Rank(Func):
     output_field = FloatField()
 
 
+class WordSimilar(Func):
+    """name %> text: a word of the name is similar to the text (pg_trgm's word_similarity
+    above pg_trgm.word_similarity_threshold, 0.6: "Tetoun" or "tetouane" find Tétouan,
+    "Titouan" at 0.5 does not), served by a trigram index on the name."""
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
 def _either(function: str, text: str) -> tuple[str, list[str]]:
     """The text under both configurations, ORed; empty (matching anything) if either drops
     it as a stop word."""

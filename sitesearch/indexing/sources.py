@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from commitments.models import Commitment, Milestone
+
 from ..results import KINDS
 
 TABLE = "sitesearch_searchentry"
@@ -24,18 +26,9 @@ COLUMNS = (
     "date",
     "visible",
 )
-COMMITMENT_BODY = (
-    "problem",
-    "status_quo",
-    "description",
-    "expected_results",
-    "ogp_relevance",
-    "lead_agency",
-    "partners",
-    "contribution",
-    "long_term_goal",
-)
-MILESTONE_BODY = ("deliverable", "evidence", "responsible")
+# Every OGP text of a commitment, every text of a milestone, but the title (its own column).
+COMMITMENT_BODY = tuple(name for name in Commitment.TEXT_FIELDS if name != "title")
+MILESTONE_BODY = tuple(name for name in Milestone.TEXT_FIELDS if name != "title")
 WORKSHOP_BODY = ("summary", "venue", "city", "chaired_by")
 PROPOSAL_BODY = ("body", "response")
 
