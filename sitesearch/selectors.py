@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from consultations.models import ActionPlan, Council
 from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_terms
 from opengov.search import vocabulary
-from opengov.search.normalize import normalize, normalize_ar
+from opengov.search.normalize import normalize
 from opengov.search.query import Matches, Rank, WordSimilar, matching, tsquery
 
 from .models import SearchEntry
@@ -256,7 +256,7 @@ def search(
     if not correct or found.message or any(group.count for group in found.groups):
         return found
     suggested = vocabulary.suggestion(found.text)
-    if not suggested or suggested == normalize_ar(found.text):
+    if not suggested:  # None when no word changes
         return found
     retried = _search(
         suggested, kind=kind, council=council, plan=plan, page=page, language=language
