@@ -12,6 +12,7 @@ from opengov.admin_base import (
     PortalAdmin,
     PortalStackedInline,
     PortalTabularInline,
+    ScopedRelatedFilter,
 )
 
 from ..models import (
@@ -86,14 +87,14 @@ class WorkshopAdmin(PortalAdmin):
     )
     list_filter = (
         "kind",
-        ("council", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("council", ScopedRelatedFilter),
+        ("plan", ScopedRelatedFilter),
         "starts_on",
     )
     search_fields = ("title_ar", "title_fr", "venue_ar", "venue_fr", "city_ar", "city_fr")
     list_select_related = ("council", "plan__council")
     date_hierarchy = "starts_on"
-    autocomplete_fields = ("council",)
+    autocomplete_fields = ("council", "plan")
     fieldsets = (
         (None, {"fields": ("council", "plan", "kind", "title", "starts_on", "ends_on")}),
         (_("Place"), {"fields": ("venue", "city", "chaired_by")}),
@@ -158,8 +159,8 @@ class WorkshopAdmin(PortalAdmin):
 class WorkingGroupAdmin(PortalAdmin):
     list_display = ("__str__", "workshop", "theme", "facilitator", "proposal_count")
     list_filter = (
-        ("workshop__council", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("workshop__council", ScopedRelatedFilter),
+        ("theme", ScopedRelatedFilter),
     )
     search_fields = ("title_ar", "title_fr", "facilitator", "rapporteur")
     list_select_related = ("workshop__council", "theme")
@@ -177,7 +178,7 @@ class WorkingGroupAdmin(PortalAdmin):
 @admin.register(WorkshopDocument)
 class WorkshopDocumentAdmin(PortalAdmin):
     list_display = ("__str__", "workshop", "kind")
-    list_filter = ("kind", ("workshop__council", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", ("workshop__council", ScopedRelatedFilter))
     search_fields = ("title_ar", "title_fr")
     list_select_related = ("workshop__council",)
     autocomplete_fields = ("workshop",)
