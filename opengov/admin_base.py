@@ -246,12 +246,40 @@ class PortalHistoryAdmin(
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class PortalStackedInline(CouncilScopedAdminMixin, TranslationStackedInline):
+class SharedChoicesInlineMixin:
+    """The forms of an inline share the choices of their foreign keys: each form's select
+    would otherwise run its own query (a workshop's 300 proposals, 300 times the list of its
+    working groups). The choices are read once per formset, when the first form is built; what
+    a posted form accepts is still checked against the field's queryset."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class SharedChoicesFormSet(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                shared = self.__dict__.setdefault("_shared_choices", {})
+                for name, field in form.fields.items():
+                    if type(field) is forms.ModelChoiceField:
+                        if name not in shared:
+                            shared[name] = list(field.choices)
+                        field.choices = shared[name]
+                return form
+
+        SharedChoicesFormSet.__name__ = formset.__name__
+        return SharedChoicesFormSet
+
+
+class PortalStackedInline(
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationStackedInline
+):
     form = ModelErrorsForm
     extra = 0
 
 
-class PortalTabularInline(CouncilScopedAdminMixin, TranslationTabularInline):
+class PortalTabularInline(
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationTabularInline
+):
     form = ModelErrorsForm
     extra = 0
 

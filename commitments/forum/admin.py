@@ -89,7 +89,7 @@ class PlanEndorsementInline(PortalStackedInline):
         elif db_field.name == "publication":
             formfield.queryset = formfield.queryset.filter(
                 plan=plan, status=PlanPublication.Status.DONE
-            )
+            ).select_related("plan__council")  # each choice's label names its plan
         return formfield
 
 
