@@ -21,6 +21,8 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import path
 from django.utils.functional import cached_property
@@ -116,6 +118,14 @@ def _estimated_rows(queryset) -> int:
         )
         row = cursor.fetchone()
     return max(int(row[0]), 0) if row and row[0] is not None else 0
+
+
+def related_count(rows: QuerySet, field: str) -> Coalesce:
+    """An annotation: how many of `rows` have `field` pointing at the list's row. A correlated
+    subquery, which PostgreSQL computes for the rows of the page only; Count("children") joins
+    and groups the whole table before the first page (2 s for 32,000 working groups)."""
+    per_row = rows.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*"))
+    return Coalesce(Subquery(per_row.values("n")), 0)
 
 
 class LargeTableAdminMixin:

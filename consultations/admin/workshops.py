@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -13,6 +12,7 @@ from opengov.admin_base import (
     PortalStackedInline,
     PortalTabularInline,
     ScopedRelatedFilter,
+    related_count,
 )
 
 from ..models import (
@@ -46,9 +46,25 @@ class WorkshopProposalInline(PortalStackedInline):
     classes = ("collapse",)
     verbose_name_plural = _("proposals of the working groups")
 
+    # The newest ones only: a workshop of the national data has up to 400 proposals, whose
+    # forms made a page of 3 MB; the proposals list, filtered by the workshop, has them all.
+    MAX_SHOWN = 30
+
     def get_formset(self, request, obj=None, **kwargs):
         self._workshop = obj
         return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        workshop = getattr(self, "_workshop", None)
+        if workshop is None or workshop.pk is None:
+            return queryset
+        newest = (
+            Proposal.objects.filter(workshop=workshop)
+            .order_by("-pk")
+            .values("pk")[: self.MAX_SHOWN]
+        )
+        return queryset.filter(pk__in=newest)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -122,7 +138,11 @@ class WorkshopAdmin(PortalAdmin):
     inlines = [WorkingGroupInline, WorkshopDocumentInline, WorkshopProposalInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_group_count=Count("groups"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_group_count=related_count(WorkingGroup.objects.all(), "workshop"))
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -168,7 +188,11 @@ class WorkingGroupAdmin(PortalAdmin):
     fields = ("workshop", "position", "title", "theme", "facilitator", "rapporteur")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_proposal_count=Count("proposals"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_proposal_count=related_count(Proposal.objects.all(), "working_group"))
+        )
 
     @admin.display(description=_("proposals"), ordering="_proposal_count")
     def proposal_count(self, obj):

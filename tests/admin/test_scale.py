@@ -321,3 +321,24 @@ def test_the_big_lists_and_forms_work_in_both_languages(
         response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200, url
         assert f'dir="{direction}"' in response.content.decode(), url
+
+
+def test_a_big_workshops_page_shows_its_newest_proposals_and_links_them_all(
+    admin_client, worlds, monkeypatch
+):
+    from consultations.admin.workshops import WorkshopProposalInline
+
+    mine, _other = worlds
+    mine.grow(4)
+    monkeypatch.setattr(WorkshopProposalInline, "MAX_SHOWN", 3)
+    url = reverse("admin:consultations_workshop_change", args=[mine.workshop.pk])
+    response = admin_client.get(url)
+    inline = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.model is Proposal
+    )
+    newest = Proposal.objects.filter(workshop=mine.workshop).order_by("-pk")[:3]
+    assert {form.instance.pk for form in inline.formset.initial_forms} == {p.pk for p in newest}
+    listed = reverse("admin:consultations_proposal_changelist") + f"?workshop={mine.workshop.pk}"
+    assert listed in response.content.decode()
+    found = admin_client.get(listed).context["cl"].result_list
+    assert {p.workshop_id for p in found} == {mine.workshop.pk} and len(found) == 4
