@@ -256,6 +256,14 @@ class PortalHistoryAdmin(
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def _plain_select(field) -> bool:
+    """A foreign key shown as a plain <select> of all its choices: not the hidden id of the
+    inline's row (its "choices" are the whole table), nor an autocomplete (only the chosen
+    value is rendered)."""
+    widget = getattr(field.widget, "widget", field.widget)  # the admin's related-field wrapper
+    return type(field) is forms.ModelChoiceField and type(widget) is forms.Select
+
+
 class SharedChoicesInlineMixin:
     """The forms of an inline share the choices of their foreign keys: each form's select
     would otherwise run its own query (a workshop's 300 proposals, 300 times the list of its
@@ -270,7 +278,7 @@ class SharedChoicesInlineMixin:
                 form = super()._construct_form(i, **form_kwargs)
                 shared = self.__dict__.setdefault("_shared_choices", {})
                 for name, field in form.fields.items():
-                    if type(field) is forms.ModelChoiceField:
+                    if _plain_select(field):
                         if name not in shared:
                             shared[name] = list(field.choices)
                         field.choices = shared[name]

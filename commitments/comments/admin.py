@@ -17,6 +17,7 @@ from opengov.admin_base import (
 from opengov.scoping import CouncilScopedAdminMixin
 
 from ..models import Comment
+from ..models.comments import moderation_urgency
 from . import services
 from .exports import comments_export_response
 
@@ -130,6 +131,11 @@ class CommentAdmin(
         # Waiting and reported comments first: the top of the list is the queue.
         # (The order is indexed: comment_queue_idx.)
         return super().get_queryset(request).by_urgency()
+
+    def get_ordering(self, request):
+        # The list's own order, not the model's (plan first, which put every plan's comments
+        # before the queue and sorted all two million of them for the first page).
+        return (moderation_urgency().asc(), "-created_at")
 
     def has_add_permission(self, request):
         return False  # comments come from citizens

@@ -342,3 +342,13 @@ def test_a_big_workshops_page_shows_its_newest_proposals_and_links_them_all(
     assert listed in response.content.decode()
     found = admin_client.get(listed).context["cl"].result_list
     assert {p.workshop_id for p in found} == {mine.workshop.pk} and len(found) == 4
+
+
+def test_the_comments_list_puts_the_queue_first_whatever_the_plan(admin_client, worlds):
+    mine, other = worlds
+    published = factories.CommentFactory(plan=mine.plan, state="published")
+    waiting = factories.CommentFactory(plan=other.plan, state="confirmed")
+    reported = factories.CommentFactory(plan=mine.plan, state="published", report_count=2)
+    response = admin_client.get(reverse("admin:commitments_comment_changelist"))
+    listed = [c.pk for c in response.context["cl"].result_list]
+    assert listed == [waiting.pk, reported.pk, published.pk]
