@@ -141,7 +141,8 @@ def _first_filter_choice(response) -> str | None:
         return None
     for spec in changelist.filter_specs:
         for choice in list(spec.choices(changelist))[1:]:
-            return choice["query_string"]
+            if "query_string" in choice:  # not a filter's search box
+                return choice["query_string"]
     return None
 
 
