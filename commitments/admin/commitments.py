@@ -110,6 +110,9 @@ class CommitmentAdmin(CompletionWatchMixin, CommitmentFollowersAdminMixin, Porta
         "description_fr",
     )
     list_select_related = ("plan__council", "theme")
+    # By the parent's id, not its own order (the plan's, then its council's: a sort of every
+    # row for the first page): the foreign key's index serves it, with an incremental sort.
+    ordering = ("plan_id", "position", "reference")
     autocomplete_fields = ("plan", "programme", "source_proposals")
     inlines = [MilestoneInline, IndicatorInline]
     readonly_fields = (
@@ -345,6 +348,7 @@ class MilestoneAdmin(
     )
     search_fields = ("title_ar", "title_fr", "commitment__reference")
     list_select_related = ("commitment__plan__council",)
+    ordering = ("commitment_id", "due_date", "id")  # as CommitmentAdmin's: the key's index
     autocomplete_fields = ("commitment",)
     # No date_hierarchy: its years are a DISTINCT over every milestone the user sees (128,000
     # at national scale) on each page; the due-date filter above answers "what is late".
@@ -393,6 +397,7 @@ class IndicatorAdmin(NotificationPreviewMixin, ProgressOnlyMixin, PortalHistoryA
     list_filter = (("commitment__plan", ScopedRelatedFilter),)
     search_fields = ("name_ar", "name_fr", "commitment__reference")
     list_select_related = ("commitment__plan__council",)
+    ordering = ("commitment_id", "id")  # as CommitmentAdmin's: the key's index
     autocomplete_fields = ("commitment",)
     fieldsets = (
         (None, {"fields": ("commitment", "name", "unit", ("baseline", "target"))}),
