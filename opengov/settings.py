@@ -124,6 +124,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
+    # jit_above_cost, which the search's and the network pages' statements do at national
+    # scale, and a page then pays 100-200 ms of compilation for a query that runs in tens
+    # (docs/performance.md). A web application's short statements never repay it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis. REDIS_URL is the Celery broker and keeps the counters that must not be lost (comment
