@@ -98,6 +98,11 @@ def _word(word: str, prefix: bool, known: Set[str] | None) -> tuple[str, list[st
     forms = [form for form in variants(word) if form]
     if not forms:
         return None
+    if prefix and known is not None and normalize(word) in known:
+        # A word some text holds whole was typed to its end: looked for as a prefix, a common
+        # one ("المواطن", stem 'مواط':*) made PostgreSQL gather the postings of every longer
+        # stem, hundreds of thousands of rows, before the search's cap applied.
+        prefix = False
     parts, params = [], []
     for position, form in enumerate(forms):
         if _PLAIN_WORD.fullmatch(form):
@@ -136,13 +141,18 @@ def _glued(forms: list[str]) -> list[str]:
 
 
 def glued_candidates(alternatives: list[list[SearchTerm]]) -> list[str]:
-    """Every glued form the words of the query could take (what `tsquery` looks up in the
-    vocabulary before it keeps one)."""
+    """What `tsquery` looks up in the vocabulary before it builds the query (the `known` it
+    is given): every glued form the words of the query could take, of which it keeps those
+    some text holds, and the last word typed, normalised, which it looks for as a prefix only
+    when no text holds it whole."""
     found = []
     for terms in alternatives:
         for term in terms:
             if not term.phrase:
                 found += _glued([f for f in variants(term.words[0]) if f])
+    last = alternatives[-1][-1] if alternatives else None
+    if last is not None and not last.phrase:
+        found.append(normalize(last.words[0]))
     return list(dict.fromkeys(found))
 
 
@@ -165,8 +175,9 @@ def _clean(text) -> list[list[SearchTerm]]:
 
 def tsquery(alternatives: list[list[SearchTerm]], known: Set[str] | None = None) -> TsQuery | None:
     """The tsquery of the terms (alternatives ORed, terms of each ANDed), or None if no word
-    is left once normalised. `known`: the glued forms to keep (those some text holds, read
-    from the vocabulary); None keeps them all."""
+    is left once normalised. `known`: those of glued_candidates() the vocabulary holds (the
+    glued forms to keep; the last word, if there, is not taken as a prefix); None keeps every
+    glued form and the prefix."""
     last = alternatives[-1][-1] if alternatives else None
     ored, params = [], []
     for terms in alternatives:
