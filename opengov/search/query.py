@@ -48,6 +48,7 @@ CONFIGS = ("infitah_ar", "infitah_fr")
 _PLAIN_WORD = re.compile(r"\w+")
 _ARTICLES = ("وال", "بال", "لل", "ال")
 _LATIN_WORD = re.compile(r"[a-z0-9à-ÿ]+")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 # A Latin last word this long is also looked for one letter shorter, as a prefix.
 SHORTENED_PREFIX_MIN = 7
 
@@ -98,7 +99,7 @@ def _word(word: str, prefix: bool, known: Set[str] | None) -> tuple[str, list[st
     forms = [form for form in variants(word) if form]
     if not forms:
         return None
-    if prefix and known is not None and normalize(word) in known:
+    if prefix and known is not None and not known.isdisjoint(_whole_forms(word)):
         # A word some text holds whole was typed to its end: looked for as a prefix, a common
         # one ("المواطن", stem 'مواط':*) made PostgreSQL gather the postings of every longer
         # stem, hundreds of thousands of rows, before the search's cap applied.
@@ -152,8 +153,19 @@ def glued_candidates(alternatives: list[list[SearchTerm]]) -> list[str]:
                 found += _glued([f for f in variants(term.words[0]) if f])
     last = alternatives[-1][-1] if alternatives else None
     if last is not None and not last.phrase:
-        found.append(normalize(last.words[0]))
+        found += _whole_forms(last.words[0])
     return list(dict.fromkeys(found))
+
+
+def _whole_forms(word: str) -> list[str]:
+    """The word normalised, and in Arabic with and without the article: "ميزانية" is a whole
+    word when a text holds "الميزانية"."""
+    word = normalize(word)
+    forms = [word]
+    if _ARABIC_WORD.fullmatch(word):
+        bare = word[2:] if word.startswith("ال") and len(word) > 4 else word
+        forms += [bare, "ال" + bare]
+    return list(dict.fromkeys(forms))
 
 
 def _term(term: SearchTerm, last: bool, known: Set[str] | None) -> tuple[str, list[str]] | None:
