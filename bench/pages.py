@@ -13,7 +13,7 @@ at random from the database. It needs a migrated database with data (load_demo o
 generate_scale) and wrk (apt-get install -y wrk); it only reads (the page cache aside).
 
 Pages and API answers are cached whole in Redis until the public data changes
-(opengov/pagecache.py), so each page type is measured twice (--cache): "hit", as anonymous
+(opengov/pagecache/), so each page type is measured twice (--cache): "hit", as anonymous
 readers get it once the warm-up has cached every sampled URL, and "off", rendered from the
 database as after any change to the data, by a second server started with PAGE_CACHE_SECONDS=0.
 Each server's rows start with its own floor row.

@@ -16,13 +16,20 @@ Which councils a row leads to is what its app registered for scoping (opengov.sc
 for both); this module names no app. A row that leads to no council, or whose council cannot be
 looked up, bumps everything: a stale page is a bug, an extra re-render is not. Kept in the cache
 (Redis in production, shared by all workers); when the cache is down every read behaves as if the
-data had just changed."""
+data had just changed.
+
+Network pages may be served stale for a bounded time (NETWORK_STALE_SECONDS, opengov.pagecache):
+so that the bound is counted from the first change a page does not show, not from the last one
+or from its rendering, each bump records when the network version it replaced stopped being
+current (superseded_at), for as long as the bound needs it. A record lost to a race or an outage
+only means "unknown", and no stale answer of that version is served."""
 
 import contextlib
 import datetime
 import time
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -31,6 +38,7 @@ from . import scoping
 KEY = "opengov:data-version"
 SHARED_KEY = "opengov:data-version:shared"
 COUNCIL_KEY = "opengov:data-version:council:"
+SUPERSEDED_KEY = "opengov:data-version:superseded:"
 
 
 def _new_value() -> tuple[int, datetime.datetime]:
@@ -66,8 +74,32 @@ def bump(councils: Iterable[str] | None = None, **_signal_kwargs) -> tuple[int, 
     )
     # If the cache is down, the next read treats the data as changed anyway.
     with contextlib.suppress(Exception):
+        _record_superseded(value)
         cache.set_many(dict.fromkeys(keys, value), timeout=None)
     return value
+
+
+def _record_superseded(value: tuple[int, datetime.datetime]) -> None:
+    """Before the network version is replaced by `value`: that its current one stops describing
+    the data now. The first bump wins (add): two bumps racing keep the earlier time, and the
+    version lost between them has no record (unknown: never served stale)."""
+    stale_seconds = settings.NETWORK_STALE_SECONDS
+    if stale_seconds <= 0:
+        return
+    current = cache.get(KEY)
+    if current is not None:
+        cache.add(f"{SUPERSEDED_KEY}{current[0]}", value[0], timeout=stale_seconds + 60)
+
+
+def superseded_at(version: int) -> float | None:
+    """When the network version `version` stopped being current (seconds since the epoch), or
+    None when it still is, its record expired (NETWORK_STALE_SECONDS and a minute after) or the
+    cache cannot tell."""
+    try:
+        replaced = cache.get(f"{SUPERSEDED_KEY}{version}")
+    except Exception:
+        return None
+    return None if replaced is None else replaced / 1e9
 
 
 def bump_on_change(instance=None, **_signal_kwargs) -> None:

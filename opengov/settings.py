@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
+    # jit_above_cost, which the search's and the network pages' statements do at national
+    # scale, and a page then pays 100-200 ms of compilation for a query that runs in tens
+    # (docs/performance.md). A web application's short statements never repay it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis. REDIS_URL is the Celery broker and keeps the counters that must not be lost (comment
@@ -207,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
     "remind-stale-plans": {"task": "commitments.remind_stale_plans", "schedule": 86400.0},
     "requeue-notifications": {"task": "commitments.requeue_notifications", "schedule": 300.0},
     "send-weekly-digests": {"task": "commitments.send_weekly_digests", "schedule": 3600.0},
+    # The plans' overdue milestones are counted for a day (commitments.counters): recounted
+    # just after midnight (CELERY_TIMEZONE), and again every six hours in case beat was down then.
+    "refresh-overdue-counts": {
+        "task": "commitments.refresh_overdue_counts",
+        "schedule": crontab(minute=5, hour="0,6,12,18"),
+    },
 }
 
 # Followers' notifications (commitments/follows): the delivery waits NOTIFY_BATCH_DELAY seconds
@@ -220,6 +233,16 @@ NOTIFY_RETRY_DELAY = int(os.environ.get("NOTIFY_RETRY_DELAY", "30"))
 # Public pages and API answers are kept in the cache until the data changes (opengov.pagecache);
 # 0 turns the page cache off (benchmarks of the uncached pages do).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# After a change, one request at a time renders a page (PAGE_SINGLE_FLIGHT): it holds a lock
+# that expires after PAGE_RENDER_LOCK_SECONDS (a few times the slowest render, so a renderer
+# that died frees it); readers with nothing to serve wait for it at most PAGE_RENDER_WAIT_SECONDS,
+# then render themselves. Network pages (not a council's own) may be served stale at most
+# NETWORK_STALE_SECONDS after the first change they do not show, while one request rebuilds
+# them; 0 turns that off (docs/performance.md, "Single-flight rebuilds").
+PAGE_SINGLE_FLIGHT = env_bool("PAGE_SINGLE_FLIGHT", True)
+PAGE_RENDER_LOCK_SECONDS = int(os.environ.get("PAGE_RENDER_LOCK_SECONDS", "20"))
+PAGE_RENDER_WAIT_SECONDS = float(os.environ.get("PAGE_RENDER_WAIT_SECONDS", "5"))
+NETWORK_STALE_SECONDS = int(os.environ.get("NETWORK_STALE_SECONDS", "30"))
 
 # Comments and reports, counted only once the post was valid and saved (commitments/comments):
 # per client address (IPv6 by /64), per mailbox from one address, and the confirmation e-mails

@@ -1,8 +1,10 @@
 """The portal-wide search's read: `search()` answers results.Results from the index
 (sitesearch.models.SearchEntry), in a fixed number of queries whatever the text and however many
-things match: one per filter given (the council, the plan), then one for the counts of every
-kind and the ids of the page, then one for those entries with their highlighted texts (left out
-when nothing matched).
+things match: one per filter given (the council, the plan), one to the vocabulary (which glued
+forms of the words some text holds, and whether the last word is one some text holds whole, not
+a prefix: opengov.search.query.glued_candidates), then one for the counts of every kind and the
+ids of the page, then one for those entries with their highlighted texts (left out when nothing
+matched).
 
 Counts stop at CAP: each kind's matches are read up to CAP + 1 rows (never a COUNT over
 millions), and only those are ranked, so a word common to 200,000 proposals ranks the first
@@ -32,7 +34,7 @@ from consultations.models import ActionPlan, Council
 from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_terms
 from opengov.search import vocabulary
 from opengov.search.normalize import normalize
-from opengov.search.query import Matches, Rank, WordSimilar, matching, tsquery
+from opengov.search.query import Matches, Rank, WordSimilar, glued_candidates, matching, tsquery
 
 from .models import SearchEntry
 from .results import KINDS, Group, Hit, Results, Text
@@ -43,7 +45,10 @@ OVERVIEW_HITS = 3
 EXCERPT_WORDS = 30
 # After the search, inside a transaction (a test, an atomic block), SET LOCAL would last until
 # its end: the settings go back at once.
-RESET = "RESET enable_seqscan; RESET enable_indexscan; RESET max_parallel_workers_per_gather"
+RESET = (
+    "RESET enable_seqscan; RESET enable_indexscan; RESET max_parallel_workers_per_gather;"
+    " RESET work_mem"
+)
 # Marks around the matched words in ts_headline's output, from Unicode's private use area:
 # removed from the texts first, then replaced by <mark> once the text is escaped.
 START, STOP = "\ue000", "\ue001"
@@ -76,11 +81,12 @@ def _plan(pk) -> ActionPlan | None:
     return ActionPlan.objects.public().select_related("council").filter(pk=number).first()
 
 
-def _matches(entries, text: str, kind: str):
-    """The entries of `kind` matching the text, annotated `search_rank`."""
+def _matches(entries, text: str, kind: str, known: set[str] | None = None):
+    """The entries of `kind` matching the text, annotated `search_rank`. `known`: the glued
+    forms of the words that some text holds (_known_forms)."""
     if connection.vendor != "postgresql":
         return matching(entries.filter(kind=kind), text, columns=SEARCHED)
-    query = tsquery(websearch_terms(text))
+    query = tsquery(websearch_terms(text), known)
     entries = entries.filter(kind=kind)
     if kind != "council":
         return entries.annotate(search_rank=Rank(F("document"), query)).filter(
@@ -94,7 +100,17 @@ def _matches(entries, text: str, kind: str):
     ).filter(Q(Matches(F("document"), query)) | Q(WordSimilar(F("name"), Value(name))))
 
 
-def _scalar_subqueries(entries, text: str, kind: str | None, page: int) -> tuple[str, list]:
+def _known_forms(text: str) -> set[str]:
+    """The glued forms of the text's words ("والمشاريع") that the vocabulary holds: one query
+    whatever the words. Only those enter the tsquery: each form ORed in raises PostgreSQL's
+    estimate of the index scan's cost, and with the dozens of forms a word can take it read a
+    whole kind's rows through another index instead (12 s for "مشروع" at national scale)."""
+    return vocabulary.known_words(glued_candidates(websearch_terms(text)))
+
+
+def _scalar_subqueries(
+    entries, text: str, kind: str | None, page: int, known: set[str] | None = None
+) -> tuple[str, list]:
     """One statement: every kind's capped count and the ids of the hits to show, ranked. Each
     kind's matches (at most CAP + 1) are read once, into a materialised CTE.
 
@@ -102,16 +118,22 @@ def _scalar_subqueries(entries, text: str, kind: str | None, page: int) -> tuple
     statement only (SET LOCAL, RESET at its end): with a LIMIT, PostgreSQL otherwise
     expects a common-looking word (a prefix, "طلب:*", is estimated at 180,000 matches) to fill
     it after a few rows of a full scan, and reads 2.7 million entries when a kind has none;
-    the partial GIN index of each kind answers in milliseconds either way."""
+    the partial GIN index of each kind answers in milliseconds either way. They also give its
+    bitmaps 16 MB of work_mem: with the default 4 MB, the matches of a common word in a million
+    comments make a lossy bitmap, and every row of those pages was read and rechecked (1.5 s
+    for "budget الميزانية" at national scale; 0.3 s without the recheck)."""
     ctes, columns, params = [], [], []
     for position, each in enumerate(KINDS):
-        candidates = _matches(entries, text, each).order_by().values("id", "search_rank")
+        shown = (kind is None and page == 1) or kind == each
+        # A kind only counted is not ranked: no ts_rank_cd over its 1,001 candidates.
+        candidates = _matches(entries, text, each, known).order_by()
+        candidates = candidates.values("id", "search_rank") if shown else candidates.values("id")
         sql, values = candidates[: CAP + 1].query.sql_with_params()
         # The SQL is the ORM's, its values parameters; limit and offset are integers.
         ctes.append(f"found_{position} AS MATERIALIZED ({sql})")
         params += values
         columns.append(f"(SELECT count(*) FROM found_{position})")  # noqa: S608
-        if (kind is None and page == 1) or kind == each:
+        if shown:
             limit = OVERVIEW_HITS if kind is None else PER_PAGE + 1
             offset = 0 if kind is None else (page - 1) * PER_PAGE
             columns.append(
@@ -123,7 +145,7 @@ def _scalar_subqueries(entries, text: str, kind: str | None, page: int) -> tuple
             columns.append("NULL")
     return (
         "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
-        "SET LOCAL max_parallel_workers_per_gather = 0;"
+        "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '16MB';"
         f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}; {RESET}",
         params,
     )
@@ -174,7 +196,7 @@ def _config(name: str, language: str):
     )
 
 
-def _highlighted(entries, text: str, language: str):
+def _highlighted(entries, text: str, language: str, known: set[str] | None = None):
     """The entries with the title and body shown in the reader's language (else the other),
     the matched words between START and STOP (PostgreSQL's ts_headline; on SQLite, unmarked)."""
     picks = _chosen(language)
@@ -183,7 +205,7 @@ def _highlighted(entries, text: str, language: str):
     )
     if connection.vendor != "postgresql":
         return entries.annotate(title_shown=picks["title"], body_shown=picks["body"])
-    query = tsquery(websearch_terms(text))
+    query = tsquery(websearch_terms(text), known)
     marks = f"StartSel={START}, StopSel={STOP}"
     excerpt = (
         marks + f', MaxWords={EXCERPT_WORDS}, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
@@ -298,8 +320,10 @@ def _search(text, *, kind=None, council=None, plan=None, page=1, language: str =
         entries = entries.filter(council=found_council)
     if found_plan:
         entries = entries.filter(plan=found_plan)
+    known = None
     if connection.vendor == "postgresql":
-        sql, params = _scalar_subqueries(entries, text, kind, page)
+        known = _known_forms(text)
+        sql, params = _scalar_subqueries(entries, text, kind, page, known)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             while cursor.description is None:  # past the SETs to the SELECT's result
@@ -319,7 +343,7 @@ def _search(text, *, kind=None, council=None, plan=None, page=1, language: str =
     hits: dict = {}
     if wanted:
         with translation.override(language):
-            rows = _highlighted(SearchEntry.objects.filter(pk__in=wanted), text, language)
+            rows = _highlighted(SearchEntry.objects.filter(pk__in=wanted), text, language, known)
             hits = {entry.pk: _hit(entry) for entry in rows}
     by_kind = {each: tuple(hits[pk] for pk in ids_by_kind[each] if pk in hits) for each in KINDS}
     if kind is None:

@@ -57,11 +57,14 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_data_version():
+def _fresh_data_version(settings):
     """Each test starts with a new data version: a page another test cached (from data its
-    rollback has since removed) is never served to this one."""
+    rollback has since removed) is never served to this one, not even as a stale network page
+    (NETWORK_STALE_SECONDS=0: every test sees its changes at once, unless it sets the bound
+    itself, as tests/opengov/test_pagecache_flight.py does)."""
     from opengov import dataversion
 
+    settings.NETWORK_STALE_SECONDS = 0
     dataversion.bump()
 
 

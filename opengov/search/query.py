@@ -48,6 +48,7 @@ CONFIGS = ("infitah_ar", "infitah_fr")
 _PLAIN_WORD = re.compile(r"\w+")
 _ARTICLES = ("وال", "بال", "لل", "ال")
 _LATIN_WORD = re.compile(r"[a-z0-9à-ÿ]+")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 # A Latin last word this long is also looked for one letter shorter, as a prefix.
 SHORTENED_PREFIX_MIN = 7
 
@@ -98,6 +99,11 @@ def _word(word: str, prefix: bool, known: Set[str] | None) -> tuple[str, list[st
     forms = [form for form in variants(word) if form]
     if not forms:
         return None
+    if prefix and known is not None and not known.isdisjoint(_whole_forms(word)):
+        # A word some text holds whole was typed to its end: looked for as a prefix, a common
+        # one ("المواطن", stem 'مواط':*) made PostgreSQL gather the postings of every longer
+        # stem, hundreds of thousands of rows, before the search's cap applied.
+        prefix = False
     parts, params = [], []
     for position, form in enumerate(forms):
         if _PLAIN_WORD.fullmatch(form):
@@ -136,14 +142,30 @@ def _glued(forms: list[str]) -> list[str]:
 
 
 def glued_candidates(alternatives: list[list[SearchTerm]]) -> list[str]:
-    """Every glued form the words of the query could take (what `tsquery` looks up in the
-    vocabulary before it keeps one)."""
+    """What `tsquery` looks up in the vocabulary before it builds the query (the `known` it
+    is given): every glued form the words of the query could take, of which it keeps those
+    some text holds, and the last word typed, normalised, which it looks for as a prefix only
+    when no text holds it whole."""
     found = []
     for terms in alternatives:
         for term in terms:
             if not term.phrase:
                 found += _glued([f for f in variants(term.words[0]) if f])
+    last = alternatives[-1][-1] if alternatives else None
+    if last is not None and not last.phrase:
+        found += _whole_forms(last.words[0])
     return list(dict.fromkeys(found))
+
+
+def _whole_forms(word: str) -> list[str]:
+    """The word normalised, and in Arabic with and without the article: "ميزانية" is a whole
+    word when a text holds "الميزانية"."""
+    word = normalize(word)
+    forms = [word]
+    if _ARABIC_WORD.fullmatch(word):
+        bare = word[2:] if word.startswith("ال") and len(word) > 4 else word
+        forms += [bare, "ال" + bare]
+    return list(dict.fromkeys(forms))
 
 
 def _term(term: SearchTerm, last: bool, known: Set[str] | None) -> tuple[str, list[str]] | None:
@@ -165,8 +187,9 @@ def _clean(text) -> list[list[SearchTerm]]:
 
 def tsquery(alternatives: list[list[SearchTerm]], known: Set[str] | None = None) -> TsQuery | None:
     """The tsquery of the terms (alternatives ORed, terms of each ANDed), or None if no word
-    is left once normalised. `known`: the glued forms to keep (those some text holds, read
-    from the vocabulary); None keeps them all."""
+    is left once normalised. `known`: those of glued_candidates() the vocabulary holds (the
+    glued forms to keep; the last word, if there, is not taken as a prefix); None keeps every
+    glued form and the prefix."""
     last = alternatives[-1][-1] if alternatives else None
     ored, params = [], []
     for terms in alternatives:

@@ -39,7 +39,7 @@ def test_missing_tampered_foreign_or_expired_stamps_are_refused():
 def test_a_cached_page_gets_a_fresh_stamp_on_every_answer():
     old = formtime.stamp(time.time() - 7200)
     page = f'<form><input type="hidden" name="form_started" value="{old}"></form>'.encode()
-    stored, has_form = pagecache._with_placeholder(page)
+    stored, has_form = pagecache.answer._with_placeholder(page)
     assert has_form and old.encode() not in stored
     assert formtime.PLACEHOLDER.encode() in stored
     answer = formtime.fill(stored)

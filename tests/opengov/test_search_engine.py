@@ -10,8 +10,9 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from consultations.models import ActionPlan, Proposal
 from consultations.selectors import ProposalFilters, proposals_public
+from opengov.params import websearch_terms
 from opengov.search.normalize import normalize, normalize_ar, normalize_fr
-from opengov.search.query import matching
+from opengov.search.query import glued_candidates, matching
 from opengov.search.thesaurus import DATA, parse, variants
 from opengov.search.vocabulary import rebuild
 from tests import factories
@@ -140,6 +141,22 @@ def test_prefix_on_the_last_word_only():
     assert found("public éclair") == {"light"}
     assert found("éclair public") == set()  # not the last word: a whole word
     assert found("العموم") == {"ar"}
+
+
+def test_a_last_word_some_text_holds_whole_is_not_a_prefix():
+    _proposal("park", title_fr="Le parc du quartier")
+    _proposal("route", title_fr="Un parcours sportif")
+    assert found("parc") == {"park", "route"}  # no vocabulary yet: a prefix
+    rebuild()
+    assert found("parc") == {"park"}  # a word the texts hold: typed to its end
+    assert found("parco") == {"route"}  # no text holds it whole: still a prefix
+    assert found("quartier parc") == {"park"}
+
+
+def test_the_last_word_is_looked_up_with_and_without_the_article():
+    alternatives = websearch_terms("ميزانية")
+    assert {"ميزانية", "الميزانية"} <= set(glued_candidates(alternatives))
+    assert "ميزانيه" not in glued_candidates(alternatives)  # normalised forms only
 
 
 def test_websearch_phrase_exclusion_and_or():

@@ -270,7 +270,7 @@ def test_the_same_number_of_queries_for_few_and_many_results(place):
         "kind": _queries(text=WORD, kind="proposal"),
         "filtered": _queries(text=WORD, kind="proposal", council="tetouan", plan=place["plan"].pk),
     }
-    assert few == many == {"overview": 2, "kind": 2, "filtered": 4}
+    assert few == many == {"overview": 3, "kind": 3, "filtered": 5}
 
 
 def test_the_planner_settings_of_the_search_do_not_outlive_it(place):

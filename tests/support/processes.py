@@ -217,6 +217,8 @@ def web_env(**extra: str) -> dict[str, str]:
         "STATIC_MANIFEST": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
+        # Network pages shown at once after a change, as in the tests run in-process (conftest).
+        "NETWORK_STALE_SECONDS": "0",
         **extra,
     }
 
