@@ -53,7 +53,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0027_proposal_moderation_roles"),
+        ("commitments", "0028_plan_counters"),
         ("opengov", "0002_search_engine"),
     ]
 
