@@ -110,9 +110,7 @@ class CommitmentAdmin(CompletionWatchMixin, CommitmentFollowersAdminMixin, Porta
         "description_fr",
     )
     list_select_related = ("plan__council", "theme")
-    # By the parent's id, not its own order (the plan's, then its council's: a sort of every
-    # row for the first page): the foreign key's index serves it, with an incremental sort.
-    ordering = ("plan_id", "position", "reference")
+    ordering = ("plan_id", "position", "reference")  # the key's index, not the plan's order
     autocomplete_fields = ("plan", "programme", "source_proposals")
     inlines = [MilestoneInline, IndicatorInline]
     readonly_fields = (
@@ -350,8 +348,7 @@ class MilestoneAdmin(
     list_select_related = ("commitment__plan__council",)
     ordering = ("commitment_id", "due_date", "id")  # as CommitmentAdmin's: the key's index
     autocomplete_fields = ("commitment",)
-    # No date_hierarchy: its years are a DISTINCT over every milestone the user sees (128,000
-    # at national scale) on each page; the due-date filter above answers "what is late".
+    # No date_hierarchy: a DISTINCT over every milestone (128,000) on each page.
     fieldsets = (
         (
             None,
