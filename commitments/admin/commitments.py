@@ -339,16 +339,11 @@ class MilestoneAdmin(
     def due(self, obj):
         return obj.date_display("due_date")  # "mars 2024" when only the month is given
 
-    list_filter = (
-        "status",
-        MilestoneDueFilter,
-        ("commitment__plan", ScopedRelatedFilter),
-    )
+    list_filter = ("status", MilestoneDueFilter, ("commitment__plan", ScopedRelatedFilter))
     search_fields = ("title_ar", "title_fr", "commitment__reference")
     list_select_related = ("commitment__plan__council",)
-    ordering = ("commitment_id", "due_date", "id")  # as CommitmentAdmin's: the key's index
+    ordering = ("commitment_id", "due_date", "id")
     autocomplete_fields = ("commitment",)
-    # No date_hierarchy: a DISTINCT over every milestone (128,000) on each page.
     fieldsets = (
         (
             None,
@@ -394,7 +389,7 @@ class IndicatorAdmin(NotificationPreviewMixin, ProgressOnlyMixin, PortalHistoryA
     list_filter = (("commitment__plan", ScopedRelatedFilter),)
     search_fields = ("name_ar", "name_fr", "commitment__reference")
     list_select_related = ("commitment__plan__council",)
-    ordering = ("commitment_id", "id")  # as CommitmentAdmin's: the key's index
+    ordering = ("commitment_id", "id")
     autocomplete_fields = ("commitment",)
     fieldsets = (
         (None, {"fields": ("commitment", "name", "unit", ("baseline", "target"))}),
