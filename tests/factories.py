@@ -534,3 +534,14 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     follow = factory.SubFactory(FollowFactory, plan=factory.SelfAttribute("..event.plan"))
     subscriber = factory.LazyAttribute(lambda o: o.follow.subscriber)
     frequency = factory.LazyAttribute(lambda o: o.follow.frequency)
+
+
+class PlanCountersFactory(factory.django.DjangoModelFactory):
+    """A plan's counters as the write paths keep them (commitments.counters): the row is
+    the plan's, made or read back, never a second one."""
+
+    class Meta:
+        model = "commitments.PlanCounters"
+        django_get_or_create = ("plan",)
+
+    plan = factory.SubFactory(ActionPlanFactory)

@@ -27,7 +27,7 @@ class PlanCounters(models.Model):
     milestones = models.PositiveIntegerField(_("milestones"), default=0)
     milestones_done = models.PositiveIntegerField(_("milestones completed"), default=0)
     milestones_overdue = models.PositiveIntegerField(_("milestones overdue"), default=0)
-    counted_on = models.DateField(_("overdue counted on"), null=True)
+    counted_on = models.DateField(_("overdue counted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan counters")
