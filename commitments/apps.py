@@ -9,10 +9,11 @@ class CommitmentsConfig(AppConfig):
     def ready(self) -> None:
         from opengov import sections
 
-        from . import registry
+        from . import counters, registry
         from .follows.selectors import council_follow_section
         from .forum.selectors import council_forum_section
 
         registry.register()
+        counters.connect_signals()
         sections.register("council", "forum", council_forum_section)
         sections.register("council", "follow", council_follow_section)

@@ -29,6 +29,7 @@ from .models import (
     Milestone,
     MilestoneUpdate,
     Notification,
+    PlanCounters,
     PlanDocument,
     PlanEndorsement,
     PlanPublication,
@@ -109,6 +110,9 @@ def register() -> None:
     scoping.register(PlanEndorsement, council="plan__council")
     # The worker's log of repository reminders: on no page; its rows never move.
     scoping.register(PlanReminderLog, council="plan__council", plan=None, moves=False)
+    # Derived figures, written only by commitments.counters in the transaction of the commitment
+    # or milestone write that bumped the council's version already; never saved as a model.
+    scoping.register(PlanCounters, council="plan__council", plan=None, moves=False)
     # Citizens' follows and what was mailed to them: personal data, on no page; the admin shows
     # only counts of them.
     scoping.register_off_pages(Subscriber, Follow, FollowEvent, Notification)

@@ -4,6 +4,7 @@ the beat schedule and queued messages use, so they never change."""
 
 from .comments.confirmation import requeue_comment_confirmations, send_comment_confirmation
 from .comments.digest import notify_moderators
+from .counters import refresh_overdue_counts_task
 from .follows.confirmation import requeue_follow_confirmations, send_follow_confirmation
 from .follows.delivery import deliver_notifications, requeue_notifications, send_weekly_digests
 from .follows.fanout import fan_out_event
@@ -25,6 +26,7 @@ __all__ = [
     "notify_moderators",
     "purge_follows",
     "purge_proposing",
+    "refresh_overdue_counts_task",
     "remind_coordinators",
     "remind_monitoring_body",
     "remind_stale_plans",

@@ -12,7 +12,7 @@ refresh_support_counts() recounts it after a bulk load."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -20,6 +20,16 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 
 from .models import ActionPlan, Proposal, ProposalSupport, answered_condition
+
+# Other apps' counters over the plans, recounted by `manage.py refresh_counters` too, as
+# (what, function returning how many rows changed): commitments adds its plans' totals from its
+# AppConfig.ready() (this app may not import it).
+OTHER_REFRESHES: list[tuple[str, Callable[[], int]]] = []
+
+
+def register_refresh(what: str, refresh: Callable[[], int]) -> None:
+    if all(name != what for name, _refresh in OTHER_REFRESHES):
+        OTHER_REFRESHES.append((what, refresh))
 
 
 def _count(condition=None):

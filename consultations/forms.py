@@ -48,7 +48,7 @@ class ProposalFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["council"].queryset = Council.objects.all()
-        self.fields["council"].choices = everything + [(c.pk, str(c)) for c in choices["councils"]]
+        self.fields["council"].choices = everything + choices["councils"]
         self.fields["plan"].queryset = ActionPlan.objects.public()
         self.fields["plan"].choices = everything + [(p.pk, str(p)) for p in choices["plans"]]
         if not choices["plans"]:

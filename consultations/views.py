@@ -104,7 +104,10 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     form = ProposalFilterForm(request.GET or None, choices=choices)
     filters = form.filters() if request.GET else selectors.ProposalFilters()
     paginator = selectors.CappedPaginator(
-        selectors.proposals_public(filters), selectors.per_page(), searching=bool(filters.text)
+        selectors.proposals_public(filters),
+        selectors.per_page(),
+        searching=bool(filters.text),
+        known_count=selectors.proposals_public_count(filters),
     )
     page = paginator.get_page(page_number(request.GET.get("page")))
     corrected = None

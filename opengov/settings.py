@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
     "remind-stale-plans": {"task": "commitments.remind_stale_plans", "schedule": 86400.0},
     "requeue-notifications": {"task": "commitments.requeue_notifications", "schedule": 300.0},
     "send-weekly-digests": {"task": "commitments.send_weekly_digests", "schedule": 3600.0},
+    # The plans' overdue milestones are counted for a day (commitments.counters): recounted
+    # just after midnight (CELERY_TIMEZONE), and again every six hours in case beat was down then.
+    "refresh-overdue-counts": {
+        "task": "commitments.refresh_overdue_counts",
+        "schedule": crontab(minute=5, hour="0,6,12,18"),
+    },
 }
 
 # Followers' notifications (commitments/follows): the delivery waits NOTIFY_BATCH_DELAY seconds

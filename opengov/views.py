@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from commitments.models import Commitment, Milestone
+from commitments.selectors import network_commitment_totals
 from consultations.models import ActionPlan, Council, Workshop
 from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
@@ -36,13 +36,13 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("council")
         .order_by("-updated_at", "-pk")[:HOME_PLANS]
     )
-    milestones = Milestone.objects.of_public_plans().counts()
+    commitments, milestones = network_commitment_totals()
     workshops = Workshop.objects.public()
     totals = {
         "workshops": workshops.count(),
         "attendance": attendance_of(workshops),
         "proposals": network_proposal_counts(),
-        "commitments": Commitment.objects.of_public_plans().count(),
+        "commitments": commitments,
         "milestones_completed": milestones.done,
         "milestones_overdue": milestones.overdue,
     }

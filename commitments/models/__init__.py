@@ -7,7 +7,8 @@ publications and documents), comments.py (citizens' comments and reports), progr
 monitoring.py (the monitoring body's inception and end-of-commitment assessments), forum.py (the
 multi-stakeholder forum: members, meetings, endorsements of a plan), repository.py (the log of
 the reminders about a plan's repository), follows.py (citizens following things by e-mail, the
-events they are told of and the notifications sent)."""
+events they are told of and the notifications sent), counters.py (what each plan's commitments
+and milestones add up to, kept by commitments/counters.py)."""
 
 # In the order the models were always registered (the admin and dumps list them so).
 # isort: off
@@ -45,6 +46,7 @@ from .monitoring import (
 from .forum import Forum, ForumMeeting, ForumMember, PlanEndorsement, forum_document_path
 from .repository import PlanReminderLog
 from .follows import FOLLOW_TARGETS, Follow, FollowEvent, Notification, Subscriber
+from .counters import PlanCounters
 
 # isort: on
 
@@ -77,6 +79,7 @@ __all__ = [
     "MilestoneUpdate",
     "Notification",
     "OpenedGovernment",
+    "PlanCounters",
     "PlanDocument",
     "PlanEndorsement",
     "PlanPublication",

@@ -258,9 +258,12 @@ GENERATED_MODELS = (
 
 def refresh_counters() -> None:
     """The plans' denormalised proposal counters and the proposals' support counts
-    (consultations.counters), recounted after the bulk load (COPY bypasses the signals and
+    (consultations.counters), and the plans' commitment and milestone totals
+    (commitments.counters), recounted after the bulk load (COPY bypasses the signals and
     services that keep them right)."""
+    from commitments.counters import refresh_plan_totals
     from consultations.counters import refresh_plan_counters, refresh_support_counts
 
     refresh_plan_counters()
     refresh_support_counts()
+    refresh_plan_totals()

@@ -36,6 +36,7 @@ from commitments.models import (
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
+    PlanCounters,
     PlanDocument,
     PlanEndorsement,
     PlanPublication,
@@ -72,7 +73,14 @@ PLAN_OWNED = sorted(
 # Models that reach a plan through their foreign keys but are not a plan's records: a reader's
 # report on a comment (moderation input, accepted while the comment is shown) and the log that
 # keeps reminders from going twice (about milestones, the monitoring body's, a plan's repository).
-NOT_PLAN_RECORDS = {CommentReport, ReminderLog, AssessmentReminderLog, PlanReminderLog}
+# Logs, and the plans' derived totals (recounted by commitments.counters, never edited).
+NOT_PLAN_RECORDS = {
+    CommentReport,
+    ReminderLog,
+    AssessmentReminderLog,
+    PlanReminderLog,
+    PlanCounters,
+}
 
 
 def _ids(model) -> str:

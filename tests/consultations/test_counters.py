@@ -1,15 +1,23 @@
 """The plans' denormalised proposal counters stay equal to a live count through every write
 path: creating, answering, moving and deleting proposals, and the spreadsheet-free bulk path
-(refresh_plan_counters / manage.py refresh_counters)."""
+(refresh_plan_counters / manage.py refresh_counters); the proposals list's total read from them."""
 
 import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 
 from consultations.counters import refresh_plan_counters
-from consultations.models import ActionPlan, Proposal
-from consultations.selectors import network_proposal_counts, proposal_counts
+from consultations.models import ActionPlan, Council, Proposal
+from consultations.selectors import (
+    ProposalFilters,
+    council_labels,
+    network_proposal_counts,
+    proposal_counts,
+    proposals_public_count,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +103,44 @@ def test_bulk_refresh_repairs_counters(plans):
     ActionPlan.objects.update(proposal_count=7)
     call_command("refresh_counters", stdout=io.StringIO())
     assert _stored(plan) == (1, 1)
+
+
+def test_the_proposals_list_total_comes_from_the_counters_and_equals_a_count(client, plans):
+    plan, other = plans
+    for status in (Status.RECEIVED, Status.RETAINED):
+        _proposal(plan, status=status)
+    _proposal(other)
+    _proposal(factories.ActionPlanFactory(stage=ActionPlan.Stage.PREPARATION))  # not public
+    meeting = factories.WorkshopFactory(plan=None)  # a network meeting's proposal: no plan
+    factories.ProposalFactory(working_group__workshop=meeting, plan=None)
+    live = Proposal.objects.public()
+    assert live.filter(plan__isnull=True).count() == 1
+
+    assert proposals_public_count(ProposalFilters()) == live.count() == 4
+    assert proposals_public_count(ProposalFilters(plan=plan)) == 2
+    assert proposals_public_count(ProposalFilters(plan=plan, council=other.council)) == 0
+    assert proposals_public_count(ProposalFilters(council=plan.council)) is None  # counted
+    assert proposals_public_count(ProposalFilters(text="eau")) is None
+    assert proposals_public_count(ProposalFilters(status=Status.RETAINED)) is None
+    page = client.get(reverse("consultations:proposals"))
+    assert page.context["page"].paginator.count == 4
+    page = client.get(reverse("consultations:proposals") + f"?plan={plan.pk}")
+    assert page.context["page"].paginator.count == 2
+    assert len(page.context["proposals"]) == 2
+
+
+def test_the_council_menu_names_each_council_as_its_str_in_both_languages():
+    factories.CouncilFactory(slug="a-both", name_ar="أكادير", name_fr="Agadir")
+    factories.CouncilFactory(slug="b-french-only", name_ar="", name_fr="Berkane")
+    factories.CouncilFactory(slug="c-arabic-only", name_ar="الصويرة", name_fr="")
+    councils = Council.objects.filter(slug__in=["a-both", "b-french-only", "c-arabic-only"])
+    for language in ("ar", "fr"):
+        with translation.override(language):
+            expected = [(c.pk, str(c)) for c in councils.order_by("slug")]
+            assert council_labels(councils.order_by("slug")) == expected
+    with translation.override("ar"):
+        assert [label for _pk, label in council_labels(councils.order_by("slug"))] == [
+            "أكادير",
+            "Berkane",
+            "الصويرة",
+        ]

@@ -21,6 +21,7 @@ from commitments.models import (
     IndicatorValue,
     Milestone,
     MilestoneUpdate,
+    PlanCounters,
 )
 from commitments.selectors import plan_readiness
 from consultations.models import (
@@ -134,6 +135,19 @@ class TestFiveCouncils:
         assert 5 * 150 <= Proposal.objects.filter(consent_at__isnull=True).count() <= 5 * 450
         assert 5 * 150 <= Comment.objects.count() <= 5 * 800
         assert "consultations_proposal" in five_councils and "Generated 5 councils" in five_councils
+
+    def test_the_plans_commitment_and_milestone_totals_are_counted_after_the_copy(self):
+        plans = ActionPlan.objects.all()
+        assert PlanCounters.objects.count() == plans.count() == 5
+        for plan in plans:
+            counts = Milestone.objects.filter(commitment__plan=plan).counts()
+            row = PlanCounters.objects.get(plan=plan)
+            assert (row.commitments, row.milestones, row.milestones_done) == (
+                plan.commitments.count(),
+                counts.total,
+                counts.done,
+            )
+            assert row.milestones_overdue == counts.overdue and row.commitments >= 10
 
     def test_proposals_are_sources_of_commitments_with_reasoned_responses(self):
         retained = Proposal.objects.filter(status=Proposal.Status.RETAINED)
