@@ -200,6 +200,8 @@ def plan_readiness(plan: ActionPlan) -> list[ReadinessItem]:
 
     Runs a fixed number of queries whatever the number of commitments."""
     commitments = list(plan_commitments_for_readiness(plan))
+    for commitment in commitments:
+        commitment.plan = plan  # their texts' checks read the plan: not once per commitment
     return [
         _workshops_item(plan),
         _proposals_item(plan),

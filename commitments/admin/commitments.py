@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 
-from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline
+from opengov.admin_base import PortalHistoryAdmin, PortalStackedInline, ScopedRelatedFilter
 
 from ..follows import events as follow_events
 from ..follows.admin_hooks import CompletionWatchMixin
@@ -95,9 +95,9 @@ class CommitmentAdmin(CompletionWatchMixin, CommitmentFollowersAdminMixin, Porta
         "status",
         OgpValueFilter,
         "challenge_area",
-        ("plan", admin.RelatedOnlyFieldListFilter),
-        ("plan__council", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("plan", ScopedRelatedFilter),
+        ("plan__council", ScopedRelatedFilter),
+        ("theme", ScopedRelatedFilter),
     )
     search_fields = (
         "reference",
@@ -110,7 +110,8 @@ class CommitmentAdmin(CompletionWatchMixin, CommitmentFollowersAdminMixin, Porta
         "description_fr",
     )
     list_select_related = ("plan__council", "theme")
-    autocomplete_fields = ("plan", "source_proposals")
+    ordering = ("plan_id", "position", "reference")  # the key's index, not the plan's order
+    autocomplete_fields = ("plan", "programme", "source_proposals")
     inlines = [MilestoneInline, IndicatorInline]
     readonly_fields = (
         "source_proposals_traced",
@@ -338,15 +339,11 @@ class MilestoneAdmin(
     def due(self, obj):
         return obj.date_display("due_date")  # "mars 2024" when only the month is given
 
-    list_filter = (
-        "status",
-        MilestoneDueFilter,
-        ("commitment__plan", admin.RelatedOnlyFieldListFilter),
-    )
+    list_filter = ("status", MilestoneDueFilter, ("commitment__plan", ScopedRelatedFilter))
     search_fields = ("title_ar", "title_fr", "commitment__reference")
     list_select_related = ("commitment__plan__council",)
+    ordering = ("commitment_id", "due_date", "id")
     autocomplete_fields = ("commitment",)
-    date_hierarchy = "due_date"
     fieldsets = (
         (
             None,
@@ -389,9 +386,10 @@ class IndicatorAdmin(NotificationPreviewMixin, ProgressOnlyMixin, PortalHistoryA
             super().save_formset(request, form, formset, change)
 
     list_display = ("__str__", "commitment", "baseline", "target", "latest_value")
-    list_filter = (("commitment__plan", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("commitment__plan", ScopedRelatedFilter),)
     search_fields = ("name_ar", "name_fr", "commitment__reference")
     list_select_related = ("commitment__plan__council",)
+    ordering = ("commitment_id", "id")
     autocomplete_fields = ("commitment",)
     fieldsets = (
         (None, {"fields": ("commitment", "name", "unit", ("baseline", "target"))}),

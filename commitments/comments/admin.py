@@ -5,15 +5,19 @@ comments and the questions during implementation share the queue (filter by phas
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from opengov.admin_base import NotFoundInsteadOfRedirectMixin
+from opengov.admin_base import (
+    LargeTableAdminMixin,
+    NotFoundInsteadOfRedirectMixin,
+    ScopedRelatedFilter,
+)
 from opengov.scoping import CouncilScopedAdminMixin
 
 from ..models import Comment
+from ..models.comments import moderation_urgency
 from . import services
 from .exports import comments_export_response
 
@@ -58,7 +62,12 @@ class CommentAdminForm(forms.ModelForm):
         widgets = {"official_reply": forms.Textarea(attrs={"rows": 4, "dir": "auto"})}
 
 
-class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admin.ModelAdmin):
+class CommentAdmin(
+    NotFoundInsteadOfRedirectMixin,
+    LargeTableAdminMixin,
+    CouncilScopedAdminMixin,
+    admin.ModelAdmin,
+):
     form = CommentAdminForm
     list_display = (
         "__str__",
@@ -69,7 +78,7 @@ class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admi
         "report_count",
         "created_at",
     )
-    list_filter = (QueueFilter, "phase", "state", ("plan", admin.RelatedOnlyFieldListFilter))
+    list_filter = (QueueFilter, "phase", "state", ("plan", ScopedRelatedFilter))
     search_fields = ("author_name", "body")
     list_select_related = ("plan__council", "commitment")
     actions = ["publish", "hide", "export_csv", "export_xlsx"]
@@ -120,19 +129,13 @@ class CommentAdmin(NotFoundInsteadOfRedirectMixin, CouncilScopedAdminMixin, admi
 
     def get_queryset(self, request):
         # Waiting and reported comments first: the top of the list is the queue.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _urgency=Case(
-                    When(state=Comment.State.CONFIRMED, then=Value(0)),
-                    When(report_count__gt=0, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("_urgency", "-created_at")
-        )
+        # (The order is indexed: comment_queue_idx.)
+        return super().get_queryset(request).by_urgency()
+
+    def get_ordering(self, request):
+        # The list's own order, not the model's (plan first, which put every plan's comments
+        # before the queue and sorted all two million of them for the first page).
+        return (moderation_urgency().asc(), "-created_at")
 
     def has_add_permission(self, request):
         return False  # comments come from citizens

@@ -5,7 +5,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from opengov.admin_base import ModelErrorsForm, PortalAdmin, PortalStackedInline
+from opengov.admin_base import (
+    ModelErrorsForm,
+    PortalAdmin,
+    PortalStackedInline,
+    ScopedRelatedFilter,
+)
 from opengov.scoping import CouncilScopedAdminMixin
 
 from ..models import Forum, ForumMeeting, ForumMember, PlanEndorsement, PlanPublication
@@ -29,7 +34,7 @@ class ForumMemberInline(CouncilScopedAdminMixin, admin.TabularInline):
 
 class ForumAdmin(PortalAdmin):
     list_display = ("__str__", "council", "established_on", "member_count")
-    list_filter = (("council", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("council", ScopedRelatedFilter),)
     search_fields = ("name_ar", "name_fr", "council__name_ar", "council__name_fr")
     list_select_related = ("council",)
     autocomplete_fields = ("council",)
@@ -46,10 +51,11 @@ class ForumAdmin(PortalAdmin):
 
 class ForumMeetingAdmin(PortalAdmin):
     list_display = ("__str__", "forum", "plan", "held_on", "attendees")
-    list_filter = (("forum__council", admin.RelatedOnlyFieldListFilter), "held_on")
+    list_filter = (("forum__council", ScopedRelatedFilter), "held_on")
     search_fields = ("title_ar", "title_fr", "venue_ar", "venue_fr")
     list_select_related = ("forum__council", "plan__council")
     date_hierarchy = "held_on"
+    autocomplete_fields = ("forum", "plan")
     fieldsets = (
         (None, {"fields": ("forum", "plan", "title", "held_on", "venue")}),
         (_("Attendance"), {"fields": (("attendees", "attendees_women", "attendees_men"),)}),
@@ -83,7 +89,7 @@ class PlanEndorsementInline(PortalStackedInline):
         elif db_field.name == "publication":
             formfield.queryset = formfield.queryset.filter(
                 plan=plan, status=PlanPublication.Status.DONE
-            )
+            ).select_related("plan__council")  # each choice's label names its plan
         return formfield
 
 

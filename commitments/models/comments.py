@@ -4,9 +4,11 @@ readers' reports of them."""
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Upper
 from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.models import ActionPlan, PlanOwned, PlanRowsQuerySet
@@ -18,7 +20,24 @@ from .commitments import Commitment
 COMMENT_MAX_LENGTH = 3000
 
 
+def moderation_urgency() -> Case:
+    """0 for a comment waiting for a moderator, 1 for a reported one, 2 for the
+    rest: the first key of the moderation queue's order. The same expression is indexed
+    (comment_queue_idx), so the queue's first page is read from the index, not by sorting every
+    comment; the index matches only while both are this one expression."""
+    return Case(
+        When(state="confirmed", then=Value(0)),
+        When(report_count__gt=0, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
 class CommentQuerySet(PlanRowsQuerySet):
+    def by_urgency(self):
+        """Waiting comments first, then reported ones, then the rest; newest first in each."""
+        return self.annotate(_urgency=moderation_urgency()).order_by("_urgency", "-created_at")
+
     def published(self):
         return self.filter(state=Comment.State.PUBLISHED)
 
@@ -145,6 +164,17 @@ class Comment(PlanOwned, TimeStampedModel):
         indexes = [
             models.Index(fields=["plan", "state", "created_at"], name="comment_plan_state_idx"),
             models.Index(fields=["commitment", "state"], name="comment_commitment_state_idx"),
+            models.Index(
+                moderation_urgency(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="comment_queue_idx",
+            ),
+            # The admin's search (icontains: UPPER(column) LIKE '%...%') through trigrams.
+            GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="comment_body_trgm_idx"),
+            GinIndex(
+                OpClass(Upper("author_name"), name="gin_trgm_ops"), name="comment_author_trgm_idx"
+            ),
         ]
 
     def __str__(self) -> str:

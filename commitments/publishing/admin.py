@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
 
-from opengov.admin_base import NotFoundInsteadOfRedirectMixin
+from opengov.admin_base import (
+    LargeTableAdminMixin,
+    NotFoundInsteadOfRedirectMixin,
+    ScopedRelatedFilter,
+)
 from opengov.scoping import CouncilScopedAdminMixin
 
 from ..models import PlanPublication
@@ -81,12 +85,13 @@ class PublicationsReadOnlyMixin:
 
 class PlanPublicationAdmin(
     NotFoundInsteadOfRedirectMixin,
+    LargeTableAdminMixin,
     PublicationsReadOnlyMixin,
     CouncilScopedAdminMixin,
     admin.ModelAdmin,
 ):
     list_display = ("plan", "version", "status", "step", "requested_by", "attempts", "finished_at")
-    list_filter = ("status", ("plan__council", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", ("plan__council", ScopedRelatedFilter))
     search_fields = ("plan__title_ar", "plan__title_fr")
     list_select_related = ("plan__council", "requested_by")
     readonly_fields = (
@@ -125,12 +130,13 @@ class PlanPublicationAdmin(
 
 class PlanDocumentAdmin(
     NotFoundInsteadOfRedirectMixin,
+    LargeTableAdminMixin,
     PublicationsReadOnlyMixin,
     CouncilScopedAdminMixin,
     admin.ModelAdmin,
 ):
     list_display = ("plan", "language", "version", "is_current", "size", "generated_at", "sha256")
-    list_filter = ("language", "is_current", ("plan__council", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("language", "is_current", ("plan__council", ScopedRelatedFilter))
     search_fields = ("plan__title_ar", "plan__title_fr", "sha256")
     list_select_related = ("plan__council",)
     readonly_fields = (

@@ -3,9 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from opengov.admin_base import (
-    PortalAdmin,
-)
+from opengov.admin_base import PortalAdmin, ScopedRelatedFilter
 
 from ..models import (
     Council,
@@ -65,9 +63,10 @@ class CouncilProgrammeAdmin(PortalAdmin):
     """Each coordinator keeps their own council's programmes (scoped like every council row)."""
 
     list_display = ("__str__", "council", "kind", "start_year", "end_year")
-    list_filter = ("kind", ("council", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", ("council", ScopedRelatedFilter))
     search_fields = ("title_ar", "title_fr", "council__name_ar", "council__name_fr")
     list_select_related = ("council",)
+    autocomplete_fields = ("council",)
     fields = ("council", "kind", "title", ("start_year", "end_year"), "url", "document")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from opengov.admin_base import (
+    LargeTableAdminMixin,
     NotFoundInsteadOfRedirectMixin,
     PortalHistoryAdmin,
+    ScopedRelatedFilter,
 )
 from opengov.scoping import scope_queryset
 
@@ -20,10 +22,10 @@ from ..models import (
 @admin.register(ActionPlan)
 class ActionPlanAdmin(PortalHistoryAdmin):
     list_display = ("__str__", "council", "period", "stage", "consultation_opens_on")
-    list_filter = ("stage", ("council", admin.RelatedOnlyFieldListFilter), "start_year")
+    list_filter = ("stage", ("council", ScopedRelatedFilter), "start_year")
     search_fields = ("title_ar", "title_fr", "council__name_ar", "council__name_fr")
     list_select_related = ("council",)
-    autocomplete_fields = ("council",)
+    autocomplete_fields = ("council", "predecessor")
     readonly_fields = ("stage",)
     fieldsets = (
         (None, {"fields": ("council", "title", "start_year", "end_year", "stage", "predecessor")}),
@@ -61,7 +63,7 @@ class ActionPlanAdmin(PortalHistoryAdmin):
 
 
 @admin.register(PlanStageChange)
-class PlanStageChangeAdmin(NotFoundInsteadOfRedirectMixin, admin.ModelAdmin):
+class PlanStageChangeAdmin(NotFoundInsteadOfRedirectMixin, LargeTableAdminMixin, admin.ModelAdmin):
     """The record of stage changes: read-only for everyone, written by the stage actions."""
 
     list_display = (
@@ -73,7 +75,7 @@ class PlanStageChangeAdmin(NotFoundInsteadOfRedirectMixin, admin.ModelAdmin):
         "recorded",
         "happened_on",
     )
-    list_filter = ("to_stage", "recorded", ("plan__council", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("to_stage", "recorded", ("plan__council", ScopedRelatedFilter))
     search_fields = ("plan__title_ar", "plan__title_fr")
     list_select_related = ("plan__council", "changed_by")
 

@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -12,6 +11,8 @@ from opengov.admin_base import (
     PortalAdmin,
     PortalStackedInline,
     PortalTabularInline,
+    ScopedRelatedFilter,
+    related_count,
 )
 
 from ..models import (
@@ -45,9 +46,25 @@ class WorkshopProposalInline(PortalStackedInline):
     classes = ("collapse",)
     verbose_name_plural = _("proposals of the working groups")
 
+    # The newest ones only: a workshop of the national data has up to 400 proposals, whose
+    # forms made a page of 3 MB; the proposals list, filtered by the workshop, has them all.
+    MAX_SHOWN = 30
+
     def get_formset(self, request, obj=None, **kwargs):
         self._workshop = obj
         return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        workshop = getattr(self, "_workshop", None)
+        if workshop is None or workshop.pk is None:
+            return queryset
+        newest = (
+            Proposal.objects.filter(workshop=workshop)
+            .order_by("-pk")
+            .values("pk")[: self.MAX_SHOWN]
+        )
+        return queryset.filter(pk__in=newest)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -86,14 +103,14 @@ class WorkshopAdmin(PortalAdmin):
     )
     list_filter = (
         "kind",
-        ("council", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("council", ScopedRelatedFilter),
+        ("plan", ScopedRelatedFilter),
         "starts_on",
     )
     search_fields = ("title_ar", "title_fr", "venue_ar", "venue_fr", "city_ar", "city_fr")
     list_select_related = ("council", "plan__council")
     date_hierarchy = "starts_on"
-    autocomplete_fields = ("council",)
+    autocomplete_fields = ("council", "plan")
     fieldsets = (
         (None, {"fields": ("council", "plan", "kind", "title", "starts_on", "ends_on")}),
         (_("Place"), {"fields": ("venue", "city", "chaired_by")}),
@@ -121,7 +138,11 @@ class WorkshopAdmin(PortalAdmin):
     inlines = [WorkingGroupInline, WorkshopDocumentInline, WorkshopProposalInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_group_count=Count("groups"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_group_count=related_count(WorkingGroup.objects.all(), "workshop"))
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -158,8 +179,8 @@ class WorkshopAdmin(PortalAdmin):
 class WorkingGroupAdmin(PortalAdmin):
     list_display = ("__str__", "workshop", "theme", "facilitator", "proposal_count")
     list_filter = (
-        ("workshop__council", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("workshop__council", ScopedRelatedFilter),
+        ("theme", ScopedRelatedFilter),
     )
     search_fields = ("title_ar", "title_fr", "facilitator", "rapporteur")
     list_select_related = ("workshop__council", "theme")
@@ -167,7 +188,11 @@ class WorkingGroupAdmin(PortalAdmin):
     fields = ("workshop", "position", "title", "theme", "facilitator", "rapporteur")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_proposal_count=Count("proposals"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_proposal_count=related_count(Proposal.objects.all(), "working_group"))
+        )
 
     @admin.display(description=_("proposals"), ordering="_proposal_count")
     def proposal_count(self, obj):
@@ -177,7 +202,7 @@ class WorkingGroupAdmin(PortalAdmin):
 @admin.register(WorkshopDocument)
 class WorkshopDocumentAdmin(PortalAdmin):
     list_display = ("__str__", "workshop", "kind")
-    list_filter = ("kind", ("workshop__council", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", ("workshop__council", ScopedRelatedFilter))
     search_fields = ("title_ar", "title_fr")
     list_select_related = ("workshop__council",)
     autocomplete_fields = ("workshop",)
