@@ -8,7 +8,10 @@ matched).
 
 Counts stop at CAP: each kind's matches are read up to CAP + 1 rows (never a COUNT over
 millions), and only those are ranked, so a word common to 200,000 proposals ranks the first
-CAP + 1 the index gives, not all of them; a page past CAP is not offered. Ranking: ts_rank_cd
+CAP + 1 the index gives, not all of them; a page past CAP is not offered. The overview ranks
+fewer: each kind's best three are those of its first OVERVIEW_RANKED matches (a kind's page, at
+least as good, ranks all its CAP + 1), and a kind only counted is not ranked at all: ranking
+is the costly part once the matches are read (tens of microseconds a commitment). Ranking: ts_rank_cd
 (titles weighted above bodies); councils also by trigram word similarity of their normalised
 names, so "Tetouan", "tétouan" or a typo such as "Tetuan" find Tétouan.
 
@@ -23,6 +26,7 @@ from dataclasses import replace
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import translation
@@ -42,6 +46,8 @@ from .results import KINDS, Group, Hit, Results, Text
 CAP = 1000
 PER_PAGE = 20
 OVERVIEW_HITS = 3
+# The overview's best of each kind are those of its first matches (see _scalar_subqueries).
+OVERVIEW_RANKED = 200
 EXCERPT_WORDS = 30
 # After the search, inside a transaction (a test, an atomic block), SET LOCAL would last until
 # its end: the settings go back at once.
@@ -87,17 +93,25 @@ def _matches(entries, text: str, kind: str, known: set[str] | None = None):
     if connection.vendor != "postgresql":
         return matching(entries.filter(kind=kind), text, columns=SEARCHED)
     query = tsquery(websearch_terms(text), known)
-    entries = entries.filter(kind=kind)
+    entries = entries.filter(kind=kind).annotate(search_rank=_rank(text, kind, query))
     if kind != "council":
-        return entries.annotate(search_rank=Rank(F("document"), query)).filter(
-            Matches(F("document"), query)
-        )
-    name = normalize(
+        return entries.filter(Matches(F("document"), query))
+    name = _name(text)
+    return entries.filter(Q(Matches(F("document"), query)) | Q(WordSimilar(F("name"), Value(name))))
+
+
+def _name(text: str) -> str:
+    return normalize(
         " ".join(word for terms in websearch_terms(text) for t in terms for word in t.words)
     )
-    return entries.annotate(
-        search_rank=Greatest(Rank(F("document"), query), TrigramWordSimilarity(Value(name), "name"))
-    ).filter(Q(Matches(F("document"), query)) | Q(WordSimilar(F("name"), Value(name))))
+
+
+def _rank(text: str, kind: str, query):
+    """ts_rank_cd of the document (titles weighted above bodies); for councils, the trigram
+    word similarity of their names if higher."""
+    if kind != "council":
+        return Rank(F("document"), query)
+    return Greatest(Rank(F("document"), query), TrigramWordSimilarity(Value(_name(text)), "name"))
 
 
 def _known_forms(text: str) -> set[str]:
@@ -122,32 +136,45 @@ def _scalar_subqueries(
     bitmaps 16 MB of work_mem: with the default 4 MB, the matches of a common word in a million
     comments make a lossy bitmap, and every row of those pages was read and rechecked (1.5 s
     for "budget الميزانية" at national scale; 0.3 s without the recheck)."""
-    ctes, columns, params = [], [], []
+    ctes, columns, params, column_params = [], [], [], []
     for position, each in enumerate(KINDS):
-        shown = (kind is None and page == 1) or kind == each
-        # A kind only counted is not ranked: no ts_rank_cd over its 1,001 candidates.
+        # Only the kind of a kind's page is ranked among all its candidates (its pages need
+        # one order); the overview ranks each kind's first OVERVIEW_RANKED, a kind only counted
+        # none.
         candidates = _matches(entries, text, each, known).order_by()
-        candidates = candidates.values("id", "search_rank") if shown else candidates.values("id")
-        sql, values = candidates[: CAP + 1].query.sql_with_params()
+        fields = ("id", "search_rank") if kind == each else ("id",)
+        sql, values = candidates.values(*fields)[: CAP + 1].query.sql_with_params()
         # The SQL is the ORM's, its values parameters; limit and offset are integers.
         ctes.append(f"found_{position} AS MATERIALIZED ({sql})")
         params += values
         columns.append(f"(SELECT count(*) FROM found_{position})")  # noqa: S608
-        if shown:
-            limit = OVERVIEW_HITS if kind is None else PER_PAGE + 1
-            offset = 0 if kind is None else (page - 1) * PER_PAGE
+        if kind == each:
+            offset = (page - 1) * PER_PAGE
             columns.append(
                 f"(SELECT array_agg(id ORDER BY rank DESC, id) FROM (SELECT id, "  # noqa: S608
                 f"search_rank AS rank FROM found_{position} "
-                f"ORDER BY search_rank DESC, id LIMIT {limit} OFFSET {offset}) AS best)"
+                f"ORDER BY search_rank DESC, id LIMIT {PER_PAGE + 1} OFFSET {offset}) AS best)"
             )
+        elif kind is None and page == 1:
+            first = RawSQL(f"SELECT id FROM found_{position} LIMIT {OVERVIEW_RANKED}", [])  # noqa: S608, S611
+            best = (
+                SearchEntry.objects.filter(id__in=first)
+                .annotate(search_rank=_rank(text, each, tsquery(websearch_terms(text), known)))
+                .order_by("-search_rank", "id")
+                .values("id", "search_rank")[:OVERVIEW_HITS]
+            )
+            sql, values = best.query.sql_with_params()
+            columns.append(
+                f"(SELECT array_agg(id ORDER BY search_rank DESC, id) FROM ({sql}) AS best)"  # noqa: S608
+            )
+            column_params += values
         else:
             columns.append("NULL")
     return (
         "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
         "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '16MB';"
         f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}; {RESET}",
-        params,
+        params + column_params,
     )
 
 

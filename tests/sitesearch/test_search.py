@@ -249,6 +249,19 @@ def test_titles_rank_above_bodies(place):
     assert hits[0].title.html.startswith("<mark>")
 
 
+def test_the_overview_ranks_each_kinds_first_matches_and_counts_them_all(place, monkeypatch):
+    factories.ProposalFactory(
+        working_group=place["group"], plan=place["plan"], title_fr=f"{WORD} pluvial", body_fr=""
+    )
+    overview = {group.kind: group for group in search(WORD, language="fr").groups}
+    assert overview["proposal"].hits[0].title.html.startswith("<mark>")  # the title match first
+    monkeypatch.setattr(selectors, "OVERVIEW_RANKED", 1)
+    overview = {group.kind: group for group in search(WORD, language="fr").groups}
+    assert len(overview["proposal"].hits) == 1  # the best of the first match only
+    assert overview["proposal"].count == 2  # still every match counted
+    assert len(search(WORD, kind="proposal").hits) == 2  # a kind's page ranks them all
+
+
 def _queries(**arguments) -> int:
     with CaptureQueriesContext(connection) as captured:
         search(**arguments)
