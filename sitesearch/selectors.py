@@ -11,9 +11,9 @@ millions), and only those are ranked, so a word common to 200,000 proposals rank
 CAP + 1 the index gives, not all of them; a page past CAP is not offered. The overview ranks
 fewer: each kind's best three are those of its first OVERVIEW_RANKED matches (a kind's page, at
 least as good, ranks all its CAP + 1), and a kind only counted is not ranked at all: ranking
-is the costly part once the matches are read (tens of microseconds a commitment). Ranking: ts_rank_cd
-(titles weighted above bodies); councils also by trigram word similarity of their normalised
-names, so "Tetouan", "tétouan" or a typo such as "Tetuan" find Tétouan.
+is the costly part once the matches are read (tens of microseconds a commitment).
+Ranking: ts_rank_cd (titles weighted above bodies); councils also by trigram word similarity
+of their normalised names, so "Tetouan", "tétouan" or a typo such as "Tetuan" find Tétouan.
 
 SQLite (the demo): the same shape, matched by opengov.search.query.matching's text path, with
 a plain excerpt (no ts_headline) in which nothing is marked."""
