@@ -126,6 +126,8 @@ UNSWEPT_SCOPED_MODELS = {
     "on no page, in no admin",
     "commitments.planreminderlog": "the worker's log of repository reminders: on no page, in no "
     "admin",
+    "commitments.plancounters": "a plan's totals, summed over public plans by the home page: no "
+    "page or admin of its own (tests/commitments/test_counters.py)",
 }
 # What the sweep walks: every model an app registered with a council (opengov.scoping), by the
 # lookup from a row to that council.
