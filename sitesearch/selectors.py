@@ -2,7 +2,7 @@
 (sitesearch.models.SearchEntry), in a fixed number of queries whatever the text and however many
 things match: one per filter given (the council, the plan), one to the vocabulary (which glued
 forms of the words some text holds, and whether the last word is one some text holds whole, not
-a prefix: opengov.search.query.glued_candidates), then one for the counts of every kind and the
+a prefix: opengov.search.query.held_tsquery), then one for the counts of every kind and the
 ids of the page, then one for those entries with their highlighted texts (left out when nothing
 matched).
 
@@ -38,7 +38,15 @@ from consultations.models import ActionPlan, Council
 from opengov.params import SEARCH_MAX_LENGTH, ascii_int, websearch_terms
 from opengov.search import vocabulary
 from opengov.search.normalize import normalize
-from opengov.search.query import Matches, Rank, WordSimilar, glued_candidates, matching, tsquery
+from opengov.search.query import (
+    Matches,
+    Rank,
+    TsQuery,
+    WordSimilar,
+    held_tsquery,
+    matching,
+    tsquery,
+)
 
 from .models import SearchEntry
 from .results import KINDS, Group, Hit, Results, Text
@@ -87,12 +95,11 @@ def _plan(pk) -> ActionPlan | None:
     return ActionPlan.objects.public().select_related("council").filter(pk=number).first()
 
 
-def _matches(entries, text: str, kind: str, known: set[str] | None = None):
-    """The entries of `kind` matching the text, annotated `search_rank`. `known`: the glued
-    forms of the words that some text holds (_known_forms)."""
+def _matches(entries, text: str, kind: str, query: TsQuery | None):
+    """The entries of `kind` matching the text, annotated `search_rank`; `query` is the text's
+    tsquery (held_tsquery; None on SQLite)."""
     if connection.vendor != "postgresql":
         return matching(entries.filter(kind=kind), text, columns=SEARCHED)
-    query = tsquery(websearch_terms(text), known)
     entries = entries.filter(kind=kind).annotate(search_rank=_rank(text, kind, query))
     if kind != "council":
         return entries.filter(Matches(F("document"), query))
@@ -114,16 +121,8 @@ def _rank(text: str, kind: str, query):
     return Greatest(Rank(F("document"), query), TrigramWordSimilarity(Value(_name(text)), "name"))
 
 
-def _known_forms(text: str) -> set[str]:
-    """The glued forms of the text's words ("والمشاريع") that the vocabulary holds: one query
-    whatever the words. Only those enter the tsquery: each form ORed in raises PostgreSQL's
-    estimate of the index scan's cost, and with the dozens of forms a word can take it read a
-    whole kind's rows through another index instead (12 s for "مشروع" at national scale)."""
-    return vocabulary.known_words(glued_candidates(websearch_terms(text)))
-
-
 def _scalar_subqueries(
-    entries, text: str, kind: str | None, page: int, known: set[str] | None = None
+    entries, text: str, kind: str | None, page: int, query: TsQuery
 ) -> tuple[str, list]:
     """One statement: every kind's capped count and the ids of the hits to show, ranked. Each
     kind's matches (at most CAP + 1) are read once, into a materialised CTE.
@@ -141,7 +140,7 @@ def _scalar_subqueries(
         # Only the kind of a kind's page is ranked among all its candidates (its pages need
         # one order); the overview ranks each kind's first OVERVIEW_RANKED, a kind only counted
         # none.
-        candidates = _matches(entries, text, each, known).order_by()
+        candidates = _matches(entries, text, each, query).order_by()
         fields = ("id", "search_rank") if kind == each else ("id",)
         sql, values = candidates.values(*fields)[: CAP + 1].query.sql_with_params()
         # The SQL is the ORM's, its values parameters; limit and offset are integers.
@@ -159,7 +158,7 @@ def _scalar_subqueries(
             first = RawSQL(f"SELECT id FROM found_{position} LIMIT {OVERVIEW_RANKED}", [])  # noqa: S608, S611
             best = (
                 SearchEntry.objects.filter(id__in=first)
-                .annotate(search_rank=_rank(text, each, tsquery(websearch_terms(text), known)))
+                .annotate(search_rank=_rank(text, each, query))
                 .order_by("-search_rank", "id")
                 .values("id", "search_rank")[:OVERVIEW_HITS]
             )
@@ -181,7 +180,7 @@ def _scalar_subqueries(
 def _sqlite_ids(entries, text, kind, page) -> list:
     row = []
     for each in KINDS:
-        found = _matches(entries, text, each).order_by("-search_rank", "pk")
+        found = _matches(entries, text, each, None).order_by("-search_rank", "pk")
         row.append(found[: CAP + 1].count())
         if (kind is None and page == 1) or kind == each:
             limit = OVERVIEW_HITS if kind is None else PER_PAGE + 1
@@ -223,7 +222,7 @@ def _config(name: str, language: str):
     )
 
 
-def _highlighted(entries, text: str, language: str, known: set[str] | None = None):
+def _highlighted(entries, text: str, language: str, query: TsQuery | None):
     """The entries with the title and body shown in the reader's language (else the other),
     the matched words between START and STOP (PostgreSQL's ts_headline; on SQLite, unmarked)."""
     picks = _chosen(language)
@@ -232,7 +231,6 @@ def _highlighted(entries, text: str, language: str, known: set[str] | None = Non
     )
     if connection.vendor != "postgresql":
         return entries.annotate(title_shown=picks["title"], body_shown=picks["body"])
-    query = tsquery(websearch_terms(text), known)
     marks = f"StartSel={START}, StopSel={STOP}"
     excerpt = (
         marks + f', MaxWords={EXCERPT_WORDS}, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
@@ -347,10 +345,10 @@ def _search(text, *, kind=None, council=None, plan=None, page=1, language: str =
         entries = entries.filter(council=found_council)
     if found_plan:
         entries = entries.filter(plan=found_plan)
-    known = None
+    query = None
     if connection.vendor == "postgresql":
-        known = _known_forms(text)
-        sql, params = _scalar_subqueries(entries, text, kind, page, known)
+        query = held_tsquery(websearch_terms(text))  # one query, to the vocabulary
+        sql, params = _scalar_subqueries(entries, text, kind, page, query)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             while cursor.description is None:  # past the SETs to the SELECT's result
@@ -370,7 +368,7 @@ def _search(text, *, kind=None, council=None, plan=None, page=1, language: str =
     hits: dict = {}
     if wanted:
         with translation.override(language):
-            rows = _highlighted(SearchEntry.objects.filter(pk__in=wanted), text, language, known)
+            rows = _highlighted(SearchEntry.objects.filter(pk__in=wanted), text, language, query)
             hits = {entry.pk: _hit(entry) for entry in rows}
     by_kind = {each: tuple(hits[pk] for pk in ids_by_kind[each] if pk in hits) for each in KINDS}
     if kind is None:

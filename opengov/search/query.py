@@ -204,6 +204,15 @@ def tsquery(alternatives: list[list[SearchTerm]], known: Set[str] | None = None)
     return TsQuery(" || ".join(ored), params) if ored else None
 
 
+def held_tsquery(alternatives: list[list[SearchTerm]], using: str = "default") -> TsQuery | None:
+    """tsquery() with the vocabulary's answer for glued_candidates() (one query, whatever the
+    words): only the glued forms some text holds, and the last word a prefix only if no text
+    holds it whole. Each form ORed in raises the planner's estimate of the matches: fifty forms
+    no text holds made it walk the whole date index for a word with no match (4.5 s at
+    national scale), or read every comment through another index (12 s for "مشروع")."""
+    return tsquery(alternatives, known_words(glued_candidates(alternatives), using=using))
+
+
 def matching(
     queryset: QuerySet,
     text: str,
@@ -219,11 +228,7 @@ def matching(
     alternatives = _clean(text)
     if connections[queryset.db].vendor != "postgresql":
         return _matching_text(queryset, alternatives, columns or {})
-    # Only the glued forms some text holds (one query to the vocabulary): each form ORed in
-    # costs the planner's estimate of the matches, and fifty forms no text holds made it
-    # walk the whole date index for a word with no match (4.5 s at national scale).
-    known = known_words(glued_candidates(alternatives), using=queryset.db)
-    query = tsquery(alternatives, known)
+    query = held_tsquery(alternatives, using=queryset.db)
     if query is None:
         return queryset.none()
     return queryset.annotate(search_rank=Rank(F(field), query)).filter(Matches(F(field), query))
