@@ -870,7 +870,11 @@ def script_parser(doc: str, *, epilog_from: int = 2) -> argparse.ArgumentParser:
     )
 
 
-def add_server_arguments(parser) -> None:
+def add_server_arguments(parser, *, as_deployed: bool = False) -> None:
+    """The server options; `as_deployed`: gthread with 8 threads by default, as the Dockerfile
+    deploys (else sync, one thread)."""
+    worker_class, threads = ("gthread", 8) if as_deployed else ("sync", 1)
+    deployed = "as the Dockerfile deploys" if as_deployed else "the Dockerfile deploys gthread"
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -884,12 +888,15 @@ def add_server_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
         "--worker-class",
-        default="sync",
+        default=worker_class,
         choices=["sync", "gthread"],
-        help="gunicorn worker class (default sync; the Dockerfile deploys gthread)",
+        help=f"gunicorn worker class (default {worker_class}; {deployed})",
     )
     parser.add_argument(
-        "--threads", type=int, default=1, help="threads per gthread worker (default 1)"
+        "--threads",
+        type=int,
+        default=threads,
+        help=f"threads per gthread worker (default {threads})",
     )
     parser.add_argument(
         "--json", metavar="FILE", help="also write the figures as JSON ('-': stdout)"

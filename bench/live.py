@@ -112,10 +112,7 @@ MARKER_PREFIX = "live-"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = script_parser(__doc__)
-    add_server_arguments(parser)
-    parser.set_defaults(worker_class="gthread", threads=8)
-    for option, told in (("--worker-class", "gthread"), ("--threads", "8")):
-        parser._option_string_actions[option].help = f"default {told}, as the Dockerfile deploys"
+    add_server_arguments(parser, as_deployed=True)
     parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
     parser.add_argument("--clients", type=int, default=20, help="reading clients (default 20)")
     parser.add_argument(

@@ -63,10 +63,7 @@ def modes(stale_seconds: int) -> dict[str, dict[str, str]]:
 
 def parse_args() -> argparse.Namespace:
     parser = script_parser(__doc__)
-    add_server_arguments(parser)
-    parser.set_defaults(worker_class="gthread", threads=8)
-    for option, told in (("--worker-class", "gthread"), ("--threads", "8")):
-        parser._option_string_actions[option].help = f"default {told}, as the Dockerfile deploys"
+    add_server_arguments(parser, as_deployed=True)
     parser.add_argument("--readers", type=int, default=20, help="readers at once (default 20)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per mode (default 5)")
     parser.add_argument(
