@@ -8,6 +8,12 @@
 # still runs everything, and is what must be green before a merge.
 # `make contracts` checks the import contracts (.importlinter): which package may import which;
 # `make lint` (and so `make test` and `make quick`) runs them too.
+#
+# `make test` and `make quick` first run scripts/services.sh (`make services`): it installs the
+# Debian packages the tests need when they are missing (as root; otherwise it prints the
+# apt-get line) and starts PostgreSQL and Redis when they do not answer. `make quick` asks only
+# for what its tests use (`make services-core`: no Chromium, nginx or Caddy). `make demo` needs
+# no system package and no service: SQLite, local-memory caches, tasks run in-process.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -26,7 +32,8 @@ DEMO_ENV = DEBUG=true DATABASE_URL= REDIS_URL= SITE_URL=http://$(HOST):$(PORT)
 DEMO_ADMIN ?= admin
 DEMO_PASSWORD ?= infitah-demo-2024
 
-.PHONY: install demo test quick contracts lint format messages translations check clean
+.PHONY: install demo test quick contracts lint format messages translations check clean \
+	services services-core
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,7 +74,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-check: install
+# makemigrations --check looks at TEST_DATABASE_URL's database: services-core creates it.
+check: install services-core
 	$(TEST_ENV) $(PY) manage.py compiletranslations --check
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -76,7 +84,13 @@ check: install
 # processes or a browser included, passed that way once; see TEST_WORKERS below for the databases).
 TEST_ALL_WORKERS ?= 0
 
-test: lint check
+services:
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) bash scripts/services.sh
+
+services-core:
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) bash scripts/services.sh --core
+
+test: services lint check
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_ALL_WORKERS) $(PYTEST_ARGS)
 
 QUICK_MARKERS := not real_services and not browser and not fuzz and not sweep
@@ -85,7 +99,7 @@ QUICK_MARKERS := not real_services and not browser and not fuzz and not sweep
 # next ones: redis://…/1 gives 1 and 2; see tests/conftest.py). TEST_WORKERS=0 runs them in one.
 TEST_WORKERS ?= 2
 
-quick: lint check
+quick: services-core lint check
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "$(QUICK_MARKERS)" $(PYTEST_ARGS)
 
 contracts: install
