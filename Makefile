@@ -28,7 +28,14 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECRET_KEY=test-only-secret DEBUG=false SECURE_HTTPS=false STATIC_MANIFEST=false CELERY_TASK_ALWAYS_EAGER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-DEMO_ENV = DEBUG=true DATABASE_URL= REDIS_URL= SITE_URL=http://$(HOST):$(PORT)
+# Every absolute link the demo writes (e-mails, the PDFs' QR codes, the open data) is under
+# DEMO_SITE_URL: the address it runs at unless told (HOST=0.0.0.0 serves every address, but a
+# link needs the name others reach it by: DEMO_SITE_URL=http://name:8000).
+# Django answers the names in ALLOWED_HOSTS only: the demo's own, and DEMO_SITE_URL's.
+DEMO_SITE_URL ?= http://$(HOST):$(PORT)
+DEMO_SITE_HOST = $(firstword $(subst :, ,$(subst /, ,$(word 2,$(subst ://, ,$(DEMO_SITE_URL))))))
+DEMO_ENV = DEBUG=true DATABASE_URL= REDIS_URL= SITE_URL=$(DEMO_SITE_URL) \
+	ALLOWED_HOSTS=localhost,127.0.0.1,[::1],$(HOST),$(DEMO_SITE_HOST)
 DEMO_ADMIN ?= admin
 DEMO_PASSWORD ?= infitah-demo-2024
 
@@ -56,12 +63,18 @@ demo: install translations
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
-	$(DEMO_ENV) $(PY) manage.py publish_plans
+# The PDFs' links and QR codes point at the address they were made under: when the demo ran at
+# another one before (var/site-url), each plan is published again.
+	if [ "$$(cat var/site-url 2>/dev/null)" = "$(DEMO_SITE_URL)" ]; then \
+		$(DEMO_ENV) $(PY) manage.py publish_plans; \
+	else \
+		$(DEMO_ENV) $(PY) manage.py publish_plans --again && echo "$(DEMO_SITE_URL)" > var/site-url; \
+	fi
 	$(DEMO_ENV) $(PY) manage.py rebuild_search_vocabulary
 	$(DEMO_ENV) $(PY) manage.py ensure_admin --username $(DEMO_ADMIN) --password $(DEMO_PASSWORD)
 	@echo ""
-	@echo "  Infitah is running at http://$(HOST):$(PORT)/ar/ (French: http://$(HOST):$(PORT)/fr/)"
-	@echo "  Admin: http://$(HOST):$(PORT)/ar/admin/  user: $(DEMO_ADMIN)  password: $(DEMO_PASSWORD)"
+	@echo "  Infitah is running at $(DEMO_SITE_URL)/ar/ (French: $(DEMO_SITE_URL)/fr/)"
+	@echo "  Admin: $(DEMO_SITE_URL)/ar/admin/  user: $(DEMO_ADMIN)  password: $(DEMO_PASSWORD)"
 	@echo ""
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
