@@ -131,9 +131,7 @@ def refresh_overdue_counts(on: datetime.date | None = None) -> int:
         slugs = set(
             ActionPlan.objects.filter(pk__in=changed).values_list("council__slug", flat=True)
         )
-        # Now and again once committed, as dataversion.bump_on_change does.
-        dataversion.bump(slugs)
-        transaction.on_commit(lambda: dataversion.bump(slugs))
+        dataversion.bump_now_and_on_commit(slugs)
     return len(changed)
 
 
