@@ -65,8 +65,9 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "missing: ${missing[*]}"
   if $dry_run || $root; then
-    act apt-get update -qq
-    act env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    act apt-get update -qq &&
+      act env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" ||
+      { say "apt-get could not install ${missing[*]}"; exit 1; }
   else
     say "not root, run it yourself: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
   fi

@@ -105,6 +105,13 @@ def test_services_install_only_what_is_missing_in_one_apt_get(tmp_path):
     assert named == ["gettext", "libharfbuzz-subset0", "chromium", "chromium-driver", "caddy"]
 
 
+def test_services_stop_when_apt_get_fails(tmp_path):
+    result, calls, _log = run(tmp_path, missing=("msgfmt",), fails=("env",))
+    assert result.returncode == 1
+    assert "apt-get could not install gettext" in result.stdout
+    assert "pg_isready" not in calls
+
+
 def test_services_dry_run_says_what_it_would_do_and_does_nothing(tmp_path):
     result, calls, _log = run(
         tmp_path,
