@@ -10,6 +10,8 @@
   lists of `LargeTableAdminMixin`.
 - `LargeTableAdminMixin` and `ScopedRelatedFilter`: lists that cost the same for a table of ten
   rows and one of two million (see their docstrings).
+- `TextDirectionMixin`: every Arabic and French input of a form says its own language and
+  direction, whatever the admin's language (part of every Portal* admin and inline).
 """
 
 from urllib.parse import parse_qsl
@@ -20,13 +22,13 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import path
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import get_language_info, gettext, gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -59,6 +61,37 @@ class ModelErrorsForm(MonthDatesFormMixin, forms.ModelForm):
                 shown[NON_FIELD_ERRORS] = list(shown[NON_FIELD_ERRORS]) + hidden
             errors = ValidationError(shown)
         super()._update_errors(errors)
+
+
+# Fields whose values are written in Latin script whatever the admin's language.
+LATIN_SCRIPT_FIELDS = (models.EmailField, models.URLField, models.SlugField)
+
+
+def text_direction_attrs(db_field) -> dict[str, str]:
+    """The lang and dir attributes of the input of `db_field`: its own language's for a
+    translation field of django-modeltranslation (title_fr: lang="fr" dir="ltr", title_ar:
+    lang="ar" dir="rtl"), left to right for addresses and slugs, none for the rest (they follow
+    the page's direction)."""
+    language = getattr(db_field, "language", None)  # modeltranslation's TranslationField
+    if language:
+        return {"lang": language, "dir": "rtl" if get_language_info(language)["bidi"] else "ltr"}
+    if isinstance(db_field, LATIN_SCRIPT_FIELDS):
+        return {"dir": "ltr"}
+    return {}
+
+
+class TextDirectionMixin:
+    """For a ModelAdmin or an inline: each input of a translated field is laid out in its own
+    language's direction, so French text reads left to right in the Arabic admin and Arabic text
+    right to left in the French one (and the browser's spelling and hyphenation follow lang)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        attrs = text_direction_attrs(db_field)
+        if formfield is not None and attrs:
+            widget = getattr(formfield.widget, "widget", formfield.widget)  # a related wrapper
+            widget.attrs.update(attrs)
+        return formfield
 
 
 class NotFoundInsteadOfRedirectMixin:
@@ -225,6 +258,7 @@ class PortalAdmin(
     NotFoundInsteadOfRedirectMixin,
     LargeTableAdminMixin,
     CouncilScopedAdminMixin,
+    TextDirectionMixin,
     TabbedTranslationAdmin,
 ):
     form = ModelErrorsForm
@@ -236,6 +270,7 @@ class PortalHistoryAdmin(
     LargeTableAdminMixin,
     CouncilScopedAdminMixin,
     SimpleHistoryAdmin,
+    TextDirectionMixin,
     TabbedTranslationAdmin,
 ):
     """For models whose changes are kept (django-simple-history)."""
@@ -289,14 +324,14 @@ class SharedChoicesInlineMixin:
 
 
 class PortalStackedInline(
-    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationStackedInline
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TextDirectionMixin, TranslationStackedInline
 ):
     form = ModelErrorsForm
     extra = 0
 
 
 class PortalTabularInline(
-    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationTabularInline
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TextDirectionMixin, TranslationTabularInline
 ):
     form = ModelErrorsForm
     extra = 0
