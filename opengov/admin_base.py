@@ -7,13 +7,15 @@
 - `PortalAdmin` / `PortalHistoryAdmin`: council scoping (opengov.scoping), translation tabs for the
   Arabic and French fields, a real 404 for objects the user may not see (Django's admin redirects
   to the index instead), for tracked models the history pages, scoped the same way, and the
-  lists of `LargeTableAdminMixin`.
+  lists of `LargeTableAdminMixin`; their history lists each change with the field's labels
+  (a stage's name, not its key; "—" for an empty value, not "None": `LabelledHistoryHelper`).
 - `LargeTableAdminMixin` and `ScopedRelatedFilter`: lists that cost the same for a table of ten
   rows and one of two million (see their docstrings).
 - `TextDirectionMixin`: every Arabic and French input of a form says its own language and
   direction, whatever the admin's language (part of every Portal* admin and inline).
 """
 
+import datetime
 from urllib.parse import parse_qsl
 
 from django import forms
@@ -27,14 +29,22 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import get_language_info, gettext, gettext_lazy as _
+from django.utils.translation import (
+    get_language_bidi,
+    get_language_info,
+    gettext,
+    gettext_lazy as _,
+)
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .dateforms import MonthDatesFormMixin
 from .scoping import CouncilScopedAdminMixin
@@ -265,6 +275,40 @@ class PortalAdmin(
     list_per_page = 50
 
 
+EMPTY_VALUE = "—"
+
+
+def change_arrow() -> str:
+    """The arrow from an old value to the new one, pointing the way the language reads
+    (Unicode does not mirror arrows in right-to-left text)."""
+    return "←" if get_language_bidi() else "→"
+
+
+def history_value(field, value):
+    """A value of `field` as the history shows it: a choice's label, Yes or No, a date in the
+    language's format, "—" when empty; anything else (a related row) as itself."""
+    if value is None or value == "":
+        return EMPTY_VALUE
+    if field.flatchoices and not isinstance(value, list | models.Model):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
+class LabelledHistoryHelper(HistoricalRecordContextHelper):
+    """The "Changes" column of a history page in the staff's language: simple-history shows the
+    stored values (a stage's key, True, None, 2024-03-29)."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return history_value(self.model._meta.get_field(change.field), value)
+
+
 class PortalHistoryAdmin(
     NotFoundInsteadOfRedirectMixin,
     LargeTableAdminMixin,
@@ -277,6 +321,9 @@ class PortalHistoryAdmin(
 
     form = ModelErrorsForm
     list_per_page = 50
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the historical rows when the object is not in the
