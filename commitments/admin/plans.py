@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
 from consultations.models import ActionPlan
-from opengov.admin_base import change_arrow
+from opengov.admin_language import change_arrow
 
 from .. import services
 from ..forum.admin import PlanEndorsementInline

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, pgettext
 from modeltranslation.translator import translator
 
 from opengov import roles
-from opengov.admin_base import TextDirectionMixin
+from opengov.admin_language import TextDirectionMixin
 from tests import factories
 
 pytestmark = pytest.mark.django_db
