@@ -93,9 +93,11 @@ check: install services-core
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# `make test` runs in one process unless told (TEST_ALL_WORKERS=2: every test, those that start
-# processes or a browser included, passed that way once; see TEST_WORKERS below for the databases).
-TEST_ALL_WORKERS ?= 0
+# `make test` runs on two processes (pytest-xdist; each its own test database and Redis database,
+# see TEST_WORKERS below): every test, those that start processes or a browser included, passes
+# that way, and the suite no longer fits 20 minutes in one process on a 2-core machine.
+# TEST_ALL_WORKERS=0 runs it in one.
+TEST_ALL_WORKERS ?= 2
 
 services:
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) bash scripts/services.sh

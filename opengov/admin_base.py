@@ -10,6 +10,8 @@
   lists of `LargeTableAdminMixin`.
 - `LargeTableAdminMixin` and `ScopedRelatedFilter`: lists that cost the same for a table of ten
   rows and one of two million (see their docstrings).
+- `TextDirectionMixin` and `LabelledHistoryHelper` (opengov.admin_language): inputs in their
+  own language's direction, history in the staff's language, in every Portal* admin and inline.
 """
 
 from urllib.parse import parse_qsl
@@ -34,6 +36,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import paging
+from .admin_language import LabelledHistoryHelper, TextDirectionMixin
 from .dateforms import MonthDatesFormMixin
 from .scoping import CouncilScopedAdminMixin
 
@@ -210,6 +213,7 @@ class PortalAdmin(
     NotFoundInsteadOfRedirectMixin,
     LargeTableAdminMixin,
     CouncilScopedAdminMixin,
+    TextDirectionMixin,
     TabbedTranslationAdmin,
 ):
     form = ModelErrorsForm
@@ -221,12 +225,16 @@ class PortalHistoryAdmin(
     LargeTableAdminMixin,
     CouncilScopedAdminMixin,
     SimpleHistoryAdmin,
+    TextDirectionMixin,
     TabbedTranslationAdmin,
 ):
     """For models whose changes are kept (django-simple-history)."""
 
     form = ModelErrorsForm
     list_per_page = 50
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the historical rows when the object is not in the
@@ -274,14 +282,14 @@ class SharedChoicesInlineMixin:
 
 
 class PortalStackedInline(
-    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationStackedInline
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TextDirectionMixin, TranslationStackedInline
 ):
     form = ModelErrorsForm
     extra = 0
 
 
 class PortalTabularInline(
-    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationTabularInline
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TextDirectionMixin, TranslationTabularInline
 ):
     form = ModelErrorsForm
     extra = 0

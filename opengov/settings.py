@@ -66,9 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
-    "axes",
+    "opengov.apps.PortalAxesConfig",  # django-axes, with a translated admin section
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "opengov.apps.PortalTOTPConfig",  # django-otp's TOTP devices, with translated admin names
     "opengov.apps.OpengovConfig",
     "consultations.apps.ConsultationsConfig",
     "commitments.apps.CommitmentsConfig",
