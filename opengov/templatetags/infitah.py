@@ -2,7 +2,8 @@
 
 - `{% tr obj "title" %}`: the field in the reader's language; when it is only available in the
   other language, that text is shown wrapped in its own lang and dir, so an Arabic title inside a
-  French page (or the reverse) is read and laid out right.
+  French page (or the reverse) is read and laid out right. `years=True`: each period of years in
+  it ("2025-2027") is isolated left to right, so Arabic text does not show it as "2027-2025".
 - `{{ value|bdi }}`: isolates Latin references (TTA-2024-03), dates and numbers inside text of the
   other direction.
 - `{% translation_note obj … %}`: once per block, a short note that some of its texts are shown
@@ -22,6 +23,7 @@ from django.utils.html import format_html
 
 from opengov import formtime, translations
 from opengov.urls_absolute import absolute_url
+from opengov.years import isolate_in_html
 
 register = template.Library()
 
@@ -34,9 +36,15 @@ def _text(obj, field: str, language: str) -> str:
 
 
 @register.simple_tag
-def tr(obj, field: str, element: str = "span"):
+def tr(obj, field: str, element: str = "span", years: bool = False):
     """The translated field, falling back to the other language wrapped in its lang and dir.
-    Empty string when neither language has it."""
+    Empty string when neither language has it. With `years=True` (titles that name their
+    period), each period in it is isolated left to right (opengov.years)."""
+    text = _tr(obj, field, element)
+    return isolate_in_html(text) if years and text else text
+
+
+def _tr(obj, field: str, element: str):
     if obj is None:
         return ""
     current = translation.get_language() or settings.LANGUAGE_CODE
