@@ -9,7 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from commitments.models import Commitment, Milestone
-from consultations.models import ActionPlan
+from consultations.models import ActionPlan, PlanStageChange
+from consultations.models.workshops import PARTICIPANT_CATEGORY_FIELDS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,57 @@ def test_commitment_page_labels_completion_and_status_and_says_when_they_disagre
     with translation.override(language):
         assert f'<span class="status status-ongoing">{gettext("Ongoing")}</span>' in html
         assert gettext(DISAGREE) not in html.replace("&#x27;", "'")
+
+
+def _summary(client, plan, language="fr") -> str:
+    html = client.get(plan.get_absolute_url().replace("/ar/", f"/{language}/", 1)).content.decode()
+    start = html.index('<p class="cocreation-summary">')
+    return " ".join(html[start : html.index("</p>", start)].split())
+
+
+def _record(plan, *stages):
+    previous = ActionPlan.Stage.CONSULTATION
+    for stage in stages:
+        PlanStageChange.objects.create(
+            plan=plan,
+            from_stage=previous,
+            to_stage=stage,
+            recorded=True,
+            happened_on=datetime.date(plan.start_year, 1, 15),
+        )
+        previous = stage
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_plan_without_workshops_says_so_instead_of_zero_counts(client, language):
+    live = factories.ActionPlanFactory(stage=ActionPlan.Stage.CONSULTATION)
+    existing = factories.ActionPlanFactory(
+        stage=ActionPlan.Stage.IMPLEMENTATION, start_year=2021, end_year=2023
+    )
+    _record(existing, ActionPlan.Stage.ADOPTED, ActionPlan.Stage.IMPLEMENTATION)
+    with translation.override(language):
+        not_yet = gettext("No co-creation workshop recorded yet.")
+        entered = gettext(
+            "This plan was entered on the portal after its adoption: its co-creation workshops "
+            "are not recorded here."
+        )
+    for plan, phrase in ((live, not_yet), (existing, entered)):
+        summary = _summary(client, plan, language).replace("&#x27;", "'")
+        assert phrase in summary
+        assert "0" not in summary.removeprefix('<p class="cocreation-summary">'), summary
+
+
+def test_plan_with_workshops_counts_only_what_was_recorded(client):
+    plan = factories.ActionPlanFactory(stage=ActionPlan.Stage.CONSULTATION)
+    factories.WorkshopFactory(
+        council=plan.council,
+        plan=plan,
+        **dict.fromkeys(PARTICIPANT_CATEGORY_FIELDS, 0),
+        participants_women=0,
+        participants_men=0,
+    )
+    with translation.override("fr"):
+        summary = _summary(client, plan)
+        assert gettext("participants not recorded") in summary
+        assert gettext("no proposal recorded") in summary
+        assert "%" not in summary
