@@ -672,6 +672,37 @@ def test_conditional_get_on_the_decidim_csv(client, world):
 # --- Decidim ---------------------------------------------------------------------------------
 
 
+ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+def test_every_csv_and_json_time_is_iso_8601_with_its_offset(client, world):
+    """proposals.csv's responded_at, comments' published_at, the histories' recorded_at, the
+    assessments' updated_at, Decidim's created_at: 2024-03-15T10:30:00+01:00, never
+    "2024-03-15 09:30:00.123456+00:00"."""
+    moments = 0
+    for name in DATASET_NAMES:
+        csv_table = csv_rows(client, name)
+        json_table = json.loads(client.get(dataset_url(name, "json")).content)
+        for rows in (csv_table, json_table):
+            for row in rows:
+                for column, value in row.items():
+                    if column.endswith("_at") and value:
+                        assert ISO_MOMENT.match(value), (name, column, value)
+                        moments += 1
+    decidim = decidim_rows(client)
+    assert decidim and all(ISO_MOMENT.match(row["created_at"]) for row in decidim)
+    assert moments > 0
+    # In the portal's time zone (Morocco), to the second, whatever the database stores.
+    first = csv_rows(client, "proposals")[0]["id"]
+    utc = datetime.datetime(2024, 3, 15, 9, 30, 12, 345678, tzinfo=datetime.UTC)
+    Proposal.objects.filter(pk=first).update(responded_at=utc)
+    cache.clear()
+    row = next(row for row in csv_rows(client, "proposals") if row["id"] == first)
+    expected = timezone.localtime(utc).replace(microsecond=0).isoformat()
+    assert row["responded_at"] == expected
+    assert expected.startswith("2024-03-15T") and expected[-6:] in ("+00:00", "+01:00")
+
+
 def test_decidim_results_header_and_separator(client, world):
     response = client.get(decidim_url())
     assert response.status_code == 200

@@ -655,6 +655,9 @@ def _check_rows(rows):
     bodies = [row[header.index(gettext("Comment"))] for row in data]
     assert bodies == [f"'{body}" for body in FORMULAS] + ["Texte normal"]
     assert EMAIL not in str(rows)
+    # When each was posted: ISO 8601 with the offset, as every CSV of the portal writes it.
+    posted = [row[header.index(gettext("Date"))] for row in data]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", p) for p in posted)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
