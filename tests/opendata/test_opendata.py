@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from commitments.models import Comment, Commitment, Milestone
 from consultations.models import ActionPlan, Council, PlanStageChange, Proposal, ProposalSupport
@@ -940,10 +941,14 @@ def test_opendata_page_lists_every_dataset(client, world, language, media):
     for name in DATASET_NAMES:
         assert f'href="{dataset_url(name, "csv", language)}"' in html, name
         assert f'href="{dataset_url(name, "json", language)}"' in html, name
-        assert escape(datasets.DATASETS[name].description) in html
+        # In the page's language (the English original is the msgid: the ZIP's README).
+        with translation.override(language):
+            description = gettext(datasets.DATASETS[name].description)
+        assert f"<td>{escape(description)}</td>" in html, name
     assert f'href="{zip_url(language)}"' in html
     assert f'href="{decidim_url(language)}"' in html
     assert 'href="/api/v1/docs/"' in html
+    assert 'lang="en"' not in html.split("<table>")[1]
     for name in DATASET_NAMES:
         assert client.get(dataset_url(name, "csv", language)).status_code == 200
 
