@@ -30,7 +30,6 @@ def _plan_of_workshop(w):
     return w.plan_id or ""
 
 
-
 DATASETS: dict[str, Dataset] = {}
 
 

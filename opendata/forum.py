@@ -109,7 +109,7 @@ class EndorsementSerializer(serializers.ModelSerializer):
 
 
 class ForumFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="council__slug")
+    council = filters.CharFilter(field_name="council__slug", label="The slug of a council")
 
     class Meta:
         model = Forum
@@ -139,8 +139,8 @@ class ForumViewSet(ReadOnly):
 
 
 class EndorsementFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="plan__council__slug")
-    plan = filters.NumberFilter(field_name="plan_id")
+    council = filters.CharFilter(field_name="plan__council__slug", label="The slug of a council")
+    plan = filters.NumberFilter(field_name="plan_id", label="The id of an action plan")
 
     class Meta:
         model = PlanEndorsement

@@ -38,3 +38,36 @@ def test_redoc_bundle_is_served_without_anything_from_another_site(client):
     # Cached by the browser, revalidated with its ETag.
     again = client.get(reverse("api:redoc_script"), HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+def test_every_filter_is_documented_and_so_is_the_answer_to_an_unknown_one(client):
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    assert "answered 400" in schema["info"]["description"]
+    lists = [path for path in schema["paths"] if not path.endswith("}/")]
+    assert len(lists) >= 10
+    for path in lists:
+        for parameter in schema["paths"][path]["get"].get("parameters", []):
+            if parameter["in"] == "query":
+                assert parameter.get("description"), (path, parameter["name"])
+
+
+@pytest.mark.parametrize(
+    ("language", "unknown"), [("fr", "Paramètre de requête inconnu"), ("ar", "غير معروف")]
+)
+def test_unknown_filter_is_refused_with_the_known_ones_in_the_readers_language(
+    client, language, unknown
+):
+    response = client.get(
+        reverse("api:plan-list"), {"councl": "oriental"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert unknown in detail and "councl" in detail
+    for known in ("council", "stage", "year", "page", "page_size", "format"):
+        assert known in detail
+    # The pagination and format parameters are read, not refused.
+    response = client.get(
+        reverse("api:plan-list"),
+        {"council": "oriental", "page": 1, "page_size": 5, "format": "json"},
+    )
+    assert response.status_code == 200
