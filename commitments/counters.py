@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.db import connection, transaction
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from consultations.models import ActionPlan
 from opengov import dataversion
 
 from .models import Commitment, Milestone, PlanCounters
+from .models.milestones import count_filters
 
 
 def _tables() -> dict[str, str]:
@@ -63,7 +65,23 @@ def refresh_plan_totals(
         only = f" AND p.id IN ({', '.join(['%s'] * len(ids))})"
         params = ids
     t = _tables()
-    done, cancelled = Milestone.Status.COMPLETED, Milestone.Status.CANCELLED
+    # The figures, as the pages count them (milestones.count_filters: the one rule for what is
+    # done and overdue), one row per plan, plans without commitments included.
+    plans = ActionPlan.objects.all() if plan_ids is None else ActionPlan.objects.filter(pk__in=ids)
+    rules = count_filters(on, via="commitments__milestones__")
+    figures, figure_params = (
+        plans.order_by()
+        .values("id")
+        .annotate(
+            n_commitments=Count("commitments", distinct=True),
+            **{
+                f"n_{name}": Count("commitments__milestones", filter=rule)
+                for name, rule in rules.items()
+            },
+        )
+        .values_list("id", "n_commitments", "n_total", "n_done", "n_overdue")
+        .query.sql_with_params()
+    )
     with connection.cursor() as cursor:
         # First the rows and their locks (waiting for a transaction that holds one), then the
         # recount in a statement of its own (a new snapshot: see the module's docstring).
@@ -74,23 +92,17 @@ def refresh_plan_totals(
             f"ON CONFLICT (plan_id) DO UPDATE SET counted_on = pc.counted_on",
             params,
         )
+        c = t["counters"]
         cursor.execute(
-            f"UPDATE {t['counters']} SET commitments = s.commitments, "  # noqa: S608
-            f"milestones = s.milestones, milestones_done = s.done, "
-            f"milestones_overdue = s.overdue, counted_on = %s "
-            f"FROM (SELECT p.id AS plan_id, COUNT(DISTINCT c.id) AS commitments, "
-            f"COUNT(m.id) FILTER (WHERE m.status <> %s) AS milestones, "
-            f"COUNT(m.id) FILTER (WHERE m.status = %s) AS done, "
-            f"COUNT(m.id) FILTER (WHERE m.status NOT IN (%s, %s) AND m.due_date < %s) AS overdue "
-            f"FROM {t['plans']} p LEFT JOIN {t['commitments']} c ON c.plan_id = p.id "
-            f"LEFT JOIN {t['milestones']} m ON m.commitment_id = c.id "
-            f"WHERE TRUE{only} GROUP BY p.id) s "
-            f"WHERE {t['counters']}.plan_id = s.plan_id AND ({t['counters']}.commitments <> "
-            f"s.commitments OR {t['counters']}.milestones <> s.milestones OR "
-            f"{t['counters']}.milestones_done <> s.done OR "
-            f"{t['counters']}.milestones_overdue <> s.overdue) "
-            f"RETURNING {t['counters']}.plan_id",
-            [on, cancelled, done, done, cancelled, on, *params],
+            f"UPDATE {c} SET commitments = s.n_commitments, "  # noqa: S608
+            f"milestones = s.n_total, milestones_done = s.n_done, "
+            f"milestones_overdue = s.n_overdue, counted_on = %s "
+            f"FROM ({figures}) s "
+            f"WHERE {c}.plan_id = s.id AND ({c}.commitments <> s.n_commitments "
+            f"OR {c}.milestones <> s.n_total OR {c}.milestones_done <> s.n_done "
+            f"OR {c}.milestones_overdue <> s.n_overdue) "
+            f"RETURNING {c}.plan_id",
+            [on, *figure_params],
         )
         changed = sorted(row[0] for row in cursor.fetchall())
         # The day the overdue ones were counted for, on the rows whose figures did not move.
@@ -119,9 +131,7 @@ def refresh_overdue_counts(on: datetime.date | None = None) -> int:
         slugs = set(
             ActionPlan.objects.filter(pk__in=changed).values_list("council__slug", flat=True)
         )
-        # Now and again once committed, as dataversion.bump_on_change does.
-        dataversion.bump(slugs)
-        transaction.on_commit(lambda: dataversion.bump(slugs))
+        dataversion.bump_now_and_on_commit(slugs)
     return len(changed)
 
 

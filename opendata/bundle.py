@@ -71,15 +71,18 @@ def build_zip() -> bytes:
 
 
 def zip_rebuild() -> str:
-    """Write the ZIP for the current data version (idempotent: skipped when up to date)."""
+    """Write the ZIP for the current data version and SITE_URL (idempotent: skipped when up to
+    date). The ZIP's links are absolute: one made under another SITE_URL (a demo run before at
+    another port, a portal that moved) is rebuilt even when the data did not change."""
     version, _modified = data_version()
+    stamp = f"{version} {settings.SITE_URL}"
     marker = f"{ZIP_NAME}.version"
     if default_storage.exists(marker) and default_storage.exists(ZIP_NAME):
         with default_storage.open(marker) as handle:
-            if handle.read().decode() == str(version):
+            if handle.read().decode() == stamp:
                 return "up to date"
     content = build_zip()
-    for name, data in ((ZIP_NAME, content), (marker, str(version).encode())):
+    for name, data in ((ZIP_NAME, content), (marker, stamp.encode())):
         if default_storage.exists(name):
             default_storage.delete(name)
         default_storage.save(name, ContentFile(data))

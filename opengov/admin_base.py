@@ -10,6 +10,8 @@
   lists of `LargeTableAdminMixin`.
 - `LargeTableAdminMixin` and `ScopedRelatedFilter`: lists that cost the same for a table of ten
   rows and one of two million (see their docstrings).
+- `TextDirectionMixin` and `LabelledHistoryHelper` (opengov.admin_language): inputs in their
+  own language's direction, history in the staff's language, in every Portal* admin and inline.
 """
 
 from urllib.parse import parse_qsl
@@ -19,7 +21,6 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -34,6 +35,8 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import paging
+from .admin_language import LabelledHistoryHelper, TextDirectionMixin
 from .dateforms import MonthDatesFormMixin
 from .scoping import CouncilScopedAdminMixin
 
@@ -69,40 +72,25 @@ class NotFoundInsteadOfRedirectMixin:
         raise Http404(gettext("This object does not exist or is not yours to see."))
 
 
-class CappedCountPaginator(Paginator):
-    """Counts a list's rows up to CAP and no further: an exact COUNT of two million comments
-    reads them all (seconds), and nobody pages to the 40,000th page. Past the cap, a list with no
-    condition at all (the network administrator's whole table) reports the planner's estimate of
-    the table's rows (`estimated`), any other list reports the cap (`capped`: "more than").
-    Pages stop at the cap either way; filters and the search reach the rest."""
-
-    CAP = 10_000
+class CappedCountPaginator(paging.CappedPaginator):
+    """An admin changelist's pages (opengov.paging.CappedPaginator: 10,000 rows counted at
+    most). Past the cap, a list with no condition at all (the network administrator's whole
+    table) reports the planner's estimate of the table's rows (`estimated`: "about"), any other
+    list reports the cap (`capped`: "more than"). Pages stop at the cap either way; filters and
+    the search reach the rest."""
 
     estimated = False
-    capped = False
 
     @cached_property
     def count(self) -> int:
+        count = super().count
         queryset = self.object_list
-        if not hasattr(queryset, "query"):
-            return super().count
-        # A COUNT over a sub-select that stops at CAP + 1 rows: bounded work whatever the table.
-        found = queryset.order_by()[: self.CAP + 1].count()
-        if found <= self.CAP:
-            return found
-        self.capped = True
-        if not queryset.query.where:
+        if self.capped and hasattr(queryset, "query") and not queryset.query.where:
             estimate = _estimated_rows(queryset)
-            if estimate > self.CAP:
+            if estimate > self.cap:
                 self.capped, self.estimated = False, True
                 return estimate
-        return self.CAP
-
-    @cached_property
-    def num_pages(self) -> int:
-        if self.count > self.CAP:
-            return -(-self.CAP // self.per_page)
-        return super().num_pages
+        return count
 
 
 def _estimated_rows(queryset) -> int:
@@ -225,6 +213,7 @@ class PortalAdmin(
     NotFoundInsteadOfRedirectMixin,
     LargeTableAdminMixin,
     CouncilScopedAdminMixin,
+    TextDirectionMixin,
     TabbedTranslationAdmin,
 ):
     form = ModelErrorsForm
@@ -236,12 +225,16 @@ class PortalHistoryAdmin(
     LargeTableAdminMixin,
     CouncilScopedAdminMixin,
     SimpleHistoryAdmin,
+    TextDirectionMixin,
     TabbedTranslationAdmin,
 ):
     """For models whose changes are kept (django-simple-history)."""
 
     form = ModelErrorsForm
     list_per_page = 50
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the historical rows when the object is not in the
@@ -289,14 +282,14 @@ class SharedChoicesInlineMixin:
 
 
 class PortalStackedInline(
-    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationStackedInline
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TextDirectionMixin, TranslationStackedInline
 ):
     form = ModelErrorsForm
     extra = 0
 
 
 class PortalTabularInline(
-    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TranslationTabularInline
+    SharedChoicesInlineMixin, CouncilScopedAdminMixin, TextDirectionMixin, TranslationTabularInline
 ):
     form = ModelErrorsForm
     extra = 0

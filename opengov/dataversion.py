@@ -103,11 +103,8 @@ def superseded_at(version: int) -> float | None:
 
 
 def bump_on_change(instance=None, **_signal_kwargs) -> None:
-    """Bump now (this process's next reads see the change) and again once the transaction
-    commits: an answer cached by another reader between the two, from the not yet committed
-    state, is then invalidated. Only the councils the row leads to, when they can be told."""
-    from django.db import transaction
-
+    """A row was written: bump_now_and_on_commit() the councils the row leads to, when they
+    can be told (every council otherwise)."""
     if instance is None:
         councils = None
     elif hasattr(instance, _BEFORE_DELETE):  # looked up before a delete removed the links
@@ -117,6 +114,16 @@ def bump_on_change(instance=None, **_signal_kwargs) -> None:
         before = instance.__dict__.pop(_BEFORE_SAVE, set())
         after = council_slugs_of(instance)
         councils = None if before is None or after is None else sorted(before.union(after))
+    bump_now_and_on_commit(councils)
+
+
+def bump_now_and_on_commit(councils: Iterable[str] | None) -> None:
+    """Bump now (this process's next reads see the change) and again once the transaction
+    commits: an answer cached by another reader between the two, from the not yet committed
+    state, is then invalidated. None: every council (the shared version)."""
+    from django.db import transaction
+
+    councils = None if councils is None else sorted(councils)
     bump(councils)
     transaction.on_commit(lambda: bump(councils))
 

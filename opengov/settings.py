@@ -66,9 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
-    "axes",
+    "opengov.apps.PortalAxesConfig",  # django-axes, with a translated admin section
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "opengov.apps.PortalTOTPConfig",  # django-otp's TOTP devices, with translated admin names
     "opengov.apps.OpengovConfig",
     "consultations.apps.ConsultationsConfig",
     "commitments.apps.CommitmentsConfig",
@@ -117,10 +117,16 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL in production and tests; an embedded SQLite file when DATABASE_URL is unset.
+# Database: PostgreSQL in production and tests; an embedded SQLite file when DATABASE_URL is unset
+# (DEMO_DATABASE, var/demo.sqlite3 unless told). Its folder is made here: SQLite creates the file
+# but not the folder, and a command run before the demo's first start (makemigrations --check)
+# would otherwise warn that it cannot open the database.
+DEMO_DATABASE = Path(os.environ.get("DEMO_DATABASE", BASE_DIR / "var" / "demo.sqlite3"))
+if not os.environ.get("DATABASE_URL"):
+    DEMO_DATABASE.parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}",
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DEMO_DATABASE}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from consultations.admin import ActionPlanAdmin as BaseActionPlanAdmin
 from consultations.models import ActionPlan
+from opengov.admin_language import change_arrow
 
 from .. import services
 from ..forum.admin import PlanEndorsementInline
@@ -158,7 +159,9 @@ class PlanWorkflowAdminMixin:
 def _change_line(change) -> str:
     """One move of the stage history; a recorded one says so, with its real date and who
     recorded it when."""
-    moved = format_html("{} → {}", change.get_from_stage_display(), change.get_to_stage_display())
+    moved = format_html(
+        "{} {} {}", change.get_from_stage_display(), change_arrow(), change.get_to_stage_display()
+    )
     by = change.changed_by or "—"
     if change.recorded:
         return format_html(

@@ -17,10 +17,24 @@ from .base import merge_errors
 from .commitments import Commitment, MilestoneCounts
 
 
-def _overdue(on: datetime.date | None) -> Q:
+def _overdue(on: datetime.date | None, via: str = "") -> Q:
     # As Milestone.state(): open, and the day after the due date.
     closed = [Milestone.Status.COMPLETED, Milestone.Status.CANCELLED]
-    return ~Q(status__in=closed) & Q(due_date__lt=on or timezone.localdate())
+    return ~Q(**{f"{via}status__in": closed}) & Q(
+        **{f"{via}due_date__lt": on or timezone.localdate()}
+    )
+
+
+def count_filters(on: datetime.date | None = None, via: str = "") -> dict[str, Q]:
+    """The one rule for what a plan's or a commitment's milestone figures count, as
+    conditions for Count(…, filter=…): `total` (all but the cancelled ones), `done` and
+    `overdue` on `on` (today by default). `via` reaches the milestone from another model
+    ("commitments__milestones__" from a plan)."""
+    return {
+        "total": ~Q(**{f"{via}status": Milestone.Status.CANCELLED}),
+        "done": Q(**{f"{via}status": Milestone.Status.COMPLETED}),
+        "overdue": _overdue(on, via),
+    }
 
 
 class MilestoneQuerySet(PlanRowsQuerySet):
@@ -36,9 +50,7 @@ class MilestoneQuerySet(PlanRowsQuerySet):
         and Commitment.milestone_counts() count them: one aggregate query."""
         return MilestoneCounts(
             **self.aggregate(
-                total=Count("pk", filter=~Q(status=Milestone.Status.CANCELLED)),
-                done=Count("pk", filter=Q(status=Milestone.Status.COMPLETED)),
-                overdue=Count("pk", filter=_overdue(on)),
+                **{name: Count("pk", filter=rule) for name, rule in count_filters(on).items()}
             )
         )
 

@@ -151,8 +151,7 @@ def proposal_merge(*, duplicate: Proposal, kept: Proposal, by: AbstractBaseUser 
     )
     follow_events.proposal_duplicate(duplicate)
     slug = kept.plan.council.slug
-    dataversion.bump([slug])
-    transaction.on_commit(lambda: dataversion.bump([slug]))
+    dataversion.bump_now_and_on_commit([slug])
     return duplicate
 
 

@@ -191,9 +191,11 @@ class ProposalGroup:
     proposals: list[Proposal] = field(default_factory=list)
 
 
-def plan_for_pdf(plan: ActionPlan) -> dict:
+def plan_for_pdf(plan: ActionPlan, *, on: datetime.date | None = None) -> dict:
     """Everything the document shows, read in a fixed number of queries (8) whatever the size
-    of the plan."""
+    of the plan. Each milestone's `pdf_state` is Milestone.state() on `on` (the publication
+    date; today by default), so the document says "overdue" where the public page said it on
+    that day."""
     plan = ActionPlan.objects.select_related("council").get(pk=plan.pk)
     commitments = list(
         Commitment.objects.filter(plan=plan)
@@ -237,6 +239,9 @@ def plan_for_pdf(plan: ActionPlan) -> dict:
         if key not in groups:
             groups[key] = ProposalGroup(proposal.workshop, proposal.working_group)
         groups[key].proposals.append(proposal)
+    for commitment in commitments:
+        for milestone in commitment.milestones.all():
+            milestone.pdf_state = milestone.state(on=on)
     for workshop in workshops:
         workshop.pdf_categories = [
             (workshop._meta.get_field(name).verbose_name, getattr(workshop, name))
@@ -318,7 +323,7 @@ def render_plan_html(
     plan: ActionPlan, *, version: int, published_on: datetime.date, public_url: str
 ) -> str:
     """The document's HTML in the active language."""
-    context = plan_for_pdf(plan)
+    context = plan_for_pdf(plan, on=published_on)
     context.update(
         version=version,
         published_on=published_on,

@@ -24,8 +24,27 @@ from ..models import (
 from .proposal_import import import_proposals_view, import_template_view
 
 
+class WorkingGroupForm(ModelErrorsForm):
+    """The group's number, as the import file names it: shown from 1, and may be left empty
+    for a new group, which then takes the next number (WorkingGroup.save)."""
+
+    class Meta:
+        labels = {"position": _("number")}
+        help_texts = {
+            "position": _("From 1, as on paper. Left empty, the group takes the next number.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].required = False
+            if self.instance._state.adding and not self.initial.get("position"):
+                self.initial["position"] = None
+
+
 class WorkingGroupInline(PortalTabularInline):
     model = WorkingGroup
+    form = WorkingGroupForm
     fields = ("position", "title", "theme", "facilitator", "rapporteur")
     ordering = ("position", "pk")
 
@@ -185,6 +204,7 @@ class WorkingGroupAdmin(PortalAdmin):
     search_fields = ("title_ar", "title_fr", "facilitator", "rapporteur")
     list_select_related = ("workshop__council", "theme")
     autocomplete_fields = ("workshop",)
+    form = WorkingGroupForm
     fields = ("workshop", "position", "title", "theme", "facilitator", "rapporteur")
 
     def get_queryset(self, request):

@@ -36,6 +36,17 @@ def _theme_lookup() -> dict[str, int]:
     return lookup
 
 
+def group_numbers(groups: list[WorkingGroup]) -> dict[int, WorkingGroup]:
+    """The number a file may name each group by: its own, or for a group without one (0, as
+    groups added in the admin were saved before they were numbered from 1) its rank in the
+    workshop, counted from 1, unless another group has that number."""
+    numbers = {group.position: group for group in groups if group.position}
+    for rank, group in enumerate(groups, 1):
+        if not group.position:
+            numbers.setdefault(rank, group)
+    return numbers
+
+
 def _group_lookup(workshop: Workshop) -> tuple[dict[str, WorkingGroup], list[WorkingGroup]]:
     groups = list(workshop.groups.order_by("position", "pk"))
     lookup = {}
@@ -43,6 +54,8 @@ def _group_lookup(workshop: Workshop) -> tuple[dict[str, WorkingGroup], list[Wor
         for key in (group.title_ar, group.title_fr, str(group.position)):
             if key:
                 lookup.setdefault(normal_text(key), group)
+    for number, group in group_numbers(groups).items():
+        lookup.setdefault(str(number), group)
     return lookup, groups
 
 
@@ -85,7 +98,9 @@ def check_rows(workshop: Workshop, rows: list[ParsedRow]) -> ParseResult:
     kinds = choice_lookup(Proposal.Kind.choices, KIND_ALIASES)
     themes = _theme_lookup()
     groups_by_key, groups = _group_lookup(workshop)
-    group_names = ", ".join(str(g) for g in groups) or gettext("none yet")
+    number_of = {group.pk: number for number, group in group_numbers(groups).items()}
+    group_names = ", ".join(f"{number_of.get(g.pk, g.position)} ({g})" for g in groups)
+    group_names = group_names or gettext("none yet")
     for parsed in rows:
         row = ProposalRow(row=parsed.row, values=parsed.values)
         _check_row(row, workshop, kinds, themes, groups_by_key, group_names, bool(groups))

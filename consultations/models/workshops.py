@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -232,6 +232,21 @@ class WorkingGroup(PlanOwned, BilingualModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Councils number their working groups from 1 on paper, and the import file names a
+        # group by that number: a new group saved without one (0, the default, or left empty
+        # in the admin) takes the next number of its workshop. A group already saved keeps its
+        # number, 0 included, so that files made for it still name it.
+        if self.position is None or (self._state.adding and not self.position):
+            self.position = self.next_position(self.workshop_id)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def next_position(cls, workshop_id: int) -> int:
+        """The number after the highest of the workshop's groups: 1 for its first group."""
+        highest = cls.objects.filter(workshop_id=workshop_id).aggregate(Max("position"))
+        return (highest["position__max"] or 0) + 1
 
 
 # The proposals search reads these columns through one tsvector ("simple" configuration: no

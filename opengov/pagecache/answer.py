@@ -5,6 +5,7 @@ token, the validators of the content actually sent, the 304 and the X-Cache stat
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable
 
@@ -20,12 +21,15 @@ from ..dataversion import data_version
 from . import flight
 from .params import Params, known_query, use_query
 
+logger = logging.getLogger(__name__)
+
 CSRF_PLACEHOLDER = "__infitah_csrf_token__"
 _CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # The X-Cache header: how this answer was made (docs/performance.md, "Single-flight rebuilds").
 HIT = "hit"  # the page's entry, of the current version
-STALE = "stale"  # the previous answer, within the bound, while one request rebuilds it
+STALE = "stale"  # the previous answer, within the bound, while one request rebuilds it after
+# sending it (the rebuilding reader is served stale too)
 MISS = "miss"  # rendered by this request (the one holding the lock, or no cache)
 WAIT = "wait"  # waited for the request rendering it, then given its answer
 WAIT_MISS = "wait-miss"  # waited, got nothing in time, rendered by this request too
@@ -80,6 +84,16 @@ def conditional(
     elif not flight.rebuild_due(entry, stale_seconds):  # changes coalesce for half a window
         return finish(entry, STALE)
     token = page.take() if settings.PAGE_SINGLE_FLIGHT else None
+    if entry is not None and token:
+        # Due for a rebuild, which this request now owns: its reader gets the previous answer
+        # at once too, and the page is rebuilt once that answer has been sent (the server
+        # closes the response after its last byte; Django runs the closers then, before
+        # request_finished closes the connection to the database).
+        response = finish(entry, STALE)
+        response._resource_closers.append(
+            functools.partial(_rebuild, produce, page, version, modified, seconds, token)
+        )
+        return response
     state = MISS
     if token is False:  # another request renders this page
         if entry is not None:
@@ -111,6 +125,21 @@ def _render(produce, page, version, modified, seconds, finish, state) -> HttpRes
     if seconds:
         page.put(entry, seconds)
     return finish(entry, state, response=response)
+
+
+def _rebuild(produce, page, version, modified, seconds, token) -> None:
+    """Render the page again after a stale answer was sent, keep it, free the page. A failure
+    is logged, never raised: the reader has had their answer, and the next one rebuilds."""
+    try:
+        _render(produce, page, version, modified, seconds, _kept_only, MISS)
+    except Exception:
+        logger.exception("Rebuilding a page after its stale answer failed")
+    finally:
+        page.release(token)
+
+
+def _kept_only(entry, state, *, response=None):
+    return response
 
 
 def _finish(

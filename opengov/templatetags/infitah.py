@@ -4,6 +4,9 @@
   other language, that text is shown wrapped in its own lang and dir, so an Arabic title inside a
   French page (or the reverse) is read and laid out right. `years=True`: each period of years in
   it ("2025-2027") is isolated left to right, so Arabic text does not show it as "2027-2025".
+- `{% tr_text obj "description" %}`: the same for a multi-line field, its line breaks kept and
+  its bullet lines made a list (for documents such as the PDF, where white-space: pre-line is
+  not enough: a list typed as "- a" lines would otherwise print as one paragraph).
 - `{{ value|bdi }}`: isolates Latin references (TTA-2024-03), dates and numbers inside text of the
   other direction.
 - `{% translation_note obj … %}`: once per block, a short note that some of its texts are shown
@@ -15,11 +18,15 @@
 - `{% url_in language %}`: the current page in another language.
 - `{{ path|absolute }}`: a path of the portal as an absolute URL under SITE_URL (e-mails)."""
 
+import re
+from itertools import groupby
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from opengov import formtime, translations
 from opengov.urls_absolute import absolute_url
@@ -35,6 +42,23 @@ def _text(obj, field: str, language: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _translated(obj, field: str) -> tuple[str, str]:
+    """The field's text in the reader's language, else in another one, with the language it is
+    in: ("", "") when no language has it."""
+    if obj is None:
+        return "", ""
+    current = _current_language()
+    text = _text(obj, field, current)
+    if text:
+        return text, current
+    for code, _name in settings.LANGUAGES:
+        if code != current:
+            text = _text(obj, field, code)
+            if text:
+                return text, code
+    return "", ""
+
+
 @register.simple_tag
 def tr(obj, field: str, element: str = "span", years: bool = False):
     """The translated field, falling back to the other language wrapped in its lang and dir.
@@ -45,26 +69,61 @@ def tr(obj, field: str, element: str = "span", years: bool = False):
 
 
 def _tr(obj, field: str, element: str):
-    if obj is None:
-        return ""
-    current = translation.get_language() or settings.LANGUAGE_CODE
-    current = current.split("-")[0]
-    text = _text(obj, field, current)
-    if text:
+    text, code = _translated(obj, field)
+    if not text or code == _current_language():
         return text
-    for code, _name in settings.LANGUAGES:
-        if code != current:
-            text = _text(obj, field, code)
-            if text:
-                return format_html(
-                    '<{} lang="{}" dir="{}">{}</{}>',
-                    element,
-                    code,
-                    DIRECTIONS.get(code, "auto"),
-                    text,
-                    element,
-                )
-    return ""
+    return format_html(
+        '<{} lang="{}" dir="{}">{}</{}>',
+        element,
+        code,
+        DIRECTIONS.get(code, "auto"),
+        text,
+        element,
+    )
+
+
+# A line that is an item of a list typed as text: "- ", "• ", "* " and their cousins.
+# (Dashes, bullets and squares by code point: U+2013, U+2014, U+2022, U+00B7, U+2219, U+25E6,
+# U+25AA, U+25AB, U+25CF, U+25CB, U+2023.)
+BULLET = re.compile(
+    "^\\s*[-*\u2013\u2014\u2022\u00b7\u2219\u25e6\u25aa\u25ab\u25cf\u25cb\u2023]\\s+(?=\\S)"
+)
+
+
+def text_blocks(text: str) -> SafeString:
+    """Multi-line text as HTML blocks, the line breaks staff typed kept: a paragraph per run of
+    lines (blank lines between runs), a <br> between its lines, and a run of bullet lines
+    ("- a", "• b") as a real list. Every piece of text is escaped. No white space between the
+    tags, so that the blocks look the same under white-space: pre-line."""
+    blocks: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        for is_list, run in groupby(lines, key=lambda line: bool(BULLET.match(line))):
+            if is_list:
+                items = (f"<li>{conditional_escape(BULLET.sub('', line))}</li>" for line in run)
+                blocks.append("<ul>" + "".join(items) + "</ul>")
+            else:
+                lines_html = "<br>".join(conditional_escape(line) for line in run)
+                blocks.append(f"<p>{lines_html}</p>")
+    return mark_safe("".join(blocks))  # noqa: S308 - every piece of text is escaped above
+
+
+@register.simple_tag
+def tr_text(obj, field: str):
+    """A multi-line field (a description, a list of partners) as blocks (text_blocks) in a
+    <div class="text-blocks">, in the reader's language or, falling back, in its own lang and
+    dir. Empty string when neither language has it."""
+    text, code = _translated(obj, field)
+    if not text:
+        return ""
+    if code == _current_language():
+        return format_html('<div class="text-blocks">{}</div>', text_blocks(text))
+    return format_html(
+        '<div class="text-blocks" lang="{}" dir="{}">{}</div>',
+        code,
+        DIRECTIONS.get(code, "auto"),
+        text_blocks(text),
+    )
 
 
 def _current_language() -> str:

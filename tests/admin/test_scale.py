@@ -146,7 +146,7 @@ def _counts_of(captured, table: str) -> list[str]:
 def test_big_lists_count_up_to_the_cap_never_every_row(
     client, superuser, worlds, monkeypatch, name, table
 ):
-    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
     mine, _other = worlds
     mine.grow(4)
     url = reverse(f"admin:{name}_changelist")
@@ -176,7 +176,7 @@ def test_big_lists_count_up_to_the_cap_never_every_row(
 
 
 def test_a_capped_list_pages_only_up_to_the_cap(admin_client, worlds, monkeypatch):
-    monkeypatch.setattr(CappedCountPaginator, "CAP", 4)
+    monkeypatch.setattr(CappedCountPaginator, "cap", 4)
     worlds[0].grow(5)  # 10 comments in this world
     url = reverse("admin:commitments_comment_changelist")
     monkeypatch.setattr(type(admin.site._registry[Comment]), "list_per_page", 2)

@@ -1,4 +1,6 @@
-"""Playwright drives Debian's Chromium (no browser download): see ../shared/setup-notes.md."""
+"""Playwright drives Debian's Chromium (CHROMIUM_PATH, /usr/bin/chromium unless told; `make
+services` installs it), never a browser of its own: `playwright install` downloads one, which a
+machine without that download cannot do. The flags keep it headless and off the network."""
 
 import datetime
 import os

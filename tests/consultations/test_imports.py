@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from consultations import imports
-from consultations.models import ActionPlan, Proposal
+from consultations.models import ActionPlan, Proposal, WorkingGroup
 from opengov import roles
 from tests import factories
 
@@ -249,3 +249,109 @@ def test_no_import_into_a_closed_plan(admin_client, workshop):
 def test_workshop_page_links_to_the_import(admin_client, workshop):
     response = admin_client.get(reverse("admin:consultations_workshop_change", args=[workshop.pk]))
     assert _url(workshop, "ar") in response.content.decode()
+
+
+# --- the template's example and the numbers of the working groups ----------------------------
+
+
+def _template(admin_client, fmt: str) -> bytes:
+    response = admin_client.get(reverse("admin:consultations_workshop_import_template", args=[fmt]))
+    assert response.status_code == 200
+    return response.content
+
+
+def _add_group_in_the_admin(admin_client, workshop, title_fr: str):
+    """A working group added on the admin's add page, its number left empty as a newcomer
+    leaves it."""
+    response = admin_client.post(
+        reverse("admin:consultations_workinggroup_add").replace("/ar/", "/fr/", 1),
+        {
+            "workshop": workshop.pk,
+            "position": "",
+            "title_ar": "",
+            "title_fr": title_fr,
+            "theme": "",
+            "facilitator": "",
+            "rapporteur": "",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].errors
+
+
+def test_groups_added_without_a_number_are_numbered_from_1():
+    workshop = factories.WorkshopFactory()
+    first = factories.WorkingGroupFactory(workshop=workshop)
+    second = factories.WorkingGroupFactory(workshop=workshop, position=0)
+    chosen = factories.WorkingGroupFactory(workshop=workshop, position=7)
+    after = factories.WorkingGroupFactory(workshop=workshop)
+    assert [first.position, second.position, chosen.position, after.position] == [1, 2, 7, 8]
+    other = factories.WorkingGroupFactory()
+    assert other.position == 1, "numbers are counted per workshop"
+
+
+def test_a_saved_group_keeps_its_number_even_0():
+    group = factories.WorkingGroupFactory()
+    WorkingGroup.objects.filter(pk=group.pk).update(position=0)
+    group.refresh_from_db()
+    group.title_fr = "Renommé"
+    group.save()
+    group.refresh_from_db()
+    assert group.position == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_example_imports_into_a_new_workshop_with_a_group_added_in_the_admin(
+    admin_client, fmt
+):
+    workshop = factories.WorkshopFactory()
+    _add_group_in_the_admin(admin_client, workshop, "Transparence")
+    group = WorkingGroup.objects.get(workshop=workshop)
+    assert group.position == 1
+
+    response = _upload(admin_client, workshop, f"modele.{fmt}", _template(admin_client, fmt))
+    assert not response.context["result"].errors
+    _confirm(admin_client, workshop, response)
+    proposal = Proposal.objects.get()
+    assert proposal.working_group == group
+    assert proposal.title_fr == "Publier le budget de la commune en données ouvertes"
+
+
+def test_the_admin_form_shows_a_new_group_without_a_number(admin_client):
+    response = admin_client.get(
+        reverse("admin:consultations_workinggroup_add").replace("/ar/", "/fr/", 1)
+    )
+    field = response.context["adminform"].form["position"]
+    assert field.value() is None
+    assert not field.field.required
+
+
+def test_groups_saved_at_0_are_named_by_their_rank_in_the_file(admin_client):
+    # Groups added in the admin before they were numbered from 1 were all saved at 0: the file
+    # names them 1, 2, … in the workshop's order, as councils do on paper, and "0" still names
+    # the first.
+    workshop = factories.WorkshopFactory()
+    first = factories.WorkingGroupFactory(workshop=workshop, title_fr="Genre")
+    second = factories.WorkingGroupFactory(workshop=workshop, title_fr="Transparence")
+    WorkingGroup.objects.filter(workshop=workshop).update(position=0)
+    data = (
+        "Groupe de travail,Titre en français\n"
+        "1,Un conseil des jeunes\n"
+        "2,Publier les délibérations\n"
+        "0,Un budget participatif\n"
+    )
+    response = _upload(admin_client, workshop, "atelier.csv", data.encode())
+    assert not response.context["result"].errors
+    _confirm(admin_client, workshop, response)
+    groups = dict(Proposal.objects.values_list("title_fr", "working_group"))
+    assert groups == {
+        "Un conseil des jeunes": first.pk,
+        "Publier les délibérations": second.pk,
+        "Un budget participatif": first.pk,
+    }
+
+
+def test_an_unknown_group_number_lists_the_numbers_the_file_may_use(admin_client, workshop):
+    data = "Groupe de travail,Titre en français\n5,Un conseil des jeunes\n"
+    response = _upload(admin_client, workshop, "atelier.csv", data.encode())
+    (error,) = response.context["result"].errors
+    assert "1 (Genre et inclusion sociale), 2 (Transparence)" in error.message

@@ -837,6 +837,17 @@ def test_zip_rebuild_is_idempotent_until_the_data_changes(world, media):
     ]
 
 
+def test_zip_is_rebuilt_when_site_url_changes(world, media, settings):
+    """Its links are absolute: a ZIP made while the demo ran at another port is not kept."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert bundle.zip_rebuild() == "rebuilt"
+    settings.SITE_URL = "http://127.0.0.1:8150"
+    assert bundle.zip_rebuild() == "rebuilt"
+    readme = zipfile.ZipFile(media / "opendata" / "infitah-opendata.zip").read("README.txt")
+    assert b"http://127.0.0.1:8150" in readme and b":8000" not in readme
+    assert bundle.zip_rebuild() == "up to date"
+
+
 def test_zip_is_rebuilt_when_the_file_is_missing(world, media):
     assert bundle.zip_rebuild() == "rebuilt"
     (media / "opendata" / "infitah-opendata.zip").unlink()

@@ -118,3 +118,44 @@ def test_page_cache_and_counters_are_separate_instances_when_configured():
         "default": "redis://one:6379/3",
         "counters": "redis://one:6379/3",
     }
+
+
+def makemigrations_check(**env) -> subprocess.CompletedProcess:
+    """`manage.py makemigrations --check --dry-run` as `make check` runs it, a warning an error."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEMO_DATABASE"}}
+    clean.update(env, SECRET_KEY="x", PYTHONWARNINGS="error::RuntimeWarning")
+    return subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_makemigrations_check_on_a_fresh_demo_database_gives_no_warning(tmp_path):
+    """Before the demo's first start the SQLite file's folder does not exist: the settings make
+    it, so Django's look at the migration history does not warn it cannot open the file."""
+    database = tmp_path / "not-yet" / "demo.sqlite3"
+    result = makemigrations_check(DEMO_DATABASE=str(database))
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    assert "Warning" not in result.stderr
+    assert database.parent.is_dir()
+
+
+@pytest.mark.django_db
+def test_makemigrations_check_on_the_test_database_gives_no_warning(settings):
+    """Against PostgreSQL (the test run's own database: `make services` creates
+    TEST_DATABASE_URL's before `make check` runs), nothing to add and nothing to warn of."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("needs DATABASE_URL on PostgreSQL")
+    name = connection.settings_dict["NAME"]
+    result = makemigrations_check(DATABASE_URL=url.rsplit("/", 1)[0] + "/" + name)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    assert "Warning" not in result.stderr

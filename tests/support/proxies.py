@@ -65,7 +65,7 @@ def nginx_binary() -> str:
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
     if found is None:
-        skip("needs nginx (apt-get install nginx-light; .ci/run installs it)")
+        skip("needs nginx (apt-get install nginx-light; `make services` installs it)")
     return found
 
 
@@ -131,7 +131,7 @@ def shipped_caddyfile(directory: Path, *, site: str | None = None) -> Path:
 def caddy_binary() -> str:
     found = shutil.which("caddy")
     if found is None:
-        skip("needs caddy (apt-get install caddy; .ci/run installs it)")
+        skip("needs caddy (apt-get install caddy; `make services` installs it)")
     return found
 
 

@@ -1,5 +1,7 @@
 """`python manage.py publish_plans`: publish as PDF the adopted and running plans that have no
-published document yet (what `make demo` runs, so a newcomer sees a real document at once)."""
+published document yet (what `make demo` runs, so a newcomer sees a real document at once).
+With --again, every one of them, each as a new version: what `make demo` runs when its address
+changed, since a PDF's links and QR code point at the SITE_URL it was rendered under."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,11 +16,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--council", help="Only the plans of this council (slug).")
-
-    def handle(self, *args, council=None, **options):
-        plans = ActionPlan.objects.filter(stage__in=PUBLISHABLE_STAGES).exclude(
-            documents__is_current=True
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="Also the plans already published (a new version each).",
         )
+
+    def handle(self, *args, council=None, again=False, **options):
+        plans = ActionPlan.objects.filter(stage__in=PUBLISHABLE_STAGES)
+        if not again:
+            plans = plans.exclude(documents__is_current=True)
         if council:
             plans = plans.filter(council__slug=council)
         plans = plans.select_related("council").distinct()
