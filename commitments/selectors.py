@@ -312,6 +312,16 @@ def plan_stages(plan: ActionPlan) -> list[tuple[str, str, PlanStageChange | None
     return [(value, label, last_move.get(value)) for value, label in ActionPlan.Stage.choices]
 
 
+def adopted_outside_portal(stages: list[tuple[str, str, PlanStageChange | None]]) -> bool:
+    """Whether the plan's adoption was recorded afterwards (commitments.plan_record): a plan
+    the council brought to the portal once adopted, whose co-creation happened elsewhere.
+    Reads plan_stages()' answer: no query."""
+    return any(
+        change is not None and change.recorded and value == ActionPlan.Stage.ADOPTED
+        for value, _label, change in stages
+    )
+
+
 def network_commitment_totals() -> tuple[int, MilestoneCounts]:
     """The commitments of the public plans and what their milestones add up to (the overdue
     ones as of the last recount: commitments.counters), summed from the plans' counters in one

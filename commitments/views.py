@@ -84,6 +84,7 @@ def _render_plan(request, plan, form, status=200, proposal_form=None) -> HttpRes
     """The plan's page; `form` is the comment form (None: a new one), `proposal_form` the
     Propose form (None: a new one while the plan takes proposals online)."""
     workshops = selectors.plan_workshops(plan)
+    stages = selectors.plan_stages(plan)
     open_for_proposals = plan.is_open_for_proposals()
     context = {
         "plan": plan,
@@ -92,7 +93,8 @@ def _render_plan(request, plan, form, status=200, proposal_form=None) -> HttpRes
         "attendance": attendance_of(plan.workshops.all()),
         "proposals": proposal_counts(Proposal.objects.public().filter(plan=plan)),
         "themes": selectors.plan_commitments_by_theme(plan),
-        "stages": selectors.plan_stages(plan),
+        "stages": stages,
+        "adopted_outside_portal": selectors.adopted_outside_portal(stages),
         "documents": plan_documents(plan),
         "inception": plan_inception_assessment(plan),
         "endorsement": plan_endorsement(plan),

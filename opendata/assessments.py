@@ -5,6 +5,8 @@ dataset: only public plans, no draft, never a person's name or address (not even
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from commitments.models import CommitmentAssessment, InceptionAssessment, InceptionCommitmentReview
 from opengov.urls_absolute import absolute_url
 
@@ -15,10 +17,12 @@ def register() -> None:
     _register(
         Dataset(
             "inception_assessments",
-            "OGP Local inception assessments by the monitoring body (published ones): the"
-            " co-creation questions (yes/no, empty when not answered), the overall assessment,"
-            " the due date (two months after the plan's submission to OGP) and the publication"
-            " date.",
+            gettext_noop(
+                "OGP Local inception assessments by the monitoring body (published ones): the "
+                "co-creation questions (yes/no, empty when not answered), the overall assessment, "
+                "the due date (two months after the plan's submission to OGP) and the publication "
+                "date."
+            ),
             [
                 "id",
                 "plan_id",
@@ -51,9 +55,11 @@ def register() -> None:
     _register(
         Dataset(
             "inception_reviews",
-            "Each commitment as a published inception assessment reads it: open_government_lens"
-            " and verifiable (yes/no), potential_for_results (unclear, modest, substantial);"
-            " empty when not answered.",
+            gettext_noop(
+                "Each commitment as a published inception assessment reads it: open_government_lens"
+                " and verifiable (yes/no), potential_for_results (unclear, modest, substantial); "
+                "empty when not answered."
+            ),
             [
                 "id",
                 "inception_assessment_id",
@@ -82,12 +88,14 @@ def register() -> None:
     _register(
         Dataset(
             "end_of_commitment_assessments",
-            "OGP Local end-of-commitment assessments by the monitoring body: completion"
-            " (no_evidence, not_started, limited, substantial, complete), opened_government"
-            " (worsened, did_not_change, marginal, major, outstanding), and for each OGP value"
-            " yes, no or not_applicable (empty when not answered) with its explanation; due_on"
-            " is one month after the commitment's completion; evidence_files are the addresses"
-            " of its evidence files, separated by spaces.",
+            gettext_noop(
+                "OGP Local end-of-commitment assessments by the monitoring body: completion "
+                "(no_evidence, not_started, limited, substantial, complete), opened_government "
+                "(worsened, did_not_change, marginal, major, outstanding), and for each OGP value "
+                "yes, no or not_applicable (empty when not answered) with its explanation; due_on "
+                "is one month after the commitment's completion; evidence_files are the addresses "
+                "of its evidence files, separated by spaces."
+            ),
             [
                 "id",
                 "commitment_id",

@@ -38,6 +38,10 @@ def readme_text() -> str:
         "followed by a number, a reference or a function call): remove it to get the text as",
         "entered, or use the JSON.",
         "",
+        "Times (created_at, published_at, recorded_at, responded_at, updated_at…) are ISO 8601",
+        "with their offset from UTC, in Morocco's time, to the second: 2024-03-15T10:30:00+01:00.",
+        "Days are ISO 8601 too: 2024-03-15.",
+        "",
     ]
     for dataset in DATASETS.values():
         lines += [f"{dataset.name}.csv / {dataset.name}.json", f"  {dataset.description}"]

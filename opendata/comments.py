@@ -2,15 +2,19 @@
 plan and the questions and comments on commitments during implementation (`phase`), with the
 councils' official replies; never an e-mail address."""
 
+from django.utils.translation import gettext_noop
+
 from commitments.models import Comment
 
 from .tables import Dataset
 
 COMMENTS = Dataset(
     "comments",
-    "Published comments on draft plans (phase consultation), questions and comments on "
-    "commitments during implementation (phase implementation), and the councils' official "
-    "replies (no e-mail).",
+    gettext_noop(
+        "Published comments on draft plans (phase consultation), questions and comments on "
+        "commitments during implementation (phase implementation), and the councils' official "
+        "replies (no e-mail)."
+    ),
     [
         "id",
         "plan_id",

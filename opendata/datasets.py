@@ -11,6 +11,7 @@ address. Cells a spreadsheet would run as a formula are escaped
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_noop
 
 from commitments.models import Commitment, Indicator, Milestone
 from consultations.models import ActionPlan, Council, Proposal, WorkingGroup, Workshop
@@ -29,11 +30,6 @@ def _plan_of_workshop(w):
     return w.plan_id or ""
 
 
-MONTH_DATES_NOTE = (  # opengov.dates: a start month is its first day, an end month its last
-    " Dates are days (2024-03-15) or months (2024-03), as <date>_precision says (day or month)."
-)
-
-
 DATASETS: dict[str, Dataset] = {}
 
 
@@ -44,7 +40,10 @@ def _register(dataset: Dataset) -> None:
 _register(
     Dataset(
         "councils",
-        "Territorial collectivities: kind (region, prefecture_province, commune), names, region.",
+        gettext_noop(
+            "Territorial collectivities: kind (region, prefecture_province, commune), names, "
+            "region."
+        ),
         ["slug", "code", "kind", *_b("name"), "region", "in_network_since", "website"],
         lambda: Council.objects.select_related("parent").order_by("kind", "slug"),
         lambda c: [
@@ -62,10 +61,12 @@ _register(
 _register(
     Dataset(
         "plans",
-        "Action plans (every stage but preparation): period, stage, consultation dates, the date"
-        " the plan was submitted to OGP and its page on OGP's site;"
-        " original_language: the language the official text was written in (ar, fr, other);"
-        " translation_pending: the languages a text of the plan waits to be translated into.",
+        gettext_noop(
+            "Action plans (every stage but preparation): period, stage, consultation dates, the "
+            "date the plan was submitted to OGP and its page on OGP's site; original_language: the "
+            "language the official text was written in (ar, fr, other); translation_pending: the "
+            "languages a text of the plan waits to be translated into."
+        ),
         [
             "id",
             "council",
@@ -107,16 +108,19 @@ _register(
 _register(
     Dataset(
         "commitments",
-        "Commitments with every OGP field; the four OGP values are true/false; ogp_id and ogp_url"
-        " are the commitment's identifier and page on OGP's site, challenge_area one of the ten"
-        " Open Gov Challenge areas (its code), policy_area and sector OGP's classification;"
-        " original_language the language of the official text (ar, fr, other), original_wording"
-        " its verbatim text when written in another language, translation_pending the languages"
-        " a text of the commitment waits to be translated into;"
-        " completion the completion level shown (no_evidence, not_started, limited, substantial,"
-        " complete); sdgs the numbers of the Sustainable Development Goals it serves (see sdgs);"
-        " programme_id the council's own programme it serves (see programmes) and"
-        " programme_reference its axis or measure there." + MONTH_DATES_NOTE,
+        gettext_noop(
+            "Commitments with every OGP field; the four OGP values are true/false; ogp_id and "
+            "ogp_url are the commitment's identifier and page on OGP's site, challenge_area one of "
+            "the ten Open Gov Challenge areas (its code), policy_area and sector OGP's "
+            "classification; original_language the language of the official text (ar, fr, other), "
+            "original_wording its verbatim text when written in another language, "
+            "translation_pending the languages a text of the commitment waits to be translated "
+            "into; completion the completion level shown (no_evidence, not_started, limited, "
+            "substantial, complete); sdgs the numbers of the Sustainable Development Goals it "
+            "serves (see sdgs); programme_id the council's own programme it serves (see programmes)"
+            " and programme_reference its axis or measure there. Dates are days (2024-03-15) or "
+            "months (2024-03), as <date>_precision says (day or month)."
+        ),
         [
             "id",
             "plan_id",
@@ -197,8 +201,10 @@ _register(
 _register(
     Dataset(
         "milestones",
-        "Milestones of the commitments: dates, status, evidence, the actor responsible."
-        + MONTH_DATES_NOTE,
+        gettext_noop(
+            "Milestones of the commitments: dates, status, evidence, the actor responsible. Dates "
+            "are days (2024-03-15) or months (2024-03), as <date>_precision says (day or month)."
+        ),
         [
             "id",
             "commitment_id",
@@ -230,7 +236,7 @@ _register(
 _register(
     Dataset(
         "indicators",
-        "Indicators of the commitments: baseline, target, latest value.",
+        gettext_noop("Indicators of the commitments: baseline, target, latest value."),
         [
             "id",
             "commitment_id",
@@ -260,7 +266,7 @@ _register(
 _register(
     Dataset(
         "workshops",
-        "Workshops: dates, place, participants by category and by sex.",
+        gettext_noop("Workshops: dates, place, participants by category and by sex."),
         [
             "id",
             "council",
@@ -309,7 +315,7 @@ _register(
 _register(
     Dataset(
         "working_groups",
-        "Working groups of the workshops.",
+        gettext_noop("Working groups of the workshops."),
         ["id", "workshop_id", "position", *_b("title"), "theme", "facilitator", "rapporteur"],
         lambda: (
             WorkingGroup.objects.filter(workshop__in=Workshop.objects.public())

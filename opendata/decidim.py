@@ -3,8 +3,6 @@ milestones as child results, of the public plans."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from consultations.models import ActionPlan
 from opengov.urls_absolute import absolute_url
 
@@ -78,7 +76,7 @@ def decidim_results(plan: ActionPlan | None = None) -> list[list]:
                 c.end_date or "",
                 *status,
                 progress,
-                timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
+                c.created_at,
                 absolute_url(c.get_absolute_url()),
                 c.plan_id,
                 "",
@@ -104,7 +102,7 @@ def decidim_results(plan: ActionPlan | None = None) -> list[list]:
                     m.due_date,
                     *status,
                     100 if m.status == "completed" else 0,
-                    timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
+                    m.created_at,
                     absolute_url(c.get_absolute_url()),
                     c.plan_id,
                     "",

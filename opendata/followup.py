@@ -5,6 +5,8 @@ opendata.datasets. Only public plans' rows; never who recorded an entry."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from commitments.models import IndicatorValue, MilestoneUpdate, SustainableDevelopmentGoal
 from consultations.models import ActionPlan, CouncilProgramme
 from opengov.urls_absolute import absolute_url
@@ -27,9 +29,11 @@ def _document_url(programme: CouncilProgramme) -> str:
 FOLLOW_UP_DATASETS = [
     Dataset(
         "milestone_updates",
-        "The progress history of the milestones: each dated entry with the status it recorded,"
-        " its completion date, a note and its evidence (a link, a document). recorded_at is"
-        " when it was entered.",
+        gettext_noop(
+            "The progress history of the milestones: each dated entry with the status it recorded, "
+            "its completion date, a note and its evidence (a link, a document). recorded_at is when"
+            " it was entered."
+        ),
         [
             "id",
             "milestone_id",
@@ -62,8 +66,10 @@ FOLLOW_UP_DATASETS = [
     ),
     Dataset(
         "indicator_values",
-        "The history of the indicators: each measured value with the date it was measured and"
-        " its source. recorded_at is when it was entered.",
+        gettext_noop(
+            "The history of the indicators: each measured value with the date it was measured and "
+            "its source. recorded_at is when it was entered."
+        ),
         ["id", "indicator_id", "commitment_id", "value", "measured_on", "source", "recorded_at"],
         lambda: (
             _of_public_plans(IndicatorValue)
@@ -83,9 +89,11 @@ FOLLOW_UP_DATASETS = [
     ),
     Dataset(
         "programmes",
-        "The councils' own programmes their commitments serve: kind (pac: communal action"
-        " programme, pdp: provincial or prefectoral development programme, pdr: regional"
-        " development programme, other), title, period, address and document.",
+        gettext_noop(
+            "The councils' own programmes their commitments serve: kind (pac: communal action "
+            "programme, pdp: provincial or prefectoral development programme, pdr: regional "
+            "development programme, other), title, period, address and document."
+        ),
         [
             "id",
             "council",
@@ -113,8 +121,10 @@ FOLLOW_UP_DATASETS = [
     ),
     Dataset(
         "sdgs",
-        "The United Nations Sustainable Development Goals, by number, with their official names"
-        " in Arabic, French and English.",
+        gettext_noop(
+            "The United Nations Sustainable Development Goals, by number, with their official names"
+            " in Arabic, French and English."
+        ),
         ["number", "name_ar", "name_fr", "name_en"],
         lambda: SustainableDevelopmentGoal.objects.order_by("number"),
         lambda g: [g.number, g.name_ar, g.name_fr, g.name_en],

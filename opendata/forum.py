@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
@@ -108,7 +109,7 @@ class EndorsementSerializer(serializers.ModelSerializer):
 
 
 class ForumFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="council__slug")
+    council = filters.CharFilter(field_name="council__slug", label="The slug of a council")
 
     class Meta:
         model = Forum
@@ -138,8 +139,8 @@ class ForumViewSet(ReadOnly):
 
 
 class EndorsementFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="plan__council__slug")
-    plan = filters.NumberFilter(field_name="plan_id")
+    council = filters.CharFilter(field_name="plan__council__slug", label="The slug of a council")
+    plan = filters.NumberFilter(field_name="plan_id", label="The id of an action plan")
 
     class Meta:
         model = PlanEndorsement
@@ -181,7 +182,7 @@ def register_datasets() -> None:
     _register(
         Dataset(
             "forums",
-            "Multi-stakeholder forums: current members counted by sex and by sector.",
+            gettext_noop("Multi-stakeholder forums: current members counted by sex and by sector."),
             [
                 "id",
                 "council",
@@ -202,7 +203,9 @@ def register_datasets() -> None:
     _register(
         Dataset(
             "forum_members",
-            "Forum members who agreed to be named (law 09-08): organisation, sector, role.",
+            gettext_noop(
+                "Forum members who agreed to be named (law 09-08): organisation, sector, role."
+            ),
             [
                 "forum_id",
                 "council",
@@ -233,7 +236,9 @@ def register_datasets() -> None:
     _register(
         Dataset(
             "forum_meetings",
-            "Forum meetings (those of public plans, or of no plan) with attendance and minutes.",
+            gettext_noop(
+                "Forum meetings (those of public plans, or of no plan) with attendance and minutes."
+            ),
             [
                 "id",
                 "forum_id",
@@ -270,7 +275,7 @@ def register_datasets() -> None:
     _register(
         Dataset(
             "endorsements",
-            "The forums' endorsements of a version of a public plan.",
+            gettext_noop("The forums' endorsements of a version of a public plan."),
             [
                 "id",
                 "plan_id",

@@ -4,6 +4,7 @@ supports and, for a merged duplicate, the public proposal it was merged with. Ne
 e-mail, consent, client fingerprint or moderation data."""
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, When
+from django.utils.translation import gettext_noop
 
 from consultations.models import Proposal
 
@@ -29,13 +30,15 @@ def proposals_open_data() -> QuerySet:
 
 PROPOSALS = Dataset(
     "proposals",
-    "Published proposals, from workshops and sent online, with their status and the council's"
-    " reasoned response. online: true when sent online (no workshop); submitted_by the"
-    " organisation or person who made it, residence the municipality of residence its author"
-    " gave (sent online); support_count the confirmed supports of citizens (a signal for the"
-    " coordinator, not a vote); duplicate_of_id the proposal it was merged with, when staff"
-    " merged it as a duplicate. Proposals waiting for confirmation or moderation, or hidden, are"
-    " never included, nor any e-mail address.",
+    gettext_noop(
+        "Published proposals, from workshops and sent online, with their status and the council's "
+        "reasoned response. online: true when sent online (no workshop); submitted_by the "
+        "organisation or person who made it, residence the municipality of residence its author "
+        "gave (sent online); support_count the confirmed supports of citizens (a signal for the "
+        "coordinator, not a vote); duplicate_of_id the proposal it was merged with, when staff "
+        "merged it as a duplicate. Proposals waiting for confirmation or moderation, or hidden, are"
+        " never included, nor any e-mail address."
+    ),
     [
         "id",
         "council",

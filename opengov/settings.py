@@ -454,7 +454,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The public data of the Moroccan network of open territorial collectivities: councils, "
         "action plans, commitments with milestones and indicators, workshops, proposals and "
-        "published comments. Every text is given in Arabic (_ar) and French (_fr)."
+        "published comments. Every text is given in Arabic (_ar) and French (_fr).\n\n"
+        "Each list reads only the query parameters it documents: its filters, its pagination "
+        "(page or cursor, page_size) and format (json). A request with any other "
+        "parameter, a misspelt filter for instance, is answered 400 with a message naming the "
+        "unknown parameters and those the list reads, in the language of Accept-Language "
+        "(Arabic or French)."
     ),
     "VERSION": "1",
     "LICENSE": OPEN_DATA_LICENCE,

@@ -1,7 +1,9 @@
 """Spreadsheets as the portal writes them (CSV and XLSX), and the one rule that keeps a cell
 from being run as a formula by whoever opens the file.
 
-CSV: UTF-8 with a byte order mark (so Excel opens Arabic correctly) and every field quoted.
+CSV: UTF-8 with a byte order mark (so Excel opens Arabic correctly) and every field quoted;
+every moment (created, recorded, published, answered…) in ISO 8601 with its offset from UTC
+(2024-03-15T10:30:00+01:00), every day as 2024-03-15.
 
 The rule (docs/security.md, "Spreadsheets opened by French Excel"). A CSV written with commas may
 be opened by a French Excel that splits on semicolons (or the other way round), so a cell is read
@@ -23,10 +25,13 @@ numbers (-5 is data, not a formula); texts are never evaluated in XLSX either (s
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+
+from django.utils import timezone
 
 # Where a reader may start a field inside a cell: the cell's start and after each of these.
 SEPARATORS = ";,\t\r\n"
@@ -99,9 +104,18 @@ def is_formula(value) -> bool:
     return isinstance(value, str) and neutralise(value) != value
 
 
+def timestamp_text(value: datetime.datetime) -> str:
+    """A moment as ISO 8601 with its offset from UTC, in the portal's time zone, to the second:
+    2024-03-15T10:30:00+01:00 (a naive one, which the portal never stores, without offset)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.isoformat(timespec="seconds")
+
+
 def cell_text(value) -> str:
     """A cell as text: empty for None, true/false, numbers as written (a number is never a
-    formula, whatever its sign), everything else as str() and neutralised."""
+    formula, whatever its sign), moments as ISO 8601 with their offset (timestamp_text), days
+    as 2024-03-15, everything else as str() and neutralised."""
     if type(value) is str:  # most cells: checked first
         return neutralise(value)
     if value is None:
@@ -110,6 +124,8 @@ def cell_text(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float | Decimal):
         return str(value)
+    if isinstance(value, datetime.datetime):
+        return timestamp_text(value)
     return neutralise(str(value))
 
 

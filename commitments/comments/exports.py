@@ -31,7 +31,7 @@ def _rows(comments):
             c.parent_id or "",
             c.get_phase_display(),
             c.author_name,
-            timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
+            c.created_at,
             c.get_state_display(),
             c.body,
             c.official_reply,

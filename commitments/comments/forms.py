@@ -57,5 +57,18 @@ class CommentForm(forms.Form):
         return body
 
     @property
+    def posted_parent(self) -> str:
+        """The comment a posted reply answers, as posted ("" for a new comment or an unbound
+        form): which of a page's comment forms shows this post again with its errors."""
+        return str(self.data.get("parent", "") or "").strip()
+
+    def show_as_new_comment(self) -> None:
+        """Show this post again in the page's new-comment form (with its errors and text): for
+        a reply refused for what it answers (a reply, a closed conversation, a comment that is
+        gone), whose own reply form may not be on the page at all."""
+        self.data = self.data.copy()
+        self.data["parent"] = ""
+
+    @property
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))

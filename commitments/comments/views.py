@@ -72,6 +72,8 @@ def comment_create(
             else:
                 comments.count_submission(**budget)
                 return HttpResponseRedirect(reverse("commitments:comment_sent") + f"?next={page}")
+    if form.posted_parent and form.non_field_errors():
+        form.show_as_new_comment()
     if commitment:
         return _render_commitment(request, plan, commitment, form, status=400)
     return _render_plan(request, plan, form, status=400)

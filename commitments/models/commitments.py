@@ -340,6 +340,20 @@ class Commitment(MonthPrecisionDates, PlanOwned, BilingualModel, TimeStampedMode
     def get_completion_display(self) -> str:
         return str(CompletionLevel(self.completion()).label)
 
+    def status_disagrees_with_completion(self) -> bool:
+        """Whether the implementation status the council declared (`status`, set by hand)
+        contradicts the completion shown (from the milestones, or set by hand): declared not
+        started while a milestone is under way or done, or completed while the milestones are
+        not all done. A withdrawn commitment, or one with nothing to measure, never does."""
+        completion = self.completion()
+        if completion == CompletionLevel.NO_EVIDENCE:
+            return False
+        if self.status == self.Status.NOT_STARTED:
+            return completion != CompletionLevel.NOT_STARTED
+        if self.status == self.Status.COMPLETED:
+            return completion != CompletionLevel.COMPLETE
+        return False
+
     def clean(self) -> None:
         errors: dict = {}
         try:

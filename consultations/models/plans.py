@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.translations import original_language_choices
 from opengov.validators import validate_ogp_url
+from opengov.years import mentions_period, period
 
 from .common import YEAR_VALIDATORS, differs_from_stored
 from .councils import Council
@@ -198,11 +199,16 @@ class ActionPlan(BilingualModel, TimeStampedModel):
         indexes = [models.Index(fields=["stage", "council"], name="actionplan_stage_idx")]
 
     def __str__(self) -> str:
-        return f"{self.title or self.council} ({self.period})"
+        """The title, followed by the period unless the title already names it (most titles
+        do: "… 2025-2027"), so that the years are not written twice."""
+        title = str(self.title or self.council)
+        if self.title and mentions_period(self.title, self.start_year, self.end_year):
+            return title
+        return f"{title} ({self.period})"
 
     @property
     def period(self) -> str:
-        return f"{self.start_year}-{self.end_year}"
+        return period(self.start_year, self.end_year)
 
     @property
     def is_public(self) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from opengov.models import BilingualModel, TimeStampedModel, in_one_language_constraint
 from opengov.uploads import SniffedFileField, content_type_field, download_extension
 from opengov.validators import validate_file_size
+from opengov.years import mentions_period, period
 
 from .common import YEAR_VALIDATORS, random_upload_name
 from .councils import Council
@@ -72,11 +73,13 @@ class CouncilProgramme(BilingualModel, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.title and mentions_period(self.title, self.start_year, self.end_year):
+            return str(self.title)
         return f"{self.title or self.get_kind_display()} {self.period}"
 
     @property
     def period(self) -> str:
-        return f"{self.start_year}-{self.end_year}"
+        return period(self.start_year, self.end_year)
 
     @property
     def abbreviation(self) -> str:

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from .. import forum
-from . import views
+from . import docs, views
 
 router = DefaultRouter(trailing_slash=True)
 router.APIRootView = views.APIRootView
@@ -24,14 +24,20 @@ app_name = "api"
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    # Redoc writes its styles into <style> elements at run time and parses the schema in a
-    # blob: worker: this page alone allows those two (its scripts stay 'self' only).
+    # Redoc writes its styles into <style> elements at run time, parses the schema in a blob:
+    # worker and draws its icons as data: images: this page alone allows those three (its
+    # scripts stay 'self' only, and its bundle loads nothing from another site: docs.py).
     path(
         "docs/",
-        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
-            SpectacularRedocView.as_view(url_name="api:schema")
-        ),
+        csp_update(
+            {
+                "style-src": [UNSAFE_INLINE],
+                "worker-src": [SELF, "blob:"],
+                "img-src": [SELF, "data:"],
+            }
+        )(SpectacularRedocView.as_view(url_name="api:schema")),
         name="docs",
     ),
+    path("docs/redoc.js", docs.redoc_script, name="redoc_script"),
     path("", include(router.urls)),
 ]

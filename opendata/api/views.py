@@ -49,6 +49,10 @@ from opengov.urls_absolute import site_links
 from ..proposals import proposals_open_data
 from . import ogp_serializers, serializers
 
+# The descriptions of the filters in the OpenAPI description (English, like the rest of it).
+COUNCIL = "The slug of a council (tanger-tetouan-al-hoceima)"
+PLAN = "The id of an action plan"
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -177,11 +181,14 @@ class ReadOnly(CachedConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CouncilFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Council.Kind.choices)
+    kind = filters.ChoiceFilter(choices=Council.Kind.choices, label="The kind of council")
     in_network = filters.BooleanFilter(
-        field_name="in_network_since", lookup_expr="isnull", exclude=True
+        field_name="in_network_since",
+        lookup_expr="isnull",
+        exclude=True,
+        label="true: members of the network only; false: the others",
     )
-    region = filters.CharFilter(field_name="parent__slug")
+    region = filters.CharFilter(field_name="parent__slug", label="The slug of the parent region")
 
     class Meta:
         model = Council
@@ -199,9 +206,10 @@ class CouncilViewSet(ReadOnly):
 
 
 class PlanFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="council__slug")
+    council = filters.CharFilter(field_name="council__slug", label=COUNCIL)
     stage = filters.ChoiceFilter(
-        choices=[c for c in ActionPlan.Stage.choices if c[0] != ActionPlan.Stage.PREPARATION]
+        choices=[c for c in ActionPlan.Stage.choices if c[0] != ActionPlan.Stage.PREPARATION],
+        label="The plan's stage",
     )
     year = filters.NumberFilter(method="filter_year", label="A year the plan covers")
 
@@ -241,10 +249,12 @@ class PlanViewSet(ReadOnly):
 
 
 class CommitmentFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="plan__council__slug")
-    plan = filters.NumberFilter(field_name="plan_id")
-    theme = filters.CharFilter(field_name="theme__slug")
-    status = filters.ChoiceFilter(choices=Commitment.Status.choices)
+    council = filters.CharFilter(field_name="plan__council__slug", label=COUNCIL)
+    plan = filters.NumberFilter(field_name="plan_id", label=PLAN)
+    theme = filters.CharFilter(field_name="theme__slug", label="The slug of a theme")
+    status = filters.ChoiceFilter(
+        choices=Commitment.Status.choices, label="The implementation status the council declares"
+    )
 
     class Meta:
         model = Commitment
@@ -278,8 +288,10 @@ class CommitmentViewSet(ReadOnly):
 
 
 class ProgrammeFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="council__slug")
-    kind = filters.ChoiceFilter(choices=CouncilProgramme.Kind.choices)
+    council = filters.CharFilter(field_name="council__slug", label=COUNCIL)
+    kind = filters.ChoiceFilter(
+        choices=CouncilProgramme.Kind.choices, label="The kind of programme"
+    )
 
     class Meta:
         model = CouncilProgramme
@@ -305,9 +317,9 @@ class SustainableDevelopmentGoalViewSet(ReadOnly):
 
 
 class WorkshopFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="council__slug")
-    plan = filters.NumberFilter(field_name="plan_id")
-    kind = filters.ChoiceFilter(choices=Workshop.Kind.choices)
+    council = filters.CharFilter(field_name="council__slug", label=COUNCIL)
+    plan = filters.NumberFilter(field_name="plan_id", label=PLAN)
+    kind = filters.ChoiceFilter(choices=Workshop.Kind.choices, label="The kind of workshop")
 
     class Meta:
         model = Workshop
@@ -337,13 +349,17 @@ class WorkshopViewSet(ReadOnly):
 
 
 class ProposalFilter(filters.FilterSet):
-    council = filters.CharFilter(field_name="council__slug")
-    plan = filters.NumberFilter(field_name="plan_id")
-    workshop = filters.NumberFilter(field_name="workshop_id")
-    theme = filters.CharFilter(field_name="theme__slug")
-    kind = filters.ChoiceFilter(choices=Proposal.Kind.choices)
-    status = filters.ChoiceFilter(choices=Proposal.Status.choices)
-    online = filters.BooleanFilter(field_name="workshop", lookup_expr="isnull")
+    council = filters.CharFilter(field_name="council__slug", label=COUNCIL)
+    plan = filters.NumberFilter(field_name="plan_id", label=PLAN)
+    workshop = filters.NumberFilter(field_name="workshop_id", label="The id of a workshop")
+    theme = filters.CharFilter(field_name="theme__slug", label="The slug of a theme")
+    kind = filters.ChoiceFilter(choices=Proposal.Kind.choices, label="The kind of proposal")
+    status = filters.ChoiceFilter(choices=Proposal.Status.choices, label="The answer given")
+    online = filters.BooleanFilter(
+        field_name="workshop",
+        lookup_expr="isnull",
+        label="true: sent online; false: from a workshop",
+    )
 
     class Meta:
         model = Proposal
@@ -367,9 +383,13 @@ class ProposalViewSet(ReadOnly):
 
 
 class CommentFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    commitment = filters.CharFilter(field_name="commitment__reference")
-    phase = filters.ChoiceFilter(choices=Comment.Phase.choices)
+    plan = filters.NumberFilter(field_name="plan_id", label=PLAN)
+    commitment = filters.CharFilter(
+        field_name="commitment__reference", label="The reference of a commitment (TTA-2024-03)"
+    )
+    phase = filters.ChoiceFilter(
+        choices=Comment.Phase.choices, label="consultation (draft plan) or implementation"
+    )
 
     class Meta:
         model = Comment

@@ -2,7 +2,8 @@
 
 - `{% tr obj "title" %}`: the field in the reader's language; when it is only available in the
   other language, that text is shown wrapped in its own lang and dir, so an Arabic title inside a
-  French page (or the reverse) is read and laid out right.
+  French page (or the reverse) is read and laid out right. `years=True`: each period of years in
+  it ("2025-2027") is isolated left to right, so Arabic text does not show it as "2027-2025".
 - `{% tr_text obj "description" %}`: the same for a multi-line field, its line breaks kept and
   its bullet lines made a list (for documents such as the PDF, where white-space: pre-line is
   not enough: a list typed as "- a" lines would otherwise print as one paragraph).
@@ -29,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from opengov import formtime, translations
 from opengov.urls_absolute import absolute_url
+from opengov.years import isolate_in_html
 
 register = template.Library()
 
@@ -58,9 +60,15 @@ def _translated(obj, field: str) -> tuple[str, str]:
 
 
 @register.simple_tag
-def tr(obj, field: str, element: str = "span"):
+def tr(obj, field: str, element: str = "span", years: bool = False):
     """The translated field, falling back to the other language wrapped in its lang and dir.
-    Empty string when neither language has it."""
+    Empty string when neither language has it. With `years=True` (titles that name their
+    period), each period in it is isolated left to right (opengov.years)."""
+    text = _tr(obj, field, element)
+    return isolate_in_html(text) if years and text else text
+
+
+def _tr(obj, field: str, element: str):
     text, code = _translated(obj, field)
     if not text or code == _current_language():
         return text

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from commitments.models import Comment, Commitment, Milestone
 from consultations.models import ActionPlan, Council, PlanStageChange, Proposal, ProposalSupport
@@ -672,6 +673,37 @@ def test_conditional_get_on_the_decidim_csv(client, world):
 # --- Decidim ---------------------------------------------------------------------------------
 
 
+ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+def test_every_csv_and_json_time_is_iso_8601_with_its_offset(client, world):
+    """proposals.csv's responded_at, comments' published_at, the histories' recorded_at, the
+    assessments' updated_at, Decidim's created_at: 2024-03-15T10:30:00+01:00, never
+    "2024-03-15 09:30:00.123456+00:00"."""
+    moments = 0
+    for name in DATASET_NAMES:
+        csv_table = csv_rows(client, name)
+        json_table = json.loads(client.get(dataset_url(name, "json")).content)
+        for rows in (csv_table, json_table):
+            for row in rows:
+                for column, value in row.items():
+                    if column.endswith("_at") and value:
+                        assert ISO_MOMENT.match(value), (name, column, value)
+                        moments += 1
+    decidim = decidim_rows(client)
+    assert decidim and all(ISO_MOMENT.match(row["created_at"]) for row in decidim)
+    assert moments > 0
+    # In the portal's time zone (Morocco), to the second, whatever the database stores.
+    first = csv_rows(client, "proposals")[0]["id"]
+    utc = datetime.datetime(2024, 3, 15, 9, 30, 12, 345678, tzinfo=datetime.UTC)
+    Proposal.objects.filter(pk=first).update(responded_at=utc)
+    cache.clear()
+    row = next(row for row in csv_rows(client, "proposals") if row["id"] == first)
+    expected = timezone.localtime(utc).replace(microsecond=0).isoformat()
+    assert row["responded_at"] == expected
+    assert expected.startswith("2024-03-15T") and expected[-6:] in ("+00:00", "+01:00")
+
+
 def test_decidim_results_header_and_separator(client, world):
     response = client.get(decidim_url())
     assert response.status_code == 200
@@ -920,10 +952,14 @@ def test_opendata_page_lists_every_dataset(client, world, language, media):
     for name in DATASET_NAMES:
         assert f'href="{dataset_url(name, "csv", language)}"' in html, name
         assert f'href="{dataset_url(name, "json", language)}"' in html, name
-        assert escape(datasets.DATASETS[name].description) in html
+        # In the page's language (the English original is the msgid: the ZIP's README).
+        with translation.override(language):
+            description = gettext(datasets.DATASETS[name].description)
+        assert f"<td>{escape(description)}</td>" in html, name
     assert f'href="{zip_url(language)}"' in html
     assert f'href="{decidim_url(language)}"' in html
     assert 'href="/api/v1/docs/"' in html
+    assert 'lang="en"' not in html.split("<table>")[1]
     for name in DATASET_NAMES:
         assert client.get(dataset_url(name, "csv", language)).status_code == 200
 

@@ -406,6 +406,50 @@ def test_validation_errors_are_translated_and_nothing_saved(
     assert expected != msgid
 
 
+def _summary(html: str, prefix: str) -> str:
+    start = html.index(f'<div class="error-summary" role="alert" id="errors_{prefix}">')
+    return html[start : html.index("</div>", start)]
+
+
+def test_invalid_comment_comes_back_at_its_form_with_a_linked_summary_and_its_text(client):
+    plan = make_plan()
+    make_comment(plan)
+    # The form posts to the page's comment form (its fragment), so the answer opens there.
+    assert f'action="{plan_post_url(plan, "fr")}#comment-form"' in page(client, plan, "fr")
+    response = client.post(
+        plan_post_url(plan, "fr"), form_data(email="pas-une-adresse", body="Mon avis <b>")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    with translation.override("fr"):
+        field_error = gettext("Enter a valid email address.")
+        label = gettext("Your e-mail")
+    summary = _summary(html, "new")
+    assert f'<a href="#id_new_email">{label}: {escape(field_error)}</a>' in summary
+    # What the reader typed is kept; the field points to its error.
+    assert 'value="pas-une-adresse"' in html and "Mon avis &lt;b&gt;</textarea>" in html
+    assert 'aria-describedby="help_new_email err_new_email" aria-invalid="true"' in html
+    assert 'id="id_new_consent" name="consent" required checked' in html
+    # Only the form the post came from shows it: not the reply forms.
+    assert html.count('class="error-summary"') == 1
+
+
+def test_invalid_reply_opens_its_own_reply_form_with_the_summary(client):
+    plan = make_plan()
+    top = make_comment(plan)
+    page_html = page(client, plan, "fr")
+    assert f'action="{plan_post_url(plan, "fr")}#reply-{top.pk}"' in page_html
+    response = client.post(plan_post_url(plan, "fr"), form_data(parent=str(top.pk), body=" "))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<details class="reply-form" id="reply-{top.pk}" open>' in html
+    assert f'href="#id_{top.pk}_body"' in _summary(html, str(top.pk))
+    assert html.count('class="error-summary"') == 1
+    # The new-comment form stays empty.
+    new_name = 'id="id_new_author_name" name="author_name" maxlength="80" required'
+    assert f'{new_name} autocomplete="name" dir="auto" value=""' in html
+
+
 @pytest.mark.parametrize(
     "char", list("\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff\x00\x07\x1b\x7f")
 )
@@ -611,6 +655,9 @@ def _check_rows(rows):
     bodies = [row[header.index(gettext("Comment"))] for row in data]
     assert bodies == [f"'{body}" for body in FORMULAS] + ["Texte normal"]
     assert EMAIL not in str(rows)
+    # When each was posted: ISO 8601 with the offset, as every CSV of the portal writes it.
+    posted = [row[header.index(gettext("Date"))] for row in data]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", p) for p in posted)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
