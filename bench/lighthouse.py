@@ -113,9 +113,14 @@ def lighthouse(args, url: str, form_factor: str) -> dict:
         ]
         if form_factor == "desktop":
             command.append("--preset=desktop")
-        subprocess.run(  # noqa: S603 - the command the user named
-            command, check=True, env={"CHROME_PATH": args.chrome, "PATH": "/usr/bin:/bin"}
-        )
+        for attempt in range(3):  # Lighthouse sometimes loses a trace (NO_NAVSTART): again
+            done = subprocess.run(  # noqa: S603 - the command the user named
+                command, check=False, env={"CHROME_PATH": args.chrome, "PATH": "/usr/bin:/bin"}
+            )
+            if done.returncode == 0:
+                break
+            print(f"lighthouse failed on {url} (attempt {attempt + 1})", file=sys.stderr)
+        done.check_returncode()
         report = json.loads(out.read_text())
     scores = {name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES}
     lost = [
