@@ -40,8 +40,8 @@ def share(value: int, total: int) -> int:
     return round(100 * value / total) if total else 0
 
 
-def _chart(chart_id, title, summary, body, height, legend, table, empty_text, rtl) -> Chart:
-    markup = svg.root(chart_id, WIDTH, height, title, summary, body)
+def _chart(chart_id, title, summary, body, height, legend, table, rtl, font) -> Chart:
+    markup = svg.root(chart_id, WIDTH, height, title, summary, body, font)
     return Chart(
         id=chart_id,
         title=title,
@@ -49,7 +49,6 @@ def _chart(chart_id, title, summary, body, height, legend, table, empty_text, rt
         svg=mark_safe(markup),  # noqa: S308 (svg.py escapes every text it writes)
         legend=legend,
         table=table,
-        empty_text=empty_text,
         rtl=rtl,
     )
 
@@ -68,6 +67,7 @@ def stacked_bar(
     label_header: str,
     empty_text: str,
     rtl: bool,
+    font: str = "",
 ) -> Chart:
     """One bar split into the series' shares of the total, the first series at the reading
     direction's start (the right in Arabic); each count under its segment where it fits.
@@ -118,7 +118,7 @@ def stacked_bar(
         for one, value in zip(series, values, strict=True)
     )
     markup = svg.patterns(chart_id, series) + "".join(body) + "".join(figures)
-    return _chart(chart_id, title, summary, markup, top + height + 20, legend, table, "", rtl)
+    return _chart(chart_id, title, summary, markup, top + height + 20, legend, table, rtl, font)
 
 
 def stacked_columns(
@@ -131,6 +131,7 @@ def stacked_columns(
     label_header: str,
     empty_text: str,
     rtl: bool,
+    font: str = "",
 ) -> Chart:
     """Columns in time order from the reading direction's start (time runs from right to left
     in Arabic), each stacked from its base in the series' order, its total above it; the ticks
@@ -207,7 +208,7 @@ def stacked_columns(
         for i, one in enumerate(series)
     )
     markup = svg.patterns(chart_id, series) + "".join(body) + "".join(figures)
-    return _chart(chart_id, title, summary, markup, group_y + 6, legend, table, "", rtl)
+    return _chart(chart_id, title, summary, markup, group_y + 6, legend, table, rtl, font)
 
 
 def grouped_bars(
@@ -219,6 +220,7 @@ def grouped_bars(
     label_header: str,
     empty_text: str,
     rtl: bool,
+    font: str = "",
 ) -> Chart:
     """Horizontal bars under group headings, on one scale, each with its label above it and
     its count at its end; bars grow from the reading direction's start. Labels are words
@@ -266,4 +268,4 @@ def grouped_bars(
     )
     series = list({bar.series.key: bar.series for _h, bars in groups for bar in bars}.values())
     markup = svg.patterns(chart_id, series) + "".join(body)
-    return _chart(chart_id, title, summary, markup, y + 2, (), table, "", rtl)
+    return _chart(chart_id, title, summary, markup, y + 2, (), table, rtl, font)

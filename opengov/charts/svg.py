@@ -57,11 +57,16 @@ def patterns(prefix: str, series: Iterable[Series]) -> str:
     return f"<defs>{''.join(parts)}</defs>" if parts else ""
 
 
-def root(chart_id: str, width: int, height: float, title: str, summary: str, body: str) -> str:
+def root(
+    chart_id: str, width: int, height: float, title: str, summary: str, body: str, font: str = ""
+) -> str:
     """The <svg> element: scales to its container's width (viewBox, width 100%), named by its
-    <title> and described by its <desc> (role="img": its parts are not read one by one)."""
+    <title> and described by its <desc> (role="img": its parts are not read one by one). Its
+    texts take the page's fonts, or `font` (the PDF's: WeasyPrint applies no stylesheet to an
+    SVG's text, only its attributes)."""
+    family = f' font-family="{escape(font)}"' if font else ""
     return (
-        f'<svg class="chart-svg" viewBox="0 0 {width} {number(height)}" width="100%" '
+        f'<svg class="chart-svg" viewBox="0 0 {width} {number(height)}" width="100%"{family} '
         f'role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
         f'focusable="false">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
