@@ -96,8 +96,8 @@ def stacked_bar(
                 data_series=one.key,
             )
         )
-        if width >= 8 + 7 * len(str(value)):
-            figures.append(svg.figure(x + width / 2, top + height + 14, value, side="middle"))
+        if width >= 8 + 8 * len(str(value)):
+            figures.append(svg.figure(x + width / 2, top + height + 16, value, side="middle"))
         offset += width
     body.append(svg.rect(1, top, inner, height, "none", stroke=INK, stroke_width="1"))
     table = Table(
@@ -118,7 +118,7 @@ def stacked_bar(
         for one, value in zip(series, values, strict=True)
     )
     markup = svg.patterns(chart_id, series) + "".join(body) + "".join(figures)
-    return _chart(chart_id, title, summary, markup, top + height + 20, legend, table, rtl, font)
+    return _chart(chart_id, title, summary, markup, top + height + 22, legend, table, rtl, font)
 
 
 def stacked_columns(
@@ -139,7 +139,7 @@ def stacked_columns(
     totals = [sum(column.values) for column in columns]
     if not any(totals):
         return _empty(chart_id, title, empty_text, rtl)
-    top, plot, bar_room = 18, 130, 0.7
+    top, plot, bar_room = 20, 130, 0.7
     base = top + plot
     slot = WIDTH / len(columns)
     bar = min(slot * bar_room, 28)
@@ -175,10 +175,10 @@ def stacked_columns(
             figures.append(svg.figure(centre(index), y - 4, total, side="middle"))
         if column.tick and slot >= 12:
             figures.append(
-                svg.figure(centre(index), base + 13, column.tick, side="middle", size=10)
+                svg.figure(centre(index), base + 15, column.tick, side="middle", size=12)
             )
     body.append(svg.line(0, base, WIDTH, base))
-    group_y = base + (28 if any(column.tick for column in columns) else 14)
+    group_y = base + (32 if any(column.tick for column in columns) else 16)
     first = 0
     for group, run in groupby(columns, key=lambda column: column.group):
         count = len(list(run))
@@ -234,10 +234,10 @@ def grouped_bars(
     body, y = [], 0.0
     for heading, bars in groups:
         y += 18
-        body.append(svg.text(start, y, heading, rtl=rtl, size=13, bold=True))
+        body.append(svg.text(start, y, heading, rtl=rtl, size=14, bold=True))
         y += 4
         for bar in bars:
-            y += 16
+            y += 17
             body.append(svg.text(start, y, bar.label, rtl=rtl, css_class="chart-label"))
             y += 5
             width = bar.value * scale
@@ -255,7 +255,7 @@ def grouped_bars(
                     )
                 )
             end = x - 4 if rtl else width + 4
-            body.append(svg.figure(end, y + 11, bar.value, side="left" if rtl else "right"))
+            body.append(svg.figure(end, y + 12, bar.value, side="left" if rtl else "right"))
             y += 14
         y += 6
     table = Table(

@@ -101,7 +101,7 @@ def text(
     *,
     rtl: bool,
     anchor: str = "start",
-    size: int = 12,
+    size: int = 13,
     bold: bool = False,
     css_class: str = "",
 ) -> str:
@@ -117,7 +117,7 @@ def text(
     )
 
 
-def figure(x: float, y: float, value: int | str, *, side: str, size: int = 11) -> str:
+def figure(x: float, y: float, value: int | str, *, side: str, size: int = 13) -> str:
     """A number at (x, y), a left-to-right text of its own whatever the chart's direction
     (isolated: digits never reorder with the words around them). `side` says where it lies
     from x: "right" of it, "left" of it, or "middle" (centred on x)."""

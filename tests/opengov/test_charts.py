@@ -151,7 +151,7 @@ def test_columns_are_as_tall_as_their_counts_and_run_right_to_left_in_arabic():
     assert heights[("2", "done")] == pytest.approx(4 * heights[("2", "late")], abs=0.02)
     assert heights[("0", "open")] == pytest.approx(2 * heights[("0", "done")], abs=0.02)
     assert not any(column == "1" for column, _series in heights)
-    totals = [text.text for text in figures(chart) if text.get("font-size") == "11"]
+    totals = [text.text for text in figures(chart) if text.get("font-size") == "13"]
     assert totals[:2] == ["3", "5"]
 
     def centres(drawn):
