@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from . import svg
-from .model import INK, PAPER, Chart, LegendEntry, Series, Table
+from .model import INK, PAPER, Chart, LegendEntry, Series, Table, labelled
 
 WIDTH = 360  # viewBox units: about a 390-px phone's content width, where text is 1:1
 
@@ -114,7 +114,7 @@ def stacked_bar(
         ),
     )
     legend = tuple(
-        LegendEntry(one, value, svg.swatch(chart_id, one))
+        LegendEntry(one, value, svg.swatch(chart_id, one), labelled(one.label, value, isolate=True))
         for one, value in zip(series, values, strict=True)
     )
     markup = svg.patterns(chart_id, series) + "".join(body) + "".join(figures)
@@ -203,9 +203,10 @@ def stacked_columns(
             ),
         ),
     )
+    sums = [sum(column.values[i] for column in columns) for i in range(len(series))]
     legend = tuple(
-        LegendEntry(one, sum(column.values[i] for column in columns), svg.swatch(chart_id, one))
-        for i, one in enumerate(series)
+        LegendEntry(one, value, svg.swatch(chart_id, one), labelled(one.label, value, isolate=True))
+        for one, value in zip(series, sums, strict=True)
     )
     markup = svg.patterns(chart_id, series) + "".join(body) + "".join(figures)
     return _chart(chart_id, title, summary, markup, group_y + 6, legend, table, rtl, font)

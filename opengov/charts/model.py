@@ -45,6 +45,7 @@ class LegendEntry:
     series: Series
     value: int
     swatch: str  # a small SVG of the series' fill, safe markup
+    text: str  # "Done: 3" in the active language, the number isolated
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,15 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def labelled(label: str, count: int | str, *, isolate: bool = False) -> str:
+    """ "Done: 3" in the active language; `isolate` wraps the number in Unicode isolates
+    (FSI…PDI, as <bdi> does) for a text read in either direction."""
+    value = f"\u2068{count}\u2069" if isolate else str(count)
+    return gettext("%(label)s: %(count)s") % {"label": label, "count": value}
+
+
 def listed(pairs: Iterable[tuple[str, int]]) -> str:
     """ "Complete: 3, Limited: 1" in the active language, for a summary sentence (the counts
     of zero left out)."""
     separator = pgettext("list separator", ", ")
-    return separator.join(
-        gettext("%(label)s: %(count)d") % {"label": label, "count": count}
-        for label, count in pairs
-        if count
-    )
+    return separator.join(labelled(label, count) for label, count in pairs if count)
