@@ -14,6 +14,7 @@ from consultations.selectors import filter_choices, proposals_public
 from opengov.dataversion import data_version
 from opengov.params import ascii_int
 
+from .api.base import licence_link
 from .bundle import ZIP_NAME, zip_rebuild
 from .datasets import DATASETS, rows, to_csv, to_json
 from .decidim import decidim_results
@@ -39,11 +40,6 @@ def opendata_index(request: HttpRequest) -> HttpResponse:
             "licence": settings.OPEN_DATA_LICENCE,
         },
     )
-
-
-def licence_link() -> str:
-    """The Link header naming the open data's licence (RFC 8288, rel="license")."""
-    return f'<{settings.OPEN_DATA_LICENCE["url"]}>; rel="license"'
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

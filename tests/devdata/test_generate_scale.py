@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 
 from commitments.models import (
     Comment,
@@ -36,6 +35,7 @@ from consultations.models import (
 )
 from devdata import scale
 from opengov import dataversion
+from opengov.years import isolate_in_html
 from tests.factories import CouncilFactory
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +321,8 @@ class TestFiveCouncils:
                     response = client.get(url)
                     assert response.status_code == 200, url
                     if text:
-                        assert escape(text) in response.content.decode(), (lang, url)
+                        # Titles are shown with their periods of years isolated (opengov.years).
+                        assert isolate_in_html(text) in response.content.decode(), (lang, url)
         # A plan in preparation is public from the day its proposals window opens.
         for plan in ActionPlan.objects.filter(stage="preparation").select_related("council"):
             expected = 200 if plan.is_public else 404

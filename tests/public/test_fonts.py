@@ -1,5 +1,6 @@
 """The pages' fonts are shipped (static/fonts/): the stylesheet's @font-face rules name files that
-exist, under a licence beside them, first in the text stack, shown at once (font-display: swap);
+exist, under a licence beside them, first in the text stack, never swapped in after the first
+layout (font-display: optional: the text does not move; the regular weights are preloaded);
 no page loads a font or a stylesheet from another site; Arabic never falls to a monospace font."""
 
 import re
@@ -38,13 +39,13 @@ def text_stack(css: str) -> list[str]:
     return [family.strip().strip('"') for family in value.split(",")]
 
 
-def test_every_font_face_is_a_shipped_woff2_shown_at_once():
+def test_every_font_face_is_a_shipped_woff2_that_never_moves_the_text():
     faces = font_faces(CSS)
     assert {face["font-family"].strip('"') for face in faces} == set(SHIPPED_FAMILIES)
     weights = {(face["font-family"].strip('"'), face["font-weight"]) for face in faces}
     assert weights == {(family, weight) for family in SHIPPED_FAMILIES for weight in ("400", "700")}
     for face in faces:
-        assert face["font-display"] == "swap", face
+        assert face["font-display"] == "optional", face
         assert face["unicode-range"], face
         urls = re.findall(r'url\("([^"]+)"\)', face["src"])
         assert urls and all(url.startswith("../fonts/") for url in urls), face
@@ -102,3 +103,17 @@ def test_the_base_page_loads_no_third_party_font_or_stylesheet(language):
             assert not href.group(1).startswith("//"), link
     assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
     assert "@font-face" not in html  # the only rules are in the shipped stylesheet
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "fonts"),
+    [
+        ("ar", ["NotoNaskhArabic-Regular.woff2", "NotoSans-Regular.woff2"]),
+        ("fr", ["NotoSans-Regular.woff2"]),
+    ],
+)
+def test_the_pages_regular_fonts_are_preloaded(client, language, fonts):
+    html = client.get(f"/{language}/").content.decode()
+    preloaded = re.findall(r'<link rel="preload" href="[^"]*/([^/"]+)" as="font"', html)
+    assert preloaded == fonts

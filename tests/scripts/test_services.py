@@ -169,7 +169,16 @@ def test_make_test_and_quick_ensure_the_services_first():
 
     def commands(target):
         out = subprocess.run(
-            [shutil.which("make"), "-n", "-o", ".venv/.installed", "-o", "install", target],
+            [
+                shutil.which("make"),
+                "-n",
+                "--no-print-directory",  # run from `make test` itself, make says where it is
+                "-o",
+                ".venv/.installed",
+                "-o",
+                "install",
+                target,
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
