@@ -313,6 +313,9 @@ class CappedPaginator(paging.CappedPaginator):
     search_cap = 1_000
 
     def __init__(self, *args, searching: bool = False, known_count: int | None = None, **kwargs):
+        # A page's rows are read by their ids (see opengov.paging): the list selects and joins
+        # seven tables, whose plan under ORDER BY … LIMIT costs more than the query.
+        kwargs.setdefault("ids_first", True)
         super().__init__(*args, known_count=known_count, **kwargs)
         if searching:
             self.cap = self.search_cap
