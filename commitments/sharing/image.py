@@ -1,5 +1,5 @@
 """The picture of a plan shared as a link: its council, title, period, stage and progress on a
-1200×630 PNG (what Facebook and WhatsApp show; WhatsApp ignores SVG), in the reader's language.
+1200x630 PNG (what Facebook and WhatsApp show; WhatsApp ignores SVG), in the reader's language.
 
 Drawn with Pillow (which WeasyPrint brings) and the fonts of static/fonts. Arabic needs shaping
 (joined letter forms) and right-to-left ordering, which Pillow does only with libraqm (Pillow's
@@ -139,7 +139,7 @@ class _Writer:
 
 
 def render(card: Card) -> bytes:
-    """The PNG of `card`, 1200×630. Raises NoShaping when Arabic cannot be shaped here."""
+    """The PNG of `card`, 1200x630. Raises NoShaping when Arabic cannot be shaped here."""
     if not can_shape():
         raise NoShaping("Pillow has no libraqm: Arabic cannot be shaped")
     rtl = card.language == "ar"

@@ -20,7 +20,7 @@ CACHE_CONTROL = "public, max-age=86400"
 
 
 def default_image_path(language: str | None = None) -> str:
-    """The site's own picture (static, 1200×630) in `language` (the current one by default)."""
+    """The site's own picture (static, 1200x630) in `language` (the current one by default)."""
     code = (language or translation.get_language() or "ar").split("-")[0]
     return f"share/infitah-{'fr' if code == 'fr' else 'ar'}.png"
 

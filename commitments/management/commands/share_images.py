@@ -1,4 +1,4 @@
-"""Draws the site's default sharing pictures (static/share/infitah-<language>.png, 1200×630),
+"""Draws the site's default sharing pictures (static/share/infitah-<language>.png, 1200x630),
 committed to the repository: run again only when the site's name or tagline changes."""
 
 from pathlib import Path
