@@ -1,16 +1,19 @@
-"""The search page: /<lang>/search/?q=… across everything the portal publishes (issue 19)."""
+"""The search page: /<lang>/search/?q=… across everything the portal publishes (issue 19),
+and the sitemap for search engines (outside the language prefix)."""
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from opengov.pagecache import cached_page, integer, one_of, text, word
+from opengov.pagecache import cached_page, conditional, integer, one_of, text, word
 from opengov.params import page_number
 
-from . import selectors
+from . import selectors, sitemap
 from .forms import SearchForm, kind_labels
 from .results import KINDS
 
@@ -63,3 +66,28 @@ def search(request: HttpRequest) -> HttpResponse:
             "invalid": bool(request.GET) and not form.is_valid(),
         },
     )
+
+
+def _xml_answer(request: HttpRequest, namespace: str, produce_xml) -> HttpResponse:
+    """An XML answer from the page cache (network version), one entry whatever the reader's
+    language (the sitemap is outside the language prefix)."""
+
+    def produce() -> HttpResponse:
+        content = produce_xml()
+        if content is None:
+            raise Http404
+        return HttpResponse(content, content_type="application/xml; charset=utf-8")
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return conditional(request, namespace, produce, query=QueryDict())
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sections' sitemaps (sitesearch.sitemap)."""
+    return _xml_answer(request, "sitemap", sitemap.index_xml)
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str, page: int) -> HttpResponse:
+    return _xml_answer(request, "sitemap", lambda: sitemap.section_xml(section, page))
