@@ -37,12 +37,14 @@ def plan_card(plan: ActionPlan) -> Card:
             "total": total,
             "percent": percent,
         }
+    title = _text(plan, "title") or str(plan)
     return Card(
         language=(translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
         brand=gettext("Infitah") + " · " + gettext("Open government action plans"),
         council=_text(plan.council, "name"),
-        title=_text(plan, "title") or str(plan),
-        period=plan.period,
+        title=title,
+        # Once: a title that names its period already says it.
+        period="" if plan.period in title else plan.period,
         stage=str(plan.get_stage_display()),
         progress=progress,
         percent=percent,
