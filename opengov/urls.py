@@ -19,7 +19,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitesearch_views.sitemap_index, name="sitemap"),
     path(
-        "sitemap-<slug:section>-<int:page>.xml",
+        "sitemap-<slug:section>-<int:page>.xml.gz",
         sitesearch_views.sitemap_section,
         name="sitemap_section",
     ),

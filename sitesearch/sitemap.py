@@ -7,7 +7,8 @@ plain tuples (values_list), ordered by primary key, PER_PAGE rows at most, never
 instances; the index counts each section once. A row's address is reversed once, in the
 default language, and the other languages' addresses swap the language prefix (i18n_patterns
 adds it and nothing else differs). sitemaps.org allows 50,000 <url> entries per file: each row
-gives one per language, so a page holds 50,000 / len(LANGUAGES) rows."""
+gives one per language, so a page holds 50,000 / len(LANGUAGES) rows. The pages are sent
+gzipped (sitesearch.views): about 0.4 MB instead of 19 MB for a full one."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The search page: /<lang>/search/?q=… across everything the portal publishes (issue 19),
 and the sitemap for search engines (outside the language prefix)."""
 
+import gzip
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -68,26 +69,34 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _xml_answer(request: HttpRequest, namespace: str, produce_xml) -> HttpResponse:
+def _xml_answer(request: HttpRequest, produce_xml, *, gzipped: bool = False) -> HttpResponse:
     """An XML answer from the page cache (network version), one entry whatever the reader's
-    language (the sitemap is outside the language prefix)."""
+    language (the sitemap is outside the language prefix). A section's page is sent as a
+    gzip file (sitemaps.org allows it): 50,000 entries are about 19 MB of XML and 0.4 MB
+    compressed, which is what the page cache keeps."""
 
     def produce() -> HttpResponse:
         content = produce_xml()
         if content is None:
             raise Http404
+        if gzipped:
+            return HttpResponse(
+                gzip.compress(content.encode(), compresslevel=6, mtime=0),
+                content_type="application/gzip",
+            )
         return HttpResponse(content, content_type="application/xml; charset=utf-8")
 
     with translation.override(settings.LANGUAGE_CODE):
-        return conditional(request, namespace, produce, query=QueryDict())
+        return conditional(request, "sitemap", produce, query=QueryDict())
 
 
 @require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the index of the sections' sitemaps (sitesearch.sitemap)."""
-    return _xml_answer(request, "sitemap", sitemap.index_xml)
+    return _xml_answer(request, sitemap.index_xml)
 
 
 @require_safe
 def sitemap_section(request: HttpRequest, section: str, page: int) -> HttpResponse:
-    return _xml_answer(request, "sitemap", lambda: sitemap.section_xml(section, page))
+    """/sitemap-<section>-<page>.xml.gz: one page of a section, gzipped."""
+    return _xml_answer(request, lambda: sitemap.section_xml(section, page), gzipped=True)

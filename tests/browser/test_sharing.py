@@ -3,6 +3,7 @@ link shows, the plan's picture (a 1200x630 PNG), the sitemap (parsed), and the f
 the accessibility statement and the OGP Local page, in Arabic and French on a 390-px phone
 without sideways scrolling."""
 
+import gzip
 import io
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
@@ -87,7 +88,10 @@ def test_sitemap_lists_the_plan_in_both_languages(live_server, page, demo_urls):
     assert plans
     entries = {}
     for address in plans:
-        root = ET.fromstring(page.request.get(live_server.url + address).body())  # noqa: S314
+        answer = page.request.get(live_server.url + address)
+        assert answer.status == 200
+        assert answer.headers["content-type"] == "application/gzip"
+        root = ET.fromstring(gzip.decompress(answer.body()))  # noqa: S314
         for url in root.findall("s:url", NS):
             alternates = {
                 link.get("hreflang"): _local(link.get("href")) for link in url.findall("x:link", NS)

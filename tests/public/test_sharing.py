@@ -1,6 +1,7 @@
 """Pages people share: Open Graph and Twitter meta, canonical and hreflang links, the plan's
 picture, the sitemap, robots.txt, and the accessibility and OGP Local pages."""
 
+import gzip
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -122,8 +123,13 @@ def test_canonical_keeps_only_page(client, site):
 def _get_xml(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
-    assert response["Content-Type"].startswith("application/xml")
-    return ET.fromstring(response.content)  # noqa: S314
+    content = response.content
+    if url.endswith(".gz"):
+        assert response["Content-Type"] == "application/gzip"
+        content = gzip.decompress(content)
+    else:
+        assert response["Content-Type"].startswith("application/xml")
+    return ET.fromstring(content)  # noqa: S314
 
 
 def test_sitemap_lists_public_pages_in_both_languages_with_alternates(client, site, plan):
@@ -170,11 +176,11 @@ def test_sitemap_pages_hold_at_most_their_share_and_cost_one_query(
     pages = [loc.text for loc in index.findall("s:sitemap/s:loc", NS) if "proposals" in loc.text]
     assert len(pages) == 3
     with django_assert_max_num_queries(1):
-        last = _get_xml(client, "/sitemap-proposals-3.xml")
+        last = _get_xml(client, "/sitemap-proposals-3.xml.gz")
     assert len(last.findall("s:url", NS)) == 2
-    assert len(_get_xml(client, "/sitemap-proposals-1.xml").findall("s:url", NS)) == 4
-    assert client.get("/sitemap-proposals-4.xml").status_code == 404
-    assert client.get("/sitemap-nothing-1.xml").status_code == 404
+    assert len(_get_xml(client, "/sitemap-proposals-1.xml.gz").findall("s:url", NS)) == 4
+    assert client.get("/sitemap-proposals-4.xml.gz").status_code == 404
+    assert client.get("/sitemap-nothing-1.xml.gz").status_code == 404
 
 
 def test_robots_txt_names_the_sitemap(client, site):
