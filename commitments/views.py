@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.views.decorators.http import require_safe
 
 from consultations.models import ActionPlan, Proposal
@@ -14,6 +14,7 @@ from opengov.pagecache import cached_page, integer
 from opengov.params import page_number
 
 from . import selectors
+from .charts import plan_charts
 from .comments.forms import CommentForm
 from .comments.selectors import published_comments
 from .forum.selectors import plan_endorsement
@@ -85,6 +86,8 @@ def _render_plan(request, plan, form, status=200, proposal_form=None) -> HttpRes
     Propose form (None: a new one while the plan takes proposals online)."""
     workshops = selectors.plan_workshops(plan)
     stages = selectors.plan_stages(plan)
+    themes = selectors.plan_commitments_by_theme(plan)
+    commitments = [commitment for _theme, listed in themes for commitment in listed]
     open_for_proposals = plan.is_open_for_proposals()
     context = {
         "plan": plan,
@@ -92,7 +95,9 @@ def _render_plan(request, plan, form, status=200, proposal_form=None) -> HttpRes
         "workshops": workshops,
         "attendance": attendance_of(plan.workshops.all()),
         "proposals": proposal_counts(Proposal.objects.public().filter(plan=plan)),
-        "themes": selectors.plan_commitments_by_theme(plan),
+        "themes": themes,
+        # Drawn from the commitments and milestones just read: no query of their own.
+        "charts": plan_charts(plan, commitments, rtl=get_language_bidi()) if commitments else [],
         "stages": stages,
         "adopted_outside_portal": selectors.adopted_outside_portal(stages),
         "documents": plan_documents(plan),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import get_language
 
 from opengov import paging
@@ -80,6 +80,25 @@ def network_proposal_counts() -> dict:
         total=Count("pk"), answered=Count("pk", filter=answered_condition())
     )
     return {key: (counts[key] or 0) + planless[key] for key in ("total", "answered")}
+
+
+def network_councils_by_stage() -> dict[str | None, int]:
+    """The councils of the network by the stage of their latest public plan (None: no public
+    plan yet; a plan still private is not told), in one query: a grouped count over the
+    councils, each reaching its latest plan through the (council, years) index."""
+    latest = (
+        ActionPlan.objects.public()
+        .filter(council=OuterRef("pk"))
+        .order_by("-start_year", "-pk")
+        .values("stage")[:1]
+    )
+    return dict(
+        Council.objects.in_network()
+        .annotate(latest_stage=Subquery(latest))
+        .order_by()
+        .values_list("latest_stage")
+        .annotate(count=Count("pk"))
+    )
 
 
 COUNCILS_PER_PAGE = 50

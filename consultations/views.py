@@ -5,7 +5,7 @@ from dataclasses import replace
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.views.decorators.http import require_safe
 
 from opengov import sections
@@ -15,6 +15,7 @@ from opengov.search.vocabulary import suggestion
 from opengov.uploads import attachment_response, may_download
 
 from . import selectors
+from .charts import workshop_attendance_chart
 from .forms import CouncilFilterForm, ProposalFilterForm
 from .models import Council, CouncilProgramme, Workshop, WorkshopDocument
 
@@ -89,10 +90,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workshop": workshop,
         "groups": selectors.workshop_groups(workshop),
         "ungrouped": selectors.workshop_proposals_without_group(workshop),
-        "categories": [
-            (workshop._meta.get_field(field).verbose_name, getattr(workshop, field))
-            for field in selectors.PARTICIPANT_CATEGORY_FIELDS
-        ],
+        "attendance_chart": workshop_attendance_chart(workshop, rtl=get_language_bidi()),
     }
     return render(request, "consultations/workshop_detail.html", context)
 

@@ -9,9 +9,11 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_safe
 
 from commitments.selectors import network_commitment_totals
+from consultations.charts import network_stages_chart
 from consultations.models import ActionPlan, Council, Workshop
 from consultations.selectors import attendance_of, network_proposal_counts
 from opengov.pagecache import cached_page
@@ -55,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "kinds": kinds,
             "council_count": sum(by_kind.values()),
             "plans": current,
+            "stages_chart": network_stages_chart(rtl=get_language_bidi()),
             **totals,
         },
     )

@@ -42,6 +42,7 @@ from consultations.models import (
     Workshop,
 )
 
+from ..charts import plan_charts
 from ..models import Commitment, Indicator, Milestone
 
 TEMPLATE = "commitments/pdf/plan.html"
@@ -259,6 +260,9 @@ def plan_for_pdf(plan: ActionPlan, *, on: datetime.date | None = None) -> dict:
         "proposal_groups": list(groups.values()),
         "proposal_count": sum(len(group.proposals) for group in groups.values()),
         "labels": _labels(),
+        "charts": plan_charts(
+            plan, commitments, rtl=translation.get_language_bidi(), on=on, font=FONTS[0][0]
+        ),
     }
 
 

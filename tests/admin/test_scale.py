@@ -278,6 +278,23 @@ def test_the_comments_search_finds_by_text_and_author(admin_client, worlds):
         assert [c.author_name for c in found] == ["Karima"], term
 
 
+def test_the_commitments_search_reads_short_fields_not_descriptions(admin_client, worlds):
+    mine, _other = worlds
+    factories.CommitmentFactory(
+        plan=mine.plan,
+        reference="SRCH-01",
+        title_fr="Budget ouvert",
+        lead_agency_fr="Direction des finances",
+        description_fr="Un mot rare: zanzibar",
+    )
+    url = reverse("admin:commitments_commitment_changelist")
+    for term in ("SRCH-01", "budget ouvert", "finances"):
+        found = admin_client.get(url, {"q": term}).context["cl"].result_list
+        assert [c.reference for c in found] == ["SRCH-01"], term
+    # Descriptions are long texts: a substring scan of them read every commitment's.
+    assert not admin_client.get(url, {"q": "zanzibar"}).context["cl"].result_list
+
+
 def _plan_of(queryset, *switches: str) -> str:
     with connection.cursor() as cursor:
         for switch in switches:
