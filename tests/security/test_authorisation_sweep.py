@@ -35,6 +35,7 @@ import dataclasses
 import datetime
 import fnmatch
 import functools
+import gzip
 import io
 import logging
 import re
@@ -1013,13 +1014,16 @@ def probes_for(route: Route, fill: Fill, world: World, tag: str) -> list[Probe]:
 
 
 def content_of(response) -> str:
-    """The answer's text, lower-cased; ZIP and XLSX downloads unpacked."""
+    """The answer's text, lower-cased; ZIP and XLSX downloads and gzip files (the sitemap's
+    pages) unpacked."""
     # The test client closes a streamed file once it is read (calling close() here would send
     # request_finished, which drops the test's database connection).
     if getattr(response, "streaming", False):
         raw = b"".join(response.streaming_content)
     else:
         raw = response.content
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
     if raw[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             raw = b"\n".join(archive.read(name) for name in archive.namelist())
