@@ -6,10 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Pango and HarfBuzz for WeasyPrint (Arabic shaping), Amiri for Arabic text in PDFs.
+# Pango and HarfBuzz for WeasyPrint (Arabic shaping), Amiri for Arabic text in PDFs; FriBiDi
+# for Pillow's libraqm, which shapes the Arabic of a plan's sharing picture (commitments/sharing:
+# Pango needs it too, named here so that the picture does not depend on that).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-hosny-amiri fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfribidi0 fonts-hosny-amiri fonts-dejavu-core \
         curl \
     && rm -rf /var/lib/apt/lists/*
 

@@ -9,6 +9,7 @@ from .progress import views as progress_views
 from .proposing import views as proposing_views
 from .publishing import views as publishing_views
 from .repository import views as repository_views
+from .sharing import views as sharing_views
 
 app_name = "commitments"
 
@@ -99,6 +100,11 @@ urlpatterns = [
         "councils/<slug:council_slug>/plans/<int:start_year>/",
         views.plan_detail,
         name="plan",
+    ),
+    path(
+        "councils/<slug:council_slug>/plans/<int:start_year>/share.png",
+        sharing_views.plan_image,
+        name="plan_image",
     ),
     path(
         "councils/<slug:council_slug>/plans/<int:start_year>/documents/<int:pk>/",

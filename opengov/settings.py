@@ -4,6 +4,7 @@ comes from environment variables (see README, "Configuration")."""
 import ipaddress
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -376,6 +377,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where to report a vulnerability (RFC 9116 /.well-known/security.txt), e.g.
 # "mailto:security@infitah.example.ma"; unset: no security.txt.
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
+# Where the accessibility statement tells readers to report a barrier (an e-mail address or a
+# URL): DEFAULT_FROM_EMAIL's address unless set.
+ACCESSIBILITY_CONTACT = (
+    os.environ.get("ACCESSIBILITY_CONTACT", "").strip() or parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 
 # Public address of the portal, used in e-mails and PDFs.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

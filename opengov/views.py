@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_safe
@@ -63,8 +64,30 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement: its target (WCAG 2.2 AA), what is known not to conform,
+    and where to report a barrier (settings.ACCESSIBILITY_CONTACT)."""
+    contact = settings.ACCESSIBILITY_CONTACT
+    is_url = contact.startswith(("https://", "http://"))
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"contact": contact, "contact_href": contact if is_url else f"mailto:{contact}"},
+    )
+
+
+@require_safe
+@cached_page
+def ogp_local(request: HttpRequest) -> HttpResponse:
+    """What OGP Local is and how a citizen takes part on the portal."""
+    return render(request, "pages/ogp_local.html")
+
+
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /ar/admin/", "Disallow: /fr/admin/", "Allow: /"]
+    lines = ["User-agent: *", "Disallow: /ar/admin/", "Disallow: /fr/admin/", "Allow: /", ""]
+    lines.append(f"Sitemap: {absolute_url(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

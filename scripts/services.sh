@@ -3,7 +3,8 @@
 # `make quick` run first, through `make services` and `make services-core`):
 #
 #   1. installs with apt-get the packages that are missing: PostgreSQL, Redis, gettext,
-#      poppler-utils (PDFs read back), Pango and harfbuzz-subset (WeasyPrint); and, unless
+#      poppler-utils (PDFs read back), Pango and harfbuzz-subset (WeasyPrint), FriBiDi (Pillow's
+#      libraqm, for the Arabic of the plans' sharing pictures); and, unless
 #      --core, Chromium and its driver (browser tests) and nginx-light and Caddy (the shipped
 #      proxies, deploy/). No font: the pages' and the PDFs' fonts are in static/fonts/.
 #   2. starts PostgreSQL and Redis when they do not answer at TEST_DATABASE_URL and
@@ -23,7 +24,7 @@ for argument in "$@"; do
   case "$argument" in
     --core) core_only=true ;;
     --dry-run) dry_run=true ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "services: unknown option $argument (--core, --dry-run)" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +58,7 @@ need_command msgfmt gettext
 need_command pdftotext poppler-utils
 need_package libharfbuzz-subset0 libharfbuzz-subset0
 need_package libpango-1.0-0 libpango-1.0-0 libpangoft2-1.0-0
+need_package libfribidi0 libfribidi0 # Pillow's libraqm: the Arabic of a plan's sharing picture
 if ! $core_only; then
   need_command chromium chromium chromium-driver
   need_package nginx-light nginx-light

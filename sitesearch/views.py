@@ -1,16 +1,20 @@
-"""The search page: /<lang>/search/?q=… across everything the portal publishes (issue 19)."""
+"""The search page: /<lang>/search/?q=… across everything the portal publishes (issue 19),
+and the sitemap for search engines (outside the language prefix)."""
 
+import gzip
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from opengov.pagecache import cached_page, integer, one_of, text, word
+from opengov.pagecache import cached_page, conditional, integer, one_of, text, word
 from opengov.params import page_number
 
-from . import selectors
+from . import selectors, sitemap
 from .forms import SearchForm, kind_labels
 from .results import KINDS
 
@@ -63,3 +67,36 @@ def search(request: HttpRequest) -> HttpResponse:
             "invalid": bool(request.GET) and not form.is_valid(),
         },
     )
+
+
+def _xml_answer(request: HttpRequest, produce_xml, *, gzipped: bool = False) -> HttpResponse:
+    """An XML answer from the page cache (network version), one entry whatever the reader's
+    language (the sitemap is outside the language prefix). A section's page is sent as a
+    gzip file (sitemaps.org allows it): 50,000 entries are about 19 MB of XML and 0.4 MB
+    compressed, which is what the page cache keeps."""
+
+    def produce() -> HttpResponse:
+        content = produce_xml()
+        if content is None:
+            raise Http404
+        if gzipped:
+            return HttpResponse(
+                gzip.compress(content.encode(), compresslevel=6, mtime=0),
+                content_type="application/gzip",
+            )
+        return HttpResponse(content, content_type="application/xml; charset=utf-8")
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return conditional(request, "sitemap", produce, query=QueryDict())
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sections' sitemaps (sitesearch.sitemap)."""
+    return _xml_answer(request, sitemap.index_xml)
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str, page: int) -> HttpResponse:
+    """/sitemap-<section>-<page>.xml.gz: one page of a section, gzipped."""
+    return _xml_answer(request, lambda: sitemap.section_xml(section, page), gzipped=True)

@@ -15,17 +15,23 @@
   language other than the site's default.
 - `{% alternate_links %}`: hreflang alternates and the canonical link of the current page, all
   under SITE_URL (opengov.urls_absolute), never the request's host.
+- `{% canonical %}`: the current page's canonical address (only `page` of its query kept).
+- `{% capture [text] as name %}…{% endcapture %}`: a rendered block kept in a variable (the page's
+  title and description, written into <title>, the meta description and Open Graph).
+- `{{ text|truncate_text:200 }}`: plain text cut at a word, with an ellipsis.
 - `{% url_in language %}`: the current page in another language.
 - `{{ path|absolute }}`: a path of the portal as an absolute URL under SITE_URL (e-mails)."""
 
+import html
 import re
 from itertools import groupby
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from opengov import formtime, translations
@@ -204,8 +210,34 @@ def url_in(context, language: str) -> str:
     return translate_url(_local(request.get_full_path()), language)
 
 
+# The only query parameter that names a page of its own (a list's page); filters, sorts and
+# the pages of a plan's comments name the plain page, as the sitemap does.
+CANONICAL_PARAMS = ("page",)
+
+
+def canonical_url(request) -> str:
+    """The page's canonical address under SITE_URL: its path in the reader's language, with
+    `page` only, as the page cache normalised it (opengov.pagecache: an unknown parameter or
+    a refused value names the plain page)."""
+    query = QueryDict(getattr(request, "page_cache_query", ""))
+    kept = QueryDict(mutable=True)
+    for name in CANONICAL_PARAMS:
+        if query.get(name) and query.get(name) != "1":
+            kept[name] = query[name]
+    encoded = kept.urlencode()
+    return absolute_url(_local(request.path) + (f"?{encoded}" if encoded else ""))
+
+
+@register.simple_tag(takes_context=True)
+def canonical(context) -> str:
+    request = context.get("request")
+    return "" if request is None else canonical_url(request)
+
+
 @register.simple_tag(takes_context=True)
 def alternate_links(context):
+    """The page in each language (hreflang, and x-default: the default language) and its
+    canonical address, all under SITE_URL (as the sitemap lists them)."""
     request = context.get("request")
     if request is None:
         return ""
@@ -215,17 +247,60 @@ def alternate_links(context):
         links.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, url))
     default = absolute_url(translate_url(_local(request.path), settings.LANGUAGE_CODE))
     links.append(format_html('<link rel="alternate" hreflang="x-default" href="{}">', default))
-    # The query a cached page was rendered with (opengov.pagecache: known parameters only,
-    # normalised), so that ?page=2 names itself and an unknown parameter names the plain page.
-    query = getattr(request, "page_cache_query", "")
-    canonical = absolute_url(_local(request.path) + (f"?{query}" if query else ""))
-    links.append(format_html('<link rel="canonical" href="{}">', canonical))
+    links.append(format_html('<link rel="canonical" href="{}">', canonical_url(request)))
     return format_html("".join(["{}"] * len(links)), *links)
+
+
+class CaptureNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name: str, text: bool):
+        self.nodelist, self.name, self.text = nodelist, name, text
+
+    def render(self, context) -> str:
+        output = self.nodelist.render(context)
+        if self.text:
+            # Plain text on one line: tags dropped, entities read, spaces collapsed (a meta
+            # description or og:title); autoescape writes it back safely.
+            output = " ".join(html.unescape(strip_tags(output)).split())
+        else:
+            output = mark_safe(output)  # noqa: S308 (rendered by the template engine)
+        context[self.name] = output
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture [text] as name %}...{% endcapture %}: renders its content (blocks inside
+    are overridden by child templates as usual) into a context variable instead of the page;
+    with `text`, as plain text on one line."""
+    bits = token.split_contents()
+    text = "text" in bits[1:-2]
+    if len(bits) < 3 or bits[-2] != "as":
+        raise template.TemplateSyntaxError("{% capture [text] as name %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[-1], text)
+
+
+@register.filter
+def truncate_text(value, length: int = 200) -> str:
+    """Plain text cut at a word boundary to at most `length` characters, with an ellipsis."""
+    text = str(value or "")
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.\u00b7-\u2013\u2014\u060c\u061b") + "…"
 
 
 @register.filter
 def absolute(path) -> str:
-    """The portal's path as an absolute URL under SITE_URL, never the request's host."""
+    """The portal's path as an absolute URL under SITE_URL, never the request's host (an
+    address already absolute, such as a static file on another host, is kept)."""
+    if str(path).startswith(("https://", "http://")):
+        return str(path)
     return absolute_url(path)
 
 

@@ -69,7 +69,9 @@ def test_arabic_commitment_page_shows_french_text_with_its_lang_and_one_note_per
     # The commitment's fields, its milestone, its indicators: one note each, not one a field.
     assert page.count(NOTE) == 3
     assert page.count(note) == 3
-    assert page.index(note) < page.index("Refonte du portail.")
+    # In the page's body (the head's meta description quotes the text too).
+    body = page[page.index("<main") :]
+    assert body.index(note) < body.index("Refonte du portail.")
 
 
 def test_french_commitment_page_of_a_french_original_says_it_is_the_original(

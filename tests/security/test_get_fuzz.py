@@ -302,6 +302,8 @@ def path_values(route, objects: dict) -> list[dict]:
         "reference": objects[Commitment].reference,
         "token": "forged-token",
         "format": "json",
+        "section": "plans",  # the sitemap's
+        "page": 1,
     }
     if "kind" in params:
         values["kind"] = next(iter(KINDS[route.name]))
