@@ -237,6 +237,5 @@ def test_the_proposals_list_shows_the_corrected_search_and_a_way_back(client, se
     assert "search-correction" not in response.content.decode()
     # The filter menus (2) and the search finding nothing (its glued forms, 1; its ids, 1);
     # the suggestion (1); then the corrected search as any search that finds: its glued forms,
-    # ids, count, page and prefetch (5).
-    print("COUNTS", exact_queries, plain_queries, corrected_queries)
-    assert (exact_queries, plain_queries, corrected_queries) == (4, 7, 10)
+    # ids, count, the page's ids, its rows by id (opengov.paging ids_first) and prefetch (6).
+    assert (exact_queries, plain_queries, corrected_queries) == (4, 8, 11)
