@@ -25,6 +25,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from PIL import Image, ImageDraw, ImageFont, features
 
+from opengov.years import isolate_in_text
+
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 INK = "#1d2327"
@@ -99,10 +101,14 @@ class _Writer:
         return _font(script, weight, size), direction, language
 
     def width(self, text: str, weight: str, size: int) -> float:
+        text = isolate_in_text(text)
         font, direction, language = self._style(text, weight, size)
         return font.getlength(text, direction=direction, language=language)
 
     def line(self, text: str, y: int, *, size: int, weight: str = "regular", fill=INK) -> None:
+        # A period of years after Arabic letters would be drawn "2027-2025" by the bidi
+        # algorithm: isolated (LRI … PDI), it reads as on the pages (opengov.years).
+        text = isolate_in_text(text)
         font, direction, language = self._style(text, weight, size)
         x, anchor = (WIDTH - MARGIN, "ra") if self.rtl else (MARGIN, "la")
         self.draw.text(

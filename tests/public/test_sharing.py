@@ -227,3 +227,41 @@ def test_about_pages_query_count_is_fixed(client, name, django_assert_max_num_qu
     client.get(reverse(name))
     with django_assert_max_num_queries(2):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_period_after_arabic_words_is_drawn_in_reading_order():
+    """Drawn right to left, "أكادير 2025-2027" shows 2027 at the far left unless the period is
+    isolated, as the pages isolate it: the picture's leftmost digits must be 2025's."""
+    from PIL import ImageDraw
+
+    from commitments.sharing import image
+
+    if not image.can_shape():
+        pytest.skip("Pillow without libraqm here")
+    font = image._font("arabic", "regular", 40)
+
+    def ink(canvas):
+        return canvas.convert("L").point(lambda p: 0 if p < 160 else 255)
+
+    def title(text):
+        canvas = Image.new("RGB", (image.WIDTH, 80), "white")
+        image._Writer(ImageDraw.Draw(canvas), rtl=True).line(text, 10, size=40)
+        return ink(canvas)
+
+    def digits(text):
+        canvas = Image.new("RGB", (image.WIDTH, 80), "white")
+        ImageDraw.Draw(canvas).text((10, 10), text, font=font, fill="black")
+        return ink(canvas)
+
+    def leftmost(canvas, width):
+        box = Image.eval(canvas, lambda p: 255 - p).getbbox()
+        return canvas.crop((box[0], 0, box[0] + width, 80)).tobytes()
+
+    def apart(a, b):  # pixels that differ (glyph positions may differ by a subpixel)
+        return sum(x != y for x, y in zip(a, b, strict=True))
+
+    width = int(font.getlength("2025"))
+    drawn = leftmost(title("أكادير 2025-2027"), width)
+    assert apart(drawn, leftmost(digits("2025"), width)) < apart(
+        drawn, leftmost(digits("2027"), width)
+    )
