@@ -40,7 +40,9 @@ request whose query holds only those is answered under one key per meaning: `?b=
 alone. A request with any other parameter, or a value its normaliser refuses (`?page=abc`), is
 answered without the cache, neither read nor stored: otherwise every random `?x=...` a client
 sends would become a new entry in the cache's memory (the API refuses such a request instead,
-opendata.api.views). Nothing else of the request enters the key; the API adds the media type it
+opendata.api.views). Pages drop the tracking parameters a shared link picks up first (utm_*,
+fbclid: params.TRACKING), so a link followed from Facebook is a hit like any other. Nothing
+else of the request enters the key; the API adds the media type it
 chose from a closed set, never the Accept header as sent. The cache runs in its own Redis with an
 eviction policy (docker-compose.yml), so a flood of valid keys evicts old pages, never the Celery
 queues or the rate-limit counters, which live in the broker's Redis (the "counters" cache)."""

@@ -19,7 +19,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from .. import formtime
 from ..dataversion import data_version
 from . import flight
-from .params import Params, known_query, use_query
+from .params import Params, known_query, use_query, without_tracking
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,8 @@ def _personal(request: HttpRequest) -> bool:
 def cached_page(view=None, *, params: Params | None = None, council: str | None = None):
     """Serve a public page from the cache for anonymous readers (see the package docstring).
     `params` declares the query parameters the view reads, each with its normaliser
-    ({"page": integer, "q": text}); none by default. `council` names the URL argument holding
+    ({"page": integer, "q": text}); none by default. Tracking parameters (utm_source, fbclid:
+    params.TRACKING) are dropped, as if the link had none. `council` names the URL argument holding
     the council's slug, for a page that shows that council's data only
     (@cached_page(council="slug"))."""
     if view is None:
@@ -208,7 +209,7 @@ def cached_page(view=None, *, params: Params | None = None, council: str | None 
     def wrapper(request: HttpRequest, *args, **kwargs):
         query = None
         if request.method in ("GET", "HEAD") and not _personal(request):
-            query = known_query(request.GET, declared)
+            query = known_query(without_tracking(request.GET), declared)
         if query is None:  # personal, or an unknown parameter or refused value: never stored
             response = view(request, *args, **kwargs)
             response["X-Cache"] = BYPASS

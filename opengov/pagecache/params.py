@@ -64,6 +64,41 @@ def opaque(value: str) -> str:
 
 Params = Mapping[str, Callable[[str], str]]
 
+# What social networks and campaign tools add to a shared link (Facebook adds fbclid to every
+# link followed from it): where the reader came from, never what the page is. A page ignores
+# them, so a link shared on Facebook or WhatsApp is answered from the page's one entry rather
+# than rendered for every reader (and never stored under a new key per click).
+TRACKING = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "igshid",
+        "twclid",
+        "ttclid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+
+
+def without_tracking(query: QueryDict) -> QueryDict:
+    """The query without the tracking parameters (TRACKING) a shared link picks up."""
+    if not any(name in TRACKING or name.startswith(TRACKING_PREFIXES) for name in query):
+        return query
+    kept = query.copy()
+    for name in list(kept):
+        if name in TRACKING or name.startswith(TRACKING_PREFIXES):
+            del kept[name]
+    kept._mutable = False
+    return kept
+
 
 def known_query(query: QueryDict, params: Params) -> QueryDict | None:
     """The query as the cache sees it: the declared parameters, each one value (the last, which

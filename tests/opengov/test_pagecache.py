@@ -296,3 +296,14 @@ def test_a_row_moved_to_another_council_leaves_no_stale_page_behind(two_councils
     commitment.save()
     assert commitment.title_fr not in Client().get(page_a).content.decode()
     assert not _cached(_council_pages(plan_b)[1])
+
+
+def test_tracking_parameters_are_dropped_before_the_query_is_checked():
+    from django.http import QueryDict
+
+    from opengov.pagecache.params import without_tracking
+
+    shared = QueryDict("page=2&utm_source=whatsapp&utm_campaign=x&fbclid=IwAR0&gclid=1")
+    assert without_tracking(shared).urlencode() == "page=2"
+    plain = QueryDict("page=2&ref=x")
+    assert without_tracking(plain) is plain  # nothing to drop: the same query, no copy

@@ -271,8 +271,10 @@ def test_unknown_parameter_pages_are_rendered_and_not_stored(plan):
     assert _queries(url) > 0
     assert _queries(url) == 0
     before = _redis_keys()
-    assert _queries(url + "?fbclid=abc") > 0  # rendered afresh, never from or into the cache
+    assert _queries(url + "?ref=abc") > 0  # rendered afresh, never from or into the cache
     assert _queries(url + "?comments=abc") > 0  # a refused value likewise
+    # Tracking parameters a shared link picks up are dropped: the page's one entry answers.
+    assert _queries(url + "?fbclid=abc&utm_source=whatsapp") == 0
     assert _redis_keys() == before
 
 
