@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import scoping
@@ -103,6 +104,26 @@ def _filled(value) -> bool:
 def filled(obj: models.Model, field: str) -> list[str]:
     """The languages `field` of `obj` is written in."""
     return [code for code in languages() if _filled(getattr(obj, f"{field}_{code}", None))]
+
+
+def current_language() -> str:
+    """The active language's code ("ar", "fr"), the default one outside a request."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def shown_text(obj, field: str) -> tuple[str, str]:
+    """`field` of `obj` as a reader of the active language sees it: its text there, else in the
+    first other language that has it (settings.LANGUAGES order), with that language's code;
+    ("", "") when none has it. Stripped; reads attributes only."""
+    if obj is None:
+        return "", ""
+    current = current_language()
+    for code in [current, *(code for code in languages() if code != current)]:
+        value = getattr(obj, f"{field}_{code}", None)
+        text = value.strip() if isinstance(value, str) else ""
+        if text:
+            return text, code
+    return "", ""
 
 
 def pending(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, list[str]]:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
+from opengov import translations
 
 from ..models import PlanCounters
 from .image import Card
 
 
 def _text(obj, field: str) -> str:
-    """The field in the current language, else in another one (plain text, one line)."""
-    current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    codes = [current] + [code for code, _name in settings.LANGUAGES if code != current]
-    for code in codes:
-        value = getattr(obj, f"{field}_{code}", None)
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
-    return ""
+    """The field as the reader sees it (opengov.translations.shown_text), on one line."""
+    return " ".join(translations.shown_text(obj, field)[0].split())
 
 
 def plan_card(plan: ActionPlan) -> Card:
@@ -39,7 +32,7 @@ def plan_card(plan: ActionPlan) -> Card:
         }
     title = _text(plan, "title") or str(plan)
     return Card(
-        language=(translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
+        language=translations.current_language(),
         brand=gettext("Infitah") + " · " + gettext("Open government action plans"),
         council=_text(plan.council, "name"),
         title=title,
@@ -54,7 +47,7 @@ def plan_card(plan: ActionPlan) -> Card:
 def site_card() -> Card:
     """The site's own card in the current language (the default picture of other pages)."""
     return Card(
-        language=(translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
+        language=translations.current_language(),
         brand=gettext("Infitah"),
         council=gettext("Open government action plans"),
         title=gettext(

@@ -43,28 +43,6 @@ register = template.Library()
 DIRECTIONS = {"ar": "rtl", "fr": "ltr"}
 
 
-def _text(obj, field: str, language: str) -> str:
-    value = getattr(obj, f"{field}_{language}", None)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _translated(obj, field: str) -> tuple[str, str]:
-    """The field's text in the reader's language, else in another one, with the language it is
-    in: ("", "") when no language has it."""
-    if obj is None:
-        return "", ""
-    current = _current_language()
-    text = _text(obj, field, current)
-    if text:
-        return text, current
-    for code, _name in settings.LANGUAGES:
-        if code != current:
-            text = _text(obj, field, code)
-            if text:
-                return text, code
-    return "", ""
-
-
 @register.simple_tag
 def tr(obj, field: str, element: str = "span", years: bool = False):
     """The translated field, falling back to the other language wrapped in its lang and dir.
@@ -75,8 +53,8 @@ def tr(obj, field: str, element: str = "span", years: bool = False):
 
 
 def _tr(obj, field: str, element: str):
-    text, code = _translated(obj, field)
-    if not text or code == _current_language():
+    text, code = translations.shown_text(obj, field)
+    if not text or code == translations.current_language():
         return text
     return format_html(
         '<{} lang="{}" dir="{}">{}</{}>',
@@ -119,10 +97,10 @@ def tr_text(obj, field: str):
     """A multi-line field (a description, a list of partners) as blocks (text_blocks) in a
     <div class="text-blocks">, in the reader's language or, falling back, in its own lang and
     dir. Empty string when neither language has it."""
-    text, code = _translated(obj, field)
+    text, code = translations.shown_text(obj, field)
     if not text:
         return ""
-    if code == _current_language():
+    if code == translations.current_language():
         return format_html('<div class="text-blocks">{}</div>', text_blocks(text))
     return format_html(
         '<div class="text-blocks" lang="{}" dir="{}">{}</div>',
@@ -130,10 +108,6 @@ def tr_text(obj, field: str):
         DIRECTIONS.get(code, "auto"),
         text_blocks(text),
     )
-
-
-def _current_language() -> str:
-    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _each(objects):
@@ -167,7 +141,7 @@ def translation_note(*objects, only: str = "", original: bool = False, element: 
     languages some of them are shown in while their translation into the reader's language is
     pending; with `original`, else which version is the original (see _original_message).
     `only` limits the check to some fields ("title,description"). No query: attributes only."""
-    current = _current_language()
+    current = translations.current_language()
     fields = [name.strip() for name in only.split(",") if name.strip()] or None
     shown: list[str] = []
     first = None
