@@ -52,16 +52,13 @@ def plan_completion_chart(
 ) -> charts.Chart:
     """One bar of the plan's commitments by completion level (Commitment.completion(): the
     level set by hand, or the one the milestones show), in the active language."""
-    levels = Counter(str(commitment.completion()) for commitment in commitments)
     series = completion_series()
-    values = [levels.get(one.key, 0) for one in series]
-    total = sum(values)
+    values, total, levels = charts.shares(
+        series, Counter(str(commitment.completion()) for commitment in commitments)
+    )
     summary = ngettext(
         "%(count)d commitment: %(levels)s.", "%(count)d commitments: %(levels)s.", total
-    ) % {
-        "count": total,
-        "levels": charts.listed((one.label, v) for one, v in zip(series, values, strict=True)),
-    }
+    ) % {"count": total, "levels": levels}
     return charts.stacked_bar(
         chart_id="plan-completion",
         title=gettext("Commitments by completion level"),
@@ -122,12 +119,12 @@ def plan_milestones_chart(
     due = [(day, state) for day, state in due if state != "cancelled"]
     series = milestone_series()
     keys = [one.key for one in series]
-    states = Counter(state for _day, state in due)
+    _values, total, states = charts.shares(series, Counter(state for _day, state in due))
     summary = ngettext(
         "%(count)d milestone: %(states)s.",
         "%(count)d milestones: %(states)s.",
-        len(due),
-    ) % {"count": len(due), "states": charts.listed((one.label, states[one.key]) for one in series)}
+        total,
+    ) % {"count": total, "states": states}
     return charts.stacked_columns(
         chart_id="plan-milestones",
         title=gettext("Milestones over the plan's period"),

@@ -105,16 +105,14 @@ def network_stages_chart(*, rtl: bool) -> charts.Chart:
     """One bar of the network's councils by the stage of their latest public plan: one query."""
     counts = network_councils_by_stage()
     series = stage_series()
-    values = [counts.get(None if one.key == NO_PLAN else one.key, 0) for one in series]
-    total = sum(values)
+    values, total, stages = charts.shares(
+        series, {NO_PLAN if stage is None else stage: n for stage, n in counts.items()}
+    )
     summary = ngettext(
         "%(count)d council in the network: %(stages)s.",
         "%(count)d councils in the network: %(stages)s.",
         total,
-    ) % {
-        "count": total,
-        "stages": charts.listed((one.label, v) for one, v in zip(series, values, strict=True)),
-    }
+    ) % {"count": total, "stages": stages}
     return charts.stacked_bar(
         chart_id="network-stages",
         title=gettext("The network's councils by the stage of their latest plan"),

@@ -15,7 +15,7 @@ being in the HTML legend and caption around them. Only `grouped_bars`, which the
 print, writes labels inside the SVG."""
 
 from .bars import Bar, Column, grouped_bars, stacked_bar, stacked_columns
-from .model import Chart, LegendEntry, Series, Table, contrast, listed
+from .model import Chart, LegendEntry, Series, Table, contrast, listed, shares
 
 __all__ = [
     "Bar",
@@ -27,6 +27,7 @@ __all__ = [
     "contrast",
     "grouped_bars",
     "listed",
+    "shares",
     "stacked_bar",
     "stacked_columns",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext, pgettext
@@ -106,3 +106,14 @@ def listed(pairs: Iterable[tuple[str, int]]) -> str:
     of zero left out)."""
     separator = pgettext("list separator", ", ")
     return separator.join(labelled(label, count) for label, count in pairs if count)
+
+
+def shares(series: Sequence[Series], counts: Mapping[str, int]) -> tuple[list[int], int, str]:
+    """Each series' count in `counts` (by its key; 0 when absent), their total, and the
+    listed() sentence of them: what a stacked chart draws and its summary says."""
+    values = [counts.get(one.key, 0) for one in series]
+    return (
+        values,
+        sum(values),
+        listed((one.label, v) for one, v in zip(series, values, strict=True)),
+    )
