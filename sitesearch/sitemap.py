@@ -24,6 +24,7 @@ from django.utils import translation
 
 from commitments.models import Commitment
 from consultations.models import ActionPlan, Council, Proposal, Workshop
+from opengov import translations
 from opengov.urls_absolute import absolute_url
 
 MAX_URLS = 50_000
@@ -85,10 +86,6 @@ SECTIONS = {
 }
 
 
-def _languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
 def _prefixed(path: str, language: str) -> str:
     """`path` (under the default language's prefix) under `language`'s prefix."""
     default = f"/{settings.LANGUAGE_CODE}/"
@@ -97,14 +94,14 @@ def _prefixed(path: str, language: str) -> str:
 
 def _entry(path: str, lastmod: str | None) -> Iterable[str]:
     """One <url> per language, each naming all the languages and x-default."""
-    addresses = {code: absolute_url(_prefixed(path, code)) for code in _languages()}
+    addresses = {code: absolute_url(_prefixed(path, code)) for code in translations.languages()}
     addresses["x-default"] = absolute_url(path)
     links = "".join(
         f'<xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(address)}/>'
         for code, address in addresses.items()
     )
     modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-    for code in _languages():
+    for code in translations.languages():
         yield f"<url><loc>{escape(addresses[code])}</loc>{modified}{links}</url>"
 
 
