@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 
 from consultations.models import ActionPlan
 from opengov import translations
+from opengov.years import mentions_period
 
 from ..models import PlanCounters
 from .image import Card
@@ -36,8 +37,8 @@ def plan_card(plan: ActionPlan) -> Card:
         brand=gettext("Infitah") + " · " + gettext("Open government action plans"),
         council=_text(plan.council, "name"),
         title=title,
-        # Once: a title that names its period already says it.
-        period="" if plan.period in title else plan.period,
+        # Once: a title that names its period already says it (as str(plan) decides).
+        period="" if mentions_period(title, plan.start_year, plan.end_year) else plan.period,
         stage=str(plan.get_stage_display()),
         progress=progress,
         percent=percent,
